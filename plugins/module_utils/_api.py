@@ -1,0 +1,207 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Prefect Cloud operations used by the modules (PRIVATE to this collection).
+
+One method per API operation, named after it, taking and returning models from ``_models``.
+Routes, bodies and filter keys follow the OpenAPI document; see shared notes in
+``docs/dev/conventions.md``. Lookups that return nothing return ``None`` or ``[]``; deletes of
+something already gone return ``False``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from ._errors import PrefectError, PrefectNotFound
+from ._models import (
+    AccountRole, Bot, BotAccess, BotKeys, Membership, Me, Team, TeamAccess, UserAccess, Workspace, WorkspaceRole,
+)
+
+
+def rfc3339(value):
+    """Format an aware datetime (or None) the way the API and the Terraform provider do."""
+    if value is None:
+        return None
+    value = value.astimezone(datetime.timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}"
+    return text + "Z"
+
+
+def mask_key(key):
+    """The API's masked form of a key: prefix and last four characters (``pnb_...a1b2``)."""
+    return f"{key[:4]}...{key[-4:]}"
+
+
+def _split_created(client, data):
+    """Split a ``BotCreateResponse`` into (Bot, plaintext key) and register the key as a secret."""
+    api_key = dict(data["api_key"])
+    key = api_key.pop("key")
+    client.add_secret(key)
+    api_key.setdefault("masked_key", mask_key(key))
+    return Bot.model_validate(dict(data, api_key=api_key)), key
+
+
+def _criteria(**fields):
+    """Build a filter criteria object from ``field=[values]`` pairs, skipping None."""
+    return {name: {"any_": list(values)} for name, values in fields.items() if values is not None}
+
+
+class PrefectCloud:
+    """Typed operations over a ``PrefectClient``."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def _get(self, model, path):
+        try:
+            return model.model_validate(self.client.request("GET", path))
+        except PrefectNotFound:
+            return None
+
+    def _delete(self, path):
+        try:
+            self.client.request("DELETE", path)
+        except PrefectNotFound:
+            return False
+        return True
+
+    def _filter(self, model, suffix, body=None):
+        return [model.model_validate(item) for item in self.client.filter_all(self.client.account_path(suffix), body)]
+
+    # Service accounts (bots) -----------------------------------------------------------------
+
+    def bots(self, names=None, ids=None):
+        """All bots, or those with one of ``names`` / ``ids`` (exact match)."""
+        criteria = _criteria(name=names, id=ids)
+        return self._filter(Bot, "bots/filter", {"service_accounts": criteria} if criteria else None)
+
+    def bot_by_name(self, name):
+        """The bot called ``name``, or None. Names are unique per account."""
+        found = [bot for bot in self.bots(names=[name]) if bot.name == name]
+        if len(found) > 1:
+            raise PrefectError(f"{len(found)} service accounts are named {name!r}; use its id instead")
+        return found[0] if found else None
+
+    def bot(self, bot_id):
+        return self._get(Bot, self.client.account_path(f"bots/{bot_id}"))
+
+    def create_bot(self, name, account_role_id=None, api_key_expiration=None):
+        """Create a bot; return (Bot, plaintext key). The key is never readable again."""
+        body = {"name": name}
+        if account_role_id is not None:
+            body["account_role_id"] = account_role_id
+        if api_key_expiration is not None:
+            body["api_key_expiration"] = rfc3339(api_key_expiration)
+        return _split_created(self.client, self.client.request("POST", self.client.account_path("bots/"), body))
+
+    def update_bot(self, bot_id, **fields):
+        """PATCH the given ``BotUpdate`` fields (name, account_role_id)."""
+        self.client.request("PATCH", self.client.account_path(f"bots/{bot_id}"), fields)
+
+    def delete_bot(self, bot_id):
+        return self._delete(self.client.account_path(f"bots/{bot_id}"))
+
+    def rotate_bot_key(self, bot_id, api_key_expiration=None, old_key_expires_in_seconds=None):
+        """Issue a new active key; return (Bot, plaintext key).
+
+        With ``old_key_expires_in_seconds`` None the API deletes the old key at once; otherwise the
+        old key keeps working for that many seconds (at most 172800).
+        """
+        body = {
+            "api_key_expiration": rfc3339(api_key_expiration),
+            "old_key_expires_in_seconds": old_key_expires_in_seconds,
+        }
+        path = self.client.account_path(f"bots/{bot_id}/rotate_api_key")
+        return _split_created(self.client, self.client.request("POST", path, body))
+
+    def bot_keys(self, bot_id):
+        """The active key and the rotating (grace period) keys of a bot, or None if it is gone."""
+        return self._get(BotKeys, self.client.account_path(f"bots/{bot_id}/read_bot_api_keys"))
+
+    # Roles and workspaces --------------------------------------------------------------------
+
+    def account_roles(self, names=None):
+        criteria = _criteria(name=names)
+        return self._filter(AccountRole, "account_roles/filter", {"account_roles": criteria} if criteria else None)
+
+    def account_role(self, role_id):
+        return self._get(AccountRole, self.client.account_path(f"account_roles/{role_id}"))
+
+    def workspace_roles(self, names=None):
+        criteria = _criteria(name=names)
+        return self._filter(WorkspaceRole, "workspace_roles/filter", {"workspace_roles": criteria} if criteria else None)
+
+    def workspace_role(self, role_id):
+        return self._get(WorkspaceRole, self.client.account_path(f"workspace_roles/{role_id}"))
+
+    def workspaces(self, handles=None, ids=None):
+        criteria = _criteria(handle=handles, id=ids)
+        return self._filter(Workspace, "workspaces/filter", {"workspaces": criteria} if criteria else None)
+
+    def workspace(self, workspace_id):
+        return self._get(Workspace, self.client.account_path(f"workspaces/{workspace_id}"))
+
+    # Users and teams (as accessors) ----------------------------------------------------------
+
+    def user_memberships(self, emails=None, handles=None, user_ids=None):
+        criteria = _criteria(email=emails, handle=handles, user_id=user_ids)
+        body = {"only_users": True}
+        if criteria:
+            body["account_memberships"] = criteria
+        return self._filter(Membership, "account_memberships/filter", body)
+
+    def teams(self, names=None, ids=None):
+        criteria = _criteria(name=names, id=ids)
+        return self._filter(Team, "teams/filter", {"teams": criteria} if criteria else None)
+
+    # Workspace access ------------------------------------------------------------------------
+
+    def _ws(self, workspace_id, suffix):
+        return self.client.account_path(f"workspaces/{workspace_id}/{suffix}")
+
+    def bot_accesses(self, workspace_id, bot_ids=None):
+        body = {"bots": _criteria(id=bot_ids)} if bot_ids is not None else None
+        return [BotAccess.model_validate(i) for i in self.client.filter_all(self._ws(workspace_id, "bot_access/filter"), body)]
+
+    def upsert_bot_access(self, workspace_id, bot_id, workspace_role_id):
+        body = {"bot_id": bot_id, "workspace_role_id": workspace_role_id}
+        data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)
+        return BotAccess.model_validate(data)
+
+    def delete_bot_access(self, workspace_id, access_id):
+        return self._delete(self._ws(workspace_id, f"bot_access/{access_id}"))
+
+    def user_accesses(self, workspace_id, user_ids=None):
+        body = {"users": _criteria(id=user_ids)} if user_ids is not None else None
+        return [UserAccess.model_validate(i) for i in self.client.filter_all(self._ws(workspace_id, "user_access/filter"), body)]
+
+    def upsert_user_access(self, workspace_id, user_id, workspace_role_id):
+        body = {"user_id": user_id, "workspace_role_id": workspace_role_id}
+        data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)
+        return UserAccess.model_validate(data)
+
+    def delete_user_access(self, workspace_id, access_id):
+        return self._delete(self._ws(workspace_id, f"user_access/{access_id}"))
+
+    def team_accesses(self, workspace_id):
+        """Every team grant of a workspace (the team filter has no criteria, only paging)."""
+        return [TeamAccess.model_validate(i) for i in self.client.filter_all(self._ws(workspace_id, "team_access/filter"))]
+
+    def upsert_team_access(self, workspace_id, team_id, workspace_role_id):
+        """PUT a one-element array, as the Terraform provider does (merge semantics are UNCONFIRMED)."""
+        body = [{"team_id": team_id, "workspace_role_id": workspace_role_id}]
+        data = self.client.request("PUT", self._ws(workspace_id, "team_access/"), body)
+        return TeamAccess.model_validate(data[0])
+
+    def delete_team_access(self, workspace_id, team_id):
+        """Delete a team grant; note the path takes the TEAM id, not the access id."""
+        return self._delete(self._ws(workspace_id, f"team_access/{team_id}"))
+
+    # Identity ---------------------------------------------------------------------------------
+
+    def me(self):
+        """Who the API key belongs to."""
+        return Me.model_validate(self.client.request("GET", "me/"))

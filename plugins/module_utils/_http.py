@@ -1,0 +1,167 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one HTTP client every module uses (PRIVATE to this collection).
+
+It owns the base URL, bearer authentication, timeouts, TLS verification, retries and the mapping
+of error responses to exceptions. Paths are given relative to the API base, exactly as in the
+OpenAPI document minus its ``/api`` prefix (trailing slashes matter).
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from ._deps import HTTPX_IMPORT_ERROR
+from ._errors import PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectNotFound, PrefectTransportError
+from ._retry import RetryPolicy
+
+if HTTPX_IMPORT_ERROR is None:
+    import httpx
+
+    # The request never reached the server: always safe to send again.
+    _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+    # The request may have been processed: safe to resend only when it is idempotent.
+    _MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+else:  # pragma: no cover - reported by the module through missing_required_lib
+    _NOT_SENT = _MAYBE_SENT = ()
+
+USER_AGENT = "ansible-prefect.cloud/0.1.0"
+PAGE_SIZE = 200  # the API's maximum filter limit
+_NO_BODY = object()
+
+
+class PrefectClient:
+    """Synchronous Prefect Cloud API client with one pooled connection per module run."""
+
+    def __init__(self, api_url, api_key, account_id, timeout=30.0, validate_certs=True, retry=None,
+                 check_mode=False, sleep=time.sleep, transport=None):
+        base = api_url.rstrip("/") + "/"
+        self.account_id = account_id
+        self.check_mode = check_mode
+        self.retry = retry or RetryPolicy()
+        self.requests = 0
+        self.writes = 0
+        self._base_path = urlsplit(base).path.rstrip("/")
+        self._secrets = [api_key]
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=base,
+            headers={
+                "Authorization": f"Bearer {api_key}",
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+            },
+            timeout=timeout,
+            verify=validate_certs,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def close(self):
+        """Release the connection pool."""
+        self._http.close()
+
+    def add_secret(self, value):
+        """Redact ``value`` from every error message this client produces from now on."""
+        if value:
+            self._secrets.append(value)
+
+    def account_path(self, suffix):
+        """Return the account-scoped path for ``suffix`` (e.g. ``bots/filter``)."""
+        return f"accounts/{self.account_id}/{suffix}"
+
+    def display_path(self, path):
+        """The path as the user knows it from the API docs (with the base path, e.g. /api/...)."""
+        return f"{self._base_path}/{path.lstrip('/')}"
+
+    def request(self, method, path, body=_NO_BODY, write=None, idempotent=None):
+        """Send one request, retrying as the policy allows, and return the decoded JSON (or None).
+
+        ``write`` defaults to "anything but GET and ``POST .../filter``"; ``idempotent``
+        defaults to "not a POST that creates something".
+        """
+        is_filter = method == "POST" and path.endswith("/filter")
+        if write is None:
+            write = method != "GET" and not is_filter
+        if idempotent is None:
+            idempotent = method != "POST" or is_filter
+        shown = self.display_path(path)
+        if write and self.check_mode:
+            raise PrefectCheckModeWrite(f"refusing to send {method} {shown} in check mode (this is a bug in prefect.cloud)")
+        kwargs = {} if body is _NO_BODY else {"json": body}
+        attempt, waited = 0, 0.0
+        while True:
+            attempt += 1
+            self.requests += 1
+            if write:
+                self.writes += 1
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except _NOT_SENT + _MAYBE_SENT as exc:
+                sent = isinstance(exc, _MAYBE_SENT)
+                wait = self.retry.delay(attempt)
+                if (idempotent or not sent) and self.retry.allows(attempt, waited, wait):
+                    waited += wait
+                    self._sleep(wait)
+                    continue
+                reason = self._redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+                raise PrefectTransportError(method, shown, reason, attempt, maybe_applied=sent and write) from None
+            if self.retry.retryable_status(response.status_code, idempotent):
+                wait = self.retry.delay(attempt, response.headers.get("Retry-After"))
+                if self.retry.allows(attempt, waited, wait):
+                    waited += wait
+                    self._sleep(wait)
+                    continue
+            return self._decode(method, shown, response)
+
+    def filter_all(self, path, body=None):
+        """POST a ``.../filter`` request page by page and return every item."""
+        items, offset = [], 0
+        while True:
+            page = self.request("POST", path, dict(body or {}, limit=PAGE_SIZE, offset=offset))
+            items.extend(page)
+            if len(page) < PAGE_SIZE:
+                return items
+            offset += PAGE_SIZE
+
+    def _decode(self, method, shown, response):
+        status = response.status_code
+        if 200 <= status < 300:
+            if status == 204 or not response.content:
+                return None
+            return response.json()
+        detail = self._detail(response)
+        if status == 404:
+            raise PrefectNotFound(method, shown, status, detail)
+        if status == 409:
+            raise PrefectConflict(method, shown, status, detail)
+        raise PrefectAPIError(method, shown, status, detail)
+
+    def _detail(self, response):
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and "detail" in data:
+            detail = data["detail"]
+        elif 300 <= response.status_code < 400:
+            detail = f"unexpected redirect to {response.headers.get('location', '?')}"
+        else:
+            detail = response.text[:300] or response.reason_phrase
+        if isinstance(detail, list):
+            return [self._redact_item(item) for item in detail]
+        return self._redact(str(detail))
+
+    def _redact_item(self, item):
+        if isinstance(item, dict):
+            # 'input' may echo a request value back: drop it rather than risk a secret.
+            return {k: (self._redact(v) if isinstance(v, str) else v) for k, v in item.items() if k != "input"}
+        return self._redact(str(item))
+
+    def _redact(self, text):
+        for secret in self._secrets:
+            if secret:
+                text = text.replace(secret, "********")
+        return text
