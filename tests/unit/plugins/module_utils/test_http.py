@@ -1,0 +1,186 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests of the HTTP client: retries, error mapping, redaction, check mode, paging."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
+    PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectNotFound, PrefectTransportError,
+)
+from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
+from ansible_collections.prefect.cloud.plugins.module_utils._retry import RetryPolicy
+
+KEY = "pnu_" + "k" * 36
+ACCOUNT = "0b5f1c9e-3a52-4c55-9a5c-0f1f2b3c4d5e"
+
+
+class Script:
+    """A mock transport that answers from a list of responses (or exceptions) in order."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.seen = []
+
+    def __call__(self, request):
+        self.seen.append(request)
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def make_client(script, retries=3, check_mode=False):
+    sleeps = []
+    client = PrefectClient("https://cloud.test/api", KEY, ACCOUNT, retry=RetryPolicy(retries=retries),
+                           check_mode=check_mode, sleep=sleeps.append, transport=httpx.MockTransport(script))
+    return client, sleeps
+
+
+def test_request_shape_auth_and_paths():
+    script = Script(httpx.Response(200, json={"ok": True}))
+    client, _ = make_client(script)
+    assert client.request("GET", client.account_path("bots/abc")) == {"ok": True}
+    request = script.seen[0]
+    assert str(request.url) == f"https://cloud.test/api/accounts/{ACCOUNT}/bots/abc"
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.headers["accept"] == "application/json"
+
+
+def test_trailing_slash_preserved_and_json_body():
+    script = Script(httpx.Response(201, json={"id": "1"}))
+    client, _ = make_client(script)
+    client.request("POST", client.account_path("bots/"), {"name": "n"})
+    assert script.seen[0].url.path.endswith("/bots/")
+    assert json.loads(script.seen[0].read()) == {"name": "n"}
+    assert script.seen[0].headers["content-type"] == "application/json"
+
+
+def test_204_returns_none():
+    client, _ = make_client(Script(httpx.Response(204)))
+    assert client.request("DELETE", "accounts/x/bots/1") is None
+
+
+def test_429_then_success_honours_retry_after():
+    script = Script(httpx.Response(429, headers={"Retry-After": "2"}, json={"detail": "slow down"}),
+                    httpx.Response(200, json=[]))
+    client, sleeps = make_client(script)
+    assert client.request("POST", "accounts/x/bots/filter", {}) == []
+    assert sleeps == [2.0]
+    assert client.requests == 2
+
+
+def test_503_exhausts_retries_and_reports_detail():
+    script = Script(*[httpx.Response(503, json={"detail": "maintenance"}) for _ in range(4)])
+    client, sleeps = make_client(script, retries=3)
+    with pytest.raises(PrefectAPIError) as err:
+        client.request("GET", "accounts/x/bots/1")
+    assert len(sleeps) == 3 and len(script.seen) == 4
+    assert str(err.value) == "GET /api/accounts/x/bots/1 failed with HTTP 503: maintenance"
+
+
+def test_500_not_retried_for_create_but_retried_for_get():
+    client, sleeps = make_client(Script(httpx.Response(500, json={"detail": "boom"})))
+    with pytest.raises(PrefectAPIError):
+        client.request("POST", "accounts/x/bots/", {"name": "n"})
+    assert sleeps == []
+    client, sleeps = make_client(Script(httpx.Response(500, json={"detail": "boom"}), httpx.Response(200, json={})))
+    assert client.request("GET", "accounts/x/bots/1") == {}
+    assert len(sleeps) == 1
+
+
+def test_connect_error_retried_even_for_create():
+    script = Script(httpx.ConnectError("refused"), httpx.Response(201, json={"id": "1"}))
+    client, sleeps = make_client(script)
+    assert client.request("POST", "accounts/x/bots/", {"name": "n"}) == {"id": "1"}
+    assert len(sleeps) == 1
+
+
+def test_lost_response_of_create_is_not_retried_and_flagged_maybe_applied():
+    script = Script(httpx.RemoteProtocolError("Server disconnected without sending a response."))
+    client, sleeps = make_client(script)
+    with pytest.raises(PrefectTransportError) as err:
+        client.request("POST", "accounts/x/bots/", {"name": "n"})
+    assert err.value.maybe_applied is True
+    assert sleeps == [] and len(script.seen) == 1
+    assert "POST /api/accounts/x/bots/ failed after 1 attempt: RemoteProtocolError" in str(err.value)
+
+
+def test_read_timeout_retried_for_idempotent_then_gives_up():
+    script = Script(*[httpx.ReadTimeout("timed out") for _ in range(3)])
+    client, sleeps = make_client(script, retries=2)
+    with pytest.raises(PrefectTransportError) as err:
+        client.request("GET", "accounts/x/bots/1")
+    assert err.value.attempts == 3 and len(sleeps) == 2
+    assert err.value.maybe_applied is False
+
+
+@pytest.mark.parametrize("status, exc_type", [(404, PrefectNotFound), (409, PrefectConflict), (401, PrefectAPIError)])
+def test_error_statuses_map_to_exceptions(status, exc_type):
+    client, _ = make_client(Script(httpx.Response(status, json={"detail": "nope"})))
+    with pytest.raises(exc_type) as err:
+        client.request("GET", "accounts/x/bots/1")
+    assert err.value.status == status and err.value.detail == "nope"
+
+
+def test_401_message_has_hint_and_never_the_key():
+    client, _ = make_client(Script(httpx.Response(401, json={"detail": f"Invalid authentication credentials {KEY}"})))
+    with pytest.raises(PrefectAPIError) as err:
+        client.request("GET", "me/")
+    message = str(err.value)
+    assert KEY not in message
+    assert "HTTP 401" in message and "PREFECT_API_KEY" in message
+
+
+def test_validation_detail_is_one_line_and_drops_input():
+    detail = [{"loc": ["body", "name"], "msg": "String should have at most 5000 characters", "type": "string_too_long",
+               "input": KEY}]
+    client, _ = make_client(Script(httpx.Response(422, json={"detail": detail})))
+    with pytest.raises(PrefectAPIError) as err:
+        client.request("POST", "accounts/x/bots/", {"name": "x"})
+    assert str(err.value) == "POST /api/accounts/x/bots/ failed with HTTP 422: name: String should have at most 5000 characters"
+    assert KEY not in repr(err.value.detail)
+
+
+def test_keys_added_later_are_redacted_too():
+    new_key = "pnb_" + "n" * 36
+    client, _ = make_client(Script(httpx.Response(500, text=f"internal error near {new_key}")))
+    client.add_secret(new_key)
+    with pytest.raises(PrefectAPIError) as err:
+        client.request("POST", "accounts/x/bots/", {})
+    assert new_key not in str(err.value) and "********" in str(err.value)
+
+
+def test_redirect_is_an_error_not_followed():
+    client, _ = make_client(Script(httpx.Response(307, headers={"location": "https://cloud.test/api/accounts/x/bots/"})))
+    with pytest.raises(PrefectAPIError) as err:
+        client.request("POST", "accounts/x/bots", {})
+    assert "unexpected redirect" in str(err.value)
+
+
+def test_check_mode_refuses_writes_but_allows_reads_and_filters():
+    script = Script(httpx.Response(200, json={}), httpx.Response(200, json=[]))
+    client, _ = make_client(script, check_mode=True)
+    client.request("GET", "accounts/x/bots/1")
+    client.request("POST", "accounts/x/bots/filter", {})
+    for method, path in (("POST", "accounts/x/bots/"), ("PATCH", "accounts/x/bots/1"), ("DELETE", "accounts/x/bots/1"),
+                         ("PUT", "accounts/x/workspaces/w/team_access/")):
+        with pytest.raises(PrefectCheckModeWrite):
+            client.request(method, path, {})
+    assert len(script.seen) == 2 and client.writes == 0
+
+
+def test_filter_all_pages_past_200():
+    pages = [[{"i": n} for n in range(200)], [{"i": n} for n in range(200, 205)]]
+    script = Script(httpx.Response(200, json=pages[0]), httpx.Response(200, json=pages[1]))
+    client, _ = make_client(script)
+    items = client.filter_all("accounts/x/bots/filter", {"service_accounts": {"name": {"any_": ["a"]}}})
+    assert len(items) == 205
+    bodies = [json.loads(r.read()) for r in script.seen]
+    assert [(b["limit"], b["offset"]) for b in bodies] == [(200, 0), (200, 200)]
+    assert all(b["service_accounts"] == {"name": {"any_": ["a"]}} for b in bodies)
