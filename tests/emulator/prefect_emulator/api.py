@@ -1,0 +1,778 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The emulated ``/api`` operations.
+
+Request pipeline (mirrors FastAPI's order): route match (404/405/307) -> JSON decode of the body
+(422 ``json_invalid``) -> authentication (401) -> path parameters (422) -> account lookup (404)
+-> write permission (403) -> body validation (422) -> handler.
+
+Simplified authorisation (documented deviation): the owner key (``--api-key``) may do
+everything; a bot key may call the ``/me`` routes and the read-only routes (GET and ``/filter``
+POSTs) of the whole account, and gets 403 on writes. There is no per-workspace RBAC.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta, timezone
+
+from pydantic import ValidationError
+
+from . import models
+from .routes import BODY_EMPTY_OBJECT, BODY_NONE, resolve
+from .state import format_ts, generate_key, hash_key, mask_key, new_id, parse_ts, slugify
+
+AUTH_FAILED = "Invalid authentication credentials"
+# UNCONFIRMED: exact 403/404/409 detail texts are not documented; these are our choice.
+FORBIDDEN = "Service account keys are read-only in the emulator."
+DUPLICATE_BOT = "A service account with this name already exists."
+DUPLICATE_WORKSPACE = "A workspace with this handle already exists."
+DUPLICATE_WORKSPACE_ROLE = "A workspace role with this name already exists."
+DUPLICATE_TEAM = "A team with this name already exists."
+BUILTIN_ROLE = "Built-in workspace roles cannot be modified or deleted."
+ACTIVE_KEY = "The active API key cannot be deleted; rotate it instead."
+
+
+class ApiError(Exception):
+    """An HTTP error with a FastAPI-style body."""
+
+    def __init__(self, status, detail, headers=None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+@dataclass
+class Reply:
+    status: int
+    payload: object = None          # None -> empty body
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    """What a handler sees."""
+    params: dict
+    body: object
+    actor: dict
+
+
+def _validation_detail(exc: ValidationError, prefix):
+    """FastAPI-style error items: pydantic's errors with ``prefix`` (for example ["body"]) before ``loc``."""
+    detail = []
+    for err in exc.errors(include_url=False):
+        item = {"type": err["type"], "loc": list(prefix) + list(err["loc"]), "msg": err["msg"], "input": err.get("input")}
+        if err.get("ctx"):
+            item["ctx"] = {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in err["ctx"].items()}
+        detail.append(item)
+    return detail
+
+
+def _json_safe(value):
+    """Make a validation ``input`` JSON-serialisable."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _page(items, body):
+    return items[body.offset:body.offset + body.limit]
+
+
+def _any(criterion, value, transform=str):
+    """True when ``criterion.any_`` is unset or contains ``value``."""
+    if criterion is None or criterion.any_ is None:
+        return True
+    return value in [transform(v) for v in criterion.any_]
+
+
+def _like(criterion, *values):
+    if criterion is None or criterion.like_ is None:
+        return True
+    needle = criterion.like_.lower()
+    return any(needle in (v or "").lower() for v in values)
+
+
+def _sorted(items, sort, keys, default="CREATED_ASC"):
+    """Sort ``items`` by a ``<FIELD>_ASC|_DESC`` enum value; ``keys`` maps FIELD to a key function."""
+    name = sort.value if sort is not None else default
+    field_name, _sep, direction = name.rpartition("_")
+    return sorted(items, key=keys[field_name], reverse=direction == "DESC")
+
+
+class Api:
+    def __init__(self, store):
+        self.store = store
+
+    # --- pipeline ----------------------------------------------------------------------------
+    def handle(self, method, path, auth_header, body_bytes, host, query=""):  # pylint: disable=too-many-arguments
+        match = resolve(method, path)
+        if match.kind == "not_found":
+            return Reply(404, {"detail": "Not Found"})
+        if match.kind == "method_not_allowed":
+            return Reply(405, {"detail": "Method Not Allowed"}, {"Allow": ", ".join(match.allow)})
+        if match.kind == "redirect":
+            location = f"http://{host}{match.redirect_path}" + (f"?{query}" if query else "")
+            return Reply(307, None, {"Location": location})
+        route = match.route
+
+        raw_body = None
+        if route.body is not None and body_bytes.strip():
+            try:
+                raw_body = json.loads(body_bytes.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                pos = getattr(exc, "pos", 0) or 0
+                return Reply(422, {"detail": [{"type": "json_invalid", "loc": ["body", pos], "msg": "JSON decode error",
+                                               "input": {}, "ctx": {"error": getattr(exc, "msg", "Invalid JSON")}}]})
+
+        with self.store.lock:
+            actor = self._authenticate(auth_header)
+            if actor is None:
+                return Reply(401, {"detail": AUTH_FAILED})
+            params = {}
+            errors = []
+            for name in route.params:
+                try:
+                    params[name] = str(models.UUID_ADAPTER.validate_python(match.params[name]))
+                except ValidationError as exc:
+                    errors.extend(_validation_detail(exc, ["path", name]))
+            if errors:
+                return Reply(422, {"detail": errors})
+            if "account_id" in params and params["account_id"] != self.store.account_id:
+                return Reply(404, {"detail": "Account not found."})
+            if actor["type"] == "bot" and route.write:
+                return Reply(403, {"detail": FORBIDDEN})
+            body = None
+            if route.body is not None:
+                if raw_body is None:
+                    # Absent body or JSON null: FastAPI treats both as "no body".
+                    if route.on_empty_body == BODY_EMPTY_OBJECT:
+                        raw_body = {}
+                    elif route.on_empty_body != BODY_NONE:
+                        return Reply(422, {"detail": [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]})
+                try:
+                    body = route.body.validate_python(raw_body)
+                except ValidationError as exc:
+                    return Reply(422, {"detail": _json_safe(_validation_detail(exc, ["body"]))})
+            try:
+                reply = getattr(self, route.handler)(Call(params, body, actor))
+            except ApiError as exc:
+                return Reply(exc.status, {"detail": exc.detail}, exc.headers)
+            if route.write:
+                self.store.save()
+            return reply
+
+    def _authenticate(self, header):
+        if not header:
+            return None
+        scheme, _sep, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return None
+        return self.store.authenticate(token)
+
+    # --- helpers -----------------------------------------------------------------------------
+    @property
+    def data(self):
+        return self.store.data
+
+    def _get(self, collection, item_id, what):
+        item = self.data[collection].get(item_id)
+        if item is None:
+            raise ApiError(404, f"{what} not found.")
+        return item
+
+    def _account_role(self, role_id):
+        return self._get("account_roles", str(role_id), "Account role")
+
+    def _workspace(self, call):
+        return self._get("workspaces", call.params["workspace_id"], "Workspace")
+
+    def _touch(self, row):
+        row["updated"] = self.store.now_ts()
+
+    def _bot_keys(self, bot_id):
+        self.store.prune_expired_keys()
+        keys = [k for k in self.data["api_keys"].values() if k["bot_id"] == bot_id]
+        active = [k for k in keys if k["state"] == "active"]
+        rotating = sorted((k for k in keys if k["state"] == "rotating"), key=lambda k: k["created"])
+        return (active[0] if active else None), rotating
+
+    @staticmethod
+    def _key_read(key):
+        return {"id": key["id"], "created": key["created"], "name": key["name"], "expiration": key["expiration"], "masked_key": key["masked_key"]}
+
+    def _bot_read(self, bot):
+        active, _rotating = self._bot_keys(bot["id"])
+        return {
+            "id": bot["id"], "created": bot["created"], "updated": bot["updated"], "actor_id": bot["actor_id"],
+            "account_id": self.store.account_id, "name": bot["name"],
+            "account_role_name": self._account_role(bot["account_role_id"])["name"], "api_key": self._key_read(active),
+        }
+
+    def _issue_key(self, bot, expiration):
+        """Create the bot's new active key and return ``APIKeyCreateResponse``."""
+        plaintext = generate_key()
+        self.store.record_issued_key(plaintext)
+        key_id = new_id()
+        # UNCONFIRMED: the name the real API gives bot keys on create/rotate is unknown.
+        row = {
+            "id": key_id, "bot_id": bot["id"], "name": f"{bot['name']}-key", "created": self.store.now_ts(),
+            "expiration": format_ts(expiration.replace(tzinfo=expiration.tzinfo or timezone.utc)) if expiration else None,
+            "key_hash": hash_key(plaintext), "masked_key": mask_key(plaintext), "state": "active",
+        }
+        self.data["api_keys"][key_id] = row
+        return {"id": key_id, "created": row["created"], "name": row["name"], "expiration": row["expiration"], "key": plaintext}
+
+    def _bot_create_response(self, bot, api_key):
+        return {
+            "id": bot["id"], "created": bot["created"], "updated": bot["updated"], "actor_id": bot["actor_id"],
+            "account_id": self.store.account_id, "name": bot["name"],
+            "account_role_name": self._account_role(bot["account_role_id"])["name"], "api_key": api_key,
+        }
+
+    def _check_bot_name(self, name, bot_id=None):
+        # UNCONFIRMED: the status of a duplicate service-account name (409 or 422) is not documented.
+        for bot in self.data["bots"].values():
+            if bot["name"] == name and bot["id"] != bot_id:
+                raise ApiError(409, DUPLICATE_BOT)
+
+    # --- bots --------------------------------------------------------------------------------
+    def create_bot(self, call):
+        body = call.body
+        self._check_bot_name(body.name)
+        if body.account_role_id is not None:
+            role = self._account_role(body.account_role_id)
+        else:
+            role = self.store.account_role_by_name("Member")
+        now = self.store.now_ts()
+        bot = {
+            "id": new_id(), "actor_id": new_id(), "membership_id": new_id(), "name": body.name,
+            "account_role_id": role["id"], "created": now, "updated": now,
+        }
+        self.data["bots"][bot["id"]] = bot
+        # UNCONFIRMED: an api_key_expiration in the past is accepted (the key simply never works).
+        api_key = self._issue_key(bot, body.api_key_expiration)
+        return Reply(201, self._bot_create_response(bot, api_key))
+
+    def filter_bots(self, call):
+        crit = call.body.service_accounts
+        bots = list(self.data["bots"].values())
+        if crit is not None:
+            bots = [b for b in bots if _any(crit.id, b["id"]) and _any(crit.name, b["name"]) and _like(crit.name, b["name"])]
+        bots.sort(key=lambda b: b["created"])
+        return Reply(200, [self._bot_read(b) for b in _page(bots, call.body)])
+
+    def read_bot(self, call):
+        return Reply(200, self._bot_read(self._get("bots", call.params["id"], "Bot")))
+
+    def update_bot(self, call):
+        bot = self._get("bots", call.params["id"], "Bot")
+        body = call.body
+        # An explicit null leaves a field unchanged (both fields are non-nullable on the object).
+        if body.name is not None:
+            self._check_bot_name(body.name, bot["id"])
+        if body.account_role_id is not None:
+            bot["account_role_id"] = self._account_role(body.account_role_id)["id"]
+        if body.name is not None:
+            bot["name"] = body.name
+        self._touch(bot)
+        return Reply(204)
+
+    def delete_bot(self, call):
+        bot = self._get("bots", call.params["id"], "Bot")
+        del self.data["bots"][bot["id"]]
+        for key_id in [k for k, row in self.data["api_keys"].items() if row["bot_id"] == bot["id"]]:
+            del self.data["api_keys"][key_id]
+        # UNCONFIRMED: whether a bot's workspace accesses cascade on delete; we assume they do.
+        for access_id in [a for a, row in self.data["bot_access"].items() if row["bot_id"] == bot["id"]]:
+            del self.data["bot_access"][access_id]
+        for team in self.data["teams"].values():
+            if bot["actor_id"] in team["member_actor_ids"]:
+                team["member_actor_ids"].remove(bot["actor_id"])
+        return Reply(204)
+
+    def rotate_bot_key(self, call):
+        bot = self._get("bots", call.params["id"], "Bot")
+        body = call.body or models.BotRotateAPIKey()
+        old, _rotating = self._bot_keys(bot["id"])
+        if old is not None:
+            if body.old_key_expires_in_seconds is None:
+                del self.data["api_keys"][old["id"]]
+            else:
+                # UNCONFIRMED: 0 means "expires now" (the key stops working at once).
+                grace_end = self.store.now() + timedelta(seconds=body.old_key_expires_in_seconds)
+                if old["expiration"] is not None and parse_ts(old["expiration"]) < grace_end:
+                    grace_end = parse_ts(old["expiration"])
+                old["state"] = "rotating"
+                old["expiration"] = format_ts(grace_end)
+        api_key = self._issue_key(bot, body.api_key_expiration)
+        self._touch(bot)
+        return Reply(201, self._bot_create_response(bot, api_key))
+
+    def read_bot_keys(self, call):
+        bot = self._get("bots", call.params["id"], "Bot")
+        active, rotating = self._bot_keys(bot["id"])
+        return Reply(200, {"active_key": self._key_read(active), "rotating_keys": [self._key_read(k) for k in rotating]})
+
+    def delete_bot_key(self, call):
+        bot = self._get("bots", call.params["id"], "Bot")
+        self.store.prune_expired_keys()
+        key = self.data["api_keys"].get(call.params["api_key_id"])
+        if key is None or key["bot_id"] != bot["id"]:
+            raise ApiError(404, "API key not found.")
+        if key["state"] == "active":
+            # UNCONFIRMED: the OAS only says rotating keys "can be deleted at any time".
+            raise ApiError(409, ACTIVE_KEY)
+        del self.data["api_keys"][key["id"]]
+        # The OAS response schema is {} (any JSON); we answer an empty object.
+        return Reply(200, {})
+
+    # --- memberships -------------------------------------------------------------------------
+    def _memberships(self):
+        """AccountMembershipsResponse-like rows for users and bots (with sort helpers)."""
+        rows = []
+        for membership in self.data["memberships"].values():
+            user = self.data["users"][membership["user_id"]]
+            rows.append({
+                "id": membership["id"], "actor_id": user["actor_id"], "user_id": user["id"], "first_name": user["first_name"],
+                "last_name": user["last_name"], "handle": user["handle"], "email": user["email"],
+                "account_role_name": self._account_role(membership["account_role_id"])["name"],
+                "account_role_id": membership["account_role_id"], "last_login": membership.get("last_login"),
+                "active": membership["active"], "_created": membership["created"],
+            })
+        for bot in self.data["bots"].values():
+            rows.append({
+                "id": bot["membership_id"], "actor_id": bot["actor_id"], "user_id": None, "first_name": None, "last_name": None,
+                "handle": None, "email": None, "account_role_name": self._account_role(bot["account_role_id"])["name"],
+                "account_role_id": bot["account_role_id"], "last_login": None, "active": True, "_created": bot["created"],
+                "_bot_name": bot["name"],
+            })
+        return rows
+
+    def filter_memberships(self, call):
+        body = call.body
+        crit = body.account_memberships
+        rows = self._memberships()
+        if body.only_users:
+            rows = [r for r in rows if r["user_id"] is not None]
+        if body.only_bots:
+            rows = [r for r in rows if r["user_id"] is None]
+        if body.active is not None:
+            rows = [r for r in rows if r["active"] == body.active]
+        if crit is not None:
+            def matches(row):
+                checks = []
+                if crit.account_role_id is not None:
+                    checks.append(_any(crit.account_role_id, row["account_role_id"]))
+                if crit.user_id is not None:
+                    ok = _any(crit.user_id, row["user_id"])
+                    if crit.user_id.not_any_ is not None:
+                        ok = ok and row["user_id"] not in [str(v) for v in crit.user_id.not_any_]
+                    checks.append(ok)
+                if crit.email is not None:
+                    # UNCONFIRMED: e-mail any_ is compared case-insensitively.
+                    checks.append(_any(crit.email, (row["email"] or "").lower(), lambda v: v.lower()) and _like(crit.email, row["email"]))
+                if crit.handle is not None:
+                    checks.append(_any(crit.handle, row["handle"]) and _like(crit.handle, row["handle"]))
+                if crit.name is not None:
+                    checks.append(_like(crit.name, row["first_name"], row["last_name"]))
+                if crit.actor_id is not None:
+                    checks.append(_any(crit.actor_id, row["actor_id"]))
+                if not checks:
+                    return True
+                return any(checks) if crit.operator == models.Operator.OR else all(checks)
+            rows = [r for r in rows if matches(r)]
+        rows = _sorted(rows, body.sort, {
+            "CREATED": lambda r: r["_created"], "LAST_LOGIN": lambda r: r["last_login"] or "",
+            "NAME": lambda r: (r["first_name"] or r.get("_bot_name") or "", r["last_name"] or ""),
+            "HANDLE": lambda r: r["handle"] or "", "EMAIL": lambda r: r["email"] or "",
+            "ACCOUNT_ROLE_NAME": lambda r: r["account_role_name"],
+        })
+        return Reply(200, [{k: v for k, v in r.items() if not k.startswith("_")} for r in _page(rows, body)])
+
+    def read_membership_by_bot(self, call):
+        bot = self.data["bots"].get(call.params["bot_id"])
+        if bot is None:
+            raise ApiError(404, "Account membership not found.")
+        return Reply(200, {
+            "id": bot["membership_id"], "created": bot["created"], "updated": bot["updated"], "actor_id": bot["actor_id"],
+            "account_id": self.store.account_id, "user_id": None, "handle": slugify(bot["name"]), "first_name": None,
+            "last_name": None, "email": None, "account_role_id": bot["account_role_id"],
+            "account_role_name": self._account_role(bot["account_role_id"])["name"], "directory_id": None, "timezone": None,
+            "teams": [{"id": t["id"], "name": t["name"]} for t in self.data["teams"].values() if bot["actor_id"] in t["member_actor_ids"]],
+            "active": True,
+        })
+
+    # --- account roles -----------------------------------------------------------------------
+    def filter_account_roles(self, call):
+        crit = call.body.account_roles
+        roles = list(self.data["account_roles"].values())
+        if crit is not None:
+            roles = [r for r in roles if _any(crit.name, r["name"])]
+        roles.sort(key=lambda r: r["created"])
+        return Reply(200, _page(roles, call.body))
+
+    def read_account_role(self, call):
+        return Reply(200, self._account_role(call.params["id"]))
+
+    # --- workspace roles ---------------------------------------------------------------------
+    def _workspace_role(self, role_id):
+        return self._get("workspace_roles", str(role_id), "Workspace role")
+
+    def _check_role_name(self, name, role_id=None):
+        # UNCONFIRMED: uniqueness of custom role names and the 409 status.
+        for role in self.data["workspace_roles"].values():
+            if role["name"] == name and role["id"] != role_id:
+                raise ApiError(409, DUPLICATE_WORKSPACE_ROLE)
+
+    def _check_inherited(self, role_id):
+        if role_id is None:
+            return None
+        role = self._workspace_role(role_id)
+        return role["id"]
+
+    def create_workspace_role(self, call):
+        body = call.body
+        self._check_role_name(body.name)
+        now = self.store.now_ts()
+        role = {
+            "id": new_id(), "created": now, "updated": now, "account_id": self.store.account_id, "name": body.name,
+            "description": body.description, "permissions": list(body.scopes), "scopes": list(body.scopes),
+            "inherited_role_id": self._check_inherited(body.inherited_role_id),
+        }
+        self.data["workspace_roles"][role["id"]] = role
+        return Reply(201, role)
+
+    def filter_workspace_roles(self, call):
+        crit = call.body.workspace_roles
+        roles = list(self.data["workspace_roles"].values())
+        if crit is not None:
+            roles = [r for r in roles if _any(crit.name, r["name"])]
+            if crit.is_global is not None:
+                roles = [r for r in roles if (r["account_id"] is None) == crit.is_global]
+        roles.sort(key=lambda r: (r["account_id"] is not None, r["created"]))
+        return Reply(200, _page(roles, call.body))
+
+    def read_workspace_role(self, call):
+        return Reply(200, self._workspace_role(call.params["id"]))
+
+    def _custom_role(self, role_id):
+        role = self._workspace_role(role_id)
+        if role["account_id"] is None:
+            # UNCONFIRMED: whether (and with which status) the API refuses changes to built-in roles.
+            raise ApiError(403, BUILTIN_ROLE)
+        return role
+
+    def update_workspace_role(self, call):
+        role = self._custom_role(call.params["id"])
+        body = call.body
+        fields = body.model_fields_set
+        if body.name is not None:
+            self._check_role_name(body.name, role["id"])
+            role["name"] = body.name
+        if body.description is not None:
+            role["description"] = body.description
+        if body.scopes is not None:
+            role["scopes"] = list(body.scopes)
+            role["permissions"] = list(body.scopes)
+        if "inherited_role_id" in fields:
+            role["inherited_role_id"] = self._check_inherited(body.inherited_role_id)
+        self._touch(role)
+        return Reply(204)
+
+    def delete_workspace_role(self, call):
+        role = self._custom_role(call.params["id"])
+        del self.data["workspace_roles"][role["id"]]
+        # UNCONFIRMED: accesses that used a deleted custom role are removed with it.
+        for kind in ("bot_access", "user_access", "team_access"):
+            for access_id in [a for a, row in self.data[kind].items() if row["workspace_role_id"] == role["id"]]:
+                del self.data[kind][access_id]
+        for workspace in self.data["workspaces"].values():
+            if workspace["default_workspace_role_id"] == role["id"]:
+                workspace["default_workspace_role_id"] = None
+        return Reply(204)
+
+    # --- workspaces --------------------------------------------------------------------------
+    def _check_handle(self, handle, workspace_id=None):
+        # UNCONFIRMED: the status for a duplicate workspace handle (409 chosen).
+        for workspace in self.data["workspaces"].values():
+            if workspace["handle"] == handle and workspace["id"] != workspace_id:
+                raise ApiError(409, DUPLICATE_WORKSPACE)
+
+    def create_workspace(self, call):
+        body = call.body
+        self._check_handle(body.handle)
+        # The creator (always the owner user here: bots cannot write) gets Owner access.
+        return Reply(201, self.store.add_workspace(body.name, body.handle, body.description))
+
+    def filter_workspaces(self, call):
+        crit = call.body.workspaces
+        items = list(self.data["workspaces"].values())
+        if crit is not None:
+            items = [w for w in items if _any(crit.id, w["id"]) and _any(crit.handle, w["handle"])]
+        items.sort(key=lambda w: w["created"])
+        return Reply(200, _page(items, call.body))
+
+    def read_workspace(self, call):
+        return Reply(200, self._workspace(call))
+
+    def update_workspace(self, call):
+        workspace = self._workspace(call)
+        body = call.body
+        fields = body.model_fields_set
+        if body.handle is not None:
+            self._check_handle(body.handle, workspace["id"])
+        if "default_workspace_role_id" in fields and body.default_workspace_role_id is not None:
+            self._workspace_role(body.default_workspace_role_id)
+        # An explicit null name/handle is ignored (they are required on the object).
+        if body.name is not None:
+            workspace["name"] = body.name
+        if body.handle is not None:
+            workspace["handle"] = body.handle
+        if "description" in fields:
+            workspace["description"] = body.description
+        if "default_workspace_role_id" in fields:
+            # UNCONFIRMED: an explicit null clears the default role.
+            value = body.default_workspace_role_id
+            workspace["default_workspace_role_id"] = str(value) if value is not None else None
+        self._touch(workspace)
+        return Reply(204)
+
+    def delete_workspace(self, call):
+        workspace = self._workspace(call)
+        del self.data["workspaces"][workspace["id"]]
+        for kind in ("bot_access", "user_access", "team_access"):
+            for access_id in [a for a, row in self.data[kind].items() if row["workspace_id"] == workspace["id"]]:
+                del self.data[kind][access_id]
+        return Reply(204)
+
+    # --- workspace access --------------------------------------------------------------------
+    def _upsert(self, kind, workspace, key_field, key_value, role_id):
+        """One row per (workspace, accessor); an existing row keeps its id and gets the new role."""
+        now = self.store.now_ts()
+        for row in self.data[kind].values():
+            if row["workspace_id"] == workspace["id"] and row[key_field] == key_value:
+                if row["workspace_role_id"] != role_id:
+                    row["workspace_role_id"] = role_id
+                # UNCONFIRMED: whether `updated` changes on a same-role upsert; we bump it on every upsert.
+                row["updated"] = now
+                return row
+        row = {"id": new_id(), "created": now, "updated": now, "workspace_id": workspace["id"], "workspace_role_id": role_id, key_field: key_value}
+        self.data[kind][row["id"]] = row
+        return row
+
+    def _access_row(self, kind, call, what):
+        workspace = self._workspace(call)
+        row = self.data[kind].get(call.params["id"])
+        if row is None or row["workspace_id"] != workspace["id"]:
+            raise ApiError(404, f"{what} not found.")
+        return row
+
+    def _bot_access_out(self, row):
+        bot = self.data["bots"][row["bot_id"]]
+        return {
+            "id": row["id"], "created": row["created"], "updated": row["updated"], "workspace_id": row["workspace_id"],
+            "workspace_role_id": row["workspace_role_id"], "actor_id": bot["actor_id"], "bot_id": bot["id"], "bot_name": bot["name"],
+        }
+
+    def _user_access_out(self, row):
+        user = self.data["users"][row["user_id"]]
+        return {
+            "id": row["id"], "created": row["created"], "updated": row["updated"], "workspace_id": row["workspace_id"],
+            "workspace_role_id": row["workspace_role_id"], "actor_id": user["actor_id"], "user_id": user["id"],
+            "first_name": user["first_name"], "last_name": user["last_name"], "email": user["email"], "handle": user["handle"],
+        }
+
+    def _team_access_out(self, row, with_name):
+        out = {
+            "id": row["id"], "created": row["created"], "updated": row["updated"], "team_id": row["team_id"],
+            "workspace_id": row["workspace_id"], "workspace_role_id": row["workspace_role_id"],
+        }
+        if with_name:
+            out["team_name"] = self.data["teams"][row["team_id"]]["name"]
+        return out
+
+    def _upsert_many(self, call, kind, key_field, collection, what):
+        workspace = self._workspace(call)
+        items = call.body if isinstance(call.body, list) else [call.body]
+        resolved = []
+        for item in items:   # validate everything first: the upsert is all-or-nothing
+            key_value = self._get(collection, str(getattr(item, key_field)), what)["id"]
+            role_id = self._workspace_role(item.workspace_role_id)["id"]
+            resolved.append((key_value, role_id))
+        return workspace, [self._upsert(kind, workspace, key_field, key_value, role_id) for key_value, role_id in resolved]
+
+    def upsert_bot_access(self, call):
+        _workspace, rows = self._upsert_many(call, "bot_access", "bot_id", "bots", "Bot")
+        out = [self._bot_access_out(r) for r in rows]
+        return Reply(200, out if isinstance(call.body, list) else out[0])
+
+    def filter_bot_access(self, call):
+        workspace = self._workspace(call)
+        body = call.body
+        rows = [self._bot_access_out(r) for r in self.data["bot_access"].values() if r["workspace_id"] == workspace["id"]]
+        if body.workspace_accesses is not None:
+            crit = body.workspace_accesses
+            rows = [r for r in rows if _any(crit.workspace_role_id, r["workspace_role_id"]) and _any(crit.actor_id, r["actor_id"])]
+        if body.bots is not None:
+            crit = body.bots
+            rows = [r for r in rows if _any(crit.id, r["bot_id"]) and _any(crit.name, r["bot_name"]) and _like(crit.name, r["bot_name"])]
+        rows = _sorted(rows, body.sort, {"CREATED": lambda r: r["created"], "BOT_NAME": lambda r: r["bot_name"]})
+        return Reply(200, _page(rows, body))
+
+    def read_bot_access(self, call):
+        return Reply(200, self._bot_access_out(self._access_row("bot_access", call, "Workspace bot access")))
+
+    def delete_bot_access(self, call):
+        row = self._access_row("bot_access", call, "Workspace bot access")
+        del self.data["bot_access"][row["id"]]
+        return Reply(204)
+
+    def upsert_user_access(self, call):
+        _workspace, rows = self._upsert_many(call, "user_access", "user_id", "users", "User")
+        out = [self._user_access_out(r) for r in rows]
+        return Reply(200, out if isinstance(call.body, list) else out[0])
+
+    def filter_user_access(self, call):
+        workspace = self._workspace(call)
+        body = call.body
+        rows = [self._user_access_out(r) for r in self.data["user_access"].values() if r["workspace_id"] == workspace["id"]]
+        if body.workspace_accesses is not None:
+            crit = body.workspace_accesses
+            rows = [r for r in rows if _any(crit.workspace_role_id, r["workspace_role_id"]) and _any(crit.actor_id, r["actor_id"])]
+        if body.users is not None:
+            crit = body.users
+            rows = [
+                r for r in rows
+                if _any(crit.id, r["user_id"]) and (crit.id is None or crit.id.not_any_ is None or r["user_id"] not in [str(v) for v in crit.id.not_any_])
+                and _any(crit.email, r["email"].lower(), lambda v: v.lower()) and _like(crit.email, r["email"])
+                and _any(crit.handle, r["handle"]) and _like(crit.handle, r["handle"])
+                and _like(crit.name, r["first_name"], r["last_name"])
+            ]
+        rows = _sorted(rows, body.sort, {
+            "CREATED": lambda r: r["created"], "NAME": lambda r: (r["first_name"], r["last_name"]),
+            "EMAIL": lambda r: r["email"], "HANDLE": lambda r: r["handle"],
+        })
+        return Reply(200, _page(rows, body))
+
+    def read_user_access(self, call):
+        return Reply(200, self._user_access_out(self._access_row("user_access", call, "Workspace user access")))
+
+    def delete_user_access(self, call):
+        # Not emulated: removal of a Collaborator's account membership with their last access.
+        row = self._access_row("user_access", call, "Workspace user access")
+        del self.data["user_access"][row["id"]]
+        return Reply(204)
+
+    def upsert_team_access(self, call):
+        # UNCONFIRMED: MERGE semantics. Grants of teams not named in the request are kept (TF assumes
+        # this); the response lists the rows named in the request only.
+        _workspace, rows = self._upsert_many(call, "team_access", "team_id", "teams", "Team")
+        return Reply(200, [self._team_access_out(r, False) for r in rows])
+
+    def filter_team_access(self, call):
+        workspace = self._workspace(call)
+        rows = sorted((r for r in self.data["team_access"].values() if r["workspace_id"] == workspace["id"]), key=lambda r: r["created"])
+        return Reply(200, [self._team_access_out(r, True) for r in _page(rows, call.body)])
+
+    def delete_team_access(self, call):
+        workspace = self._workspace(call)
+        for access_id, row in list(self.data["team_access"].items()):
+            if row["workspace_id"] == workspace["id"] and row["team_id"] == call.params["team_id"]:
+                del self.data["team_access"][access_id]
+                return Reply(204)
+        raise ApiError(404, "Workspace team access not found.")
+
+    # --- teams -------------------------------------------------------------------------------
+    def _actor_member(self, actor_id):
+        for user in self.data["users"].values():
+            if user["actor_id"] == actor_id:
+                return {"id": actor_id, "handle": user["handle"], "name": f"{user['first_name']} {user['last_name']}".strip(),
+                        "email": user["email"], "type": "user"}
+        for bot in self.data["bots"].values():
+            if bot["actor_id"] == actor_id:
+                return {"id": actor_id, "handle": slugify(bot["name"]), "name": bot["name"], "email": None, "type": "service_account"}
+        return None
+
+    def _team_out(self, team):
+        members = [m for m in (self._actor_member(a) for a in team["member_actor_ids"]) if m is not None]
+        workspaces = []
+        for row in self.data["team_access"].values():
+            if row["team_id"] == team["id"]:
+                workspaces.append({
+                    "workspace_id": row["workspace_id"], "workspace_handle": self.data["workspaces"][row["workspace_id"]]["handle"],
+                    "workspace_role_id": row["workspace_role_id"], "workspace_role_name": self.data["workspace_roles"][row["workspace_role_id"]]["name"],
+                })
+        return {
+            "id": team["id"], "created": team["created"], "updated": team["updated"], "account_id": self.store.account_id,
+            "name": team["name"], "workos_directory_group_id": None, "memberships": members, "workspaces": workspaces,
+        }
+
+    def create_team(self, call):
+        # UNCONFIRMED: uniqueness of team names and the 409 status.
+        if any(t["name"] == call.body.name for t in self.data["teams"].values()):
+            raise ApiError(409, DUPLICATE_TEAM)
+        now = self.store.now_ts()
+        team = {"id": new_id(), "name": call.body.name, "created": now, "updated": now, "member_actor_ids": []}
+        self.data["teams"][team["id"]] = team
+        return Reply(201, self._team_out(team))
+
+    def filter_teams(self, call):
+        body = call.body
+        crit = body.teams
+        teams = [self._team_out(t) for t in self.data["teams"].values()]
+        if crit is not None:
+            teams = [
+                t for t in teams
+                if _any(crit.id, t["id"]) and _any(crit.name, t["name"]) and _like(crit.name, t["name"])
+                and (crit.directory_id is None or crit.directory_id.any_ is None)
+                and (crit.workspace_id is None or crit.workspace_id.any_ is None or any(_any(crit.workspace_id, w["workspace_id"]) for w in t["workspaces"]))
+                and (crit.workspace_role_id is None or crit.workspace_role_id.any_ is None
+                     or any(_any(crit.workspace_role_id, w["workspace_role_id"]) for w in t["workspaces"]))
+                and (crit.member_id is None or crit.member_id.any_ is None or any(_any(crit.member_id, m["id"]) for m in t["memberships"]))
+            ]
+        # Not emulated: the `users` and `bots` criteria of this endpoint are accepted and ignored.
+        teams = _sorted(teams, body.sort, {"CREATED": lambda t: t["created"], "NAME": lambda t: t["name"]})
+        return Reply(200, _page(teams, body))
+
+    def read_team(self, call):
+        return Reply(200, self._team_out(self._get("teams", call.params["id"], "Team")))
+
+    # --- me ----------------------------------------------------------------------------------
+    def read_me(self, call):
+        actor = call.actor
+        if actor["type"] == "bot":
+            # UNCONFIRMED: the shape of /me for a service-account key is not documented.
+            bot = self.data["bots"][actor["id"]]
+            return Reply(200, {
+                "id": bot["actor_id"], "handle": slugify(bot["name"]), "first_name": bot["name"], "last_name": "",
+                "email": f"{bot['actor_id']}@service-accounts.invalid", "location": None, "personal_account_id": None,
+                "settings": {"tutorial_completed": False, "feature_previews": []},
+            })
+        user = self.data["users"][actor["id"]]
+        return Reply(200, {
+            "id": user["id"], "handle": user["handle"], "first_name": user["first_name"], "last_name": user["last_name"],
+            "email": user["email"], "location": None, "personal_account_id": None,
+            "settings": {"tutorial_completed": False, "feature_previews": []},
+        })
+
+    def read_my_workspaces(self, call):
+        actor = call.actor
+        if actor["type"] == "bot":
+            actor_id = self.data["bots"][actor["id"]]["actor_id"]
+            ids = {r["workspace_id"] for r in self.data["bot_access"].values() if r["bot_id"] == actor["id"]}
+        else:
+            actor_id = self.data["users"][actor["id"]]["actor_id"]
+            ids = {r["workspace_id"] for r in self.data["user_access"].values() if r["user_id"] == actor["id"]}
+        teams = {t["id"] for t in self.data["teams"].values() if actor_id in t["member_actor_ids"]}
+        ids |= {r["workspace_id"] for r in self.data["team_access"].values() if r["team_id"] in teams}
+        account = self.data["account"]
+        out = []
+        for workspace in sorted((self.data["workspaces"][i] for i in ids), key=lambda w: w["created"]):
+            out.append({
+                "account_id": account["id"], "account_name": account["name"], "account_handle": account["handle"],
+                "workspace_id": workspace["id"], "workspace_name": workspace["name"],
+                "workspace_description": workspace["description"] or "", "workspace_handle": workspace["handle"],
+            })
+        return Reply(200, out)

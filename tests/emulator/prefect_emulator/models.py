@@ -1,0 +1,275 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Pydantic v2 request models mirroring the OAS request schemas (same names as in the OAS).
+
+Schemas with ``additionalProperties: false`` use ``extra="forbid"``; the ``Body_*`` filter
+wrappers do not set it in the OAS, so unknown top-level keys are ignored there (as FastAPI does).
+"""
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Annotated, List, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+Name = Annotated[str, Field(max_length=5000)]
+RoleDescription = Annotated[str, Field(max_length=140)]
+Limit = Annotated[int, Field(ge=0, le=200)]
+Offset = Annotated[int, Field(ge=0)]
+GraceSeconds = Annotated[int, Field(ge=0, le=172800)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    limit: Limit = 200
+    offset: Offset = 0
+
+
+# --- criteria ------------------------------------------------------------------------------------
+class AnyUuid(_Strict):
+    any_: Optional[List[uuid.UUID]] = None
+
+
+class AnyStr(_Strict):
+    any_: Optional[List[str]] = None
+
+
+class AnyLikeStr(_Strict):
+    any_: Optional[List[str]] = None
+    like_: Optional[str] = None
+
+
+class LikeStr(_Strict):
+    like_: Optional[str] = None
+
+
+class AnyNotAnyUuid(_Strict):
+    any_: Optional[List[uuid.UUID]] = None
+    not_any_: Optional[List[uuid.UUID]] = None
+
+
+class BotFilter(_Strict):
+    id: Optional[AnyUuid] = None
+    name: Optional[AnyLikeStr] = None
+
+
+class UserFilter(_Strict):
+    id: Optional[AnyNotAnyUuid] = None
+    email: Optional[AnyLikeStr] = None
+    handle: Optional[AnyLikeStr] = None
+    name: Optional[LikeStr] = None
+
+
+class WorkspaceActorAccessFilter(_Strict):
+    workspace_role_id: Optional[AnyUuid] = None
+    actor_id: Optional[AnyUuid] = None
+
+
+class AccountRoleFilter(_Strict):
+    name: Optional[AnyStr] = None
+
+
+class WorkspaceRoleFilter(_Strict):
+    name: Optional[AnyStr] = None
+    is_global: Optional[bool] = None
+
+
+class WorkspaceFilter(_Strict):
+    id: Optional[AnyUuid] = None
+    handle: Optional[AnyStr] = None
+
+
+class TeamFilter(_Strict):
+    id: Optional[AnyUuid] = None
+    name: Optional[AnyLikeStr] = None
+    directory_id: Optional[AnyStr] = None
+    workspace_id: Optional[AnyUuid] = None
+    workspace_role_id: Optional[AnyUuid] = None
+    member_id: Optional[AnyUuid] = None
+
+
+class Operator(str, enum.Enum):
+    AND = "and_"
+    OR = "or_"
+
+
+class AccountMembershipFilter(_Strict):
+    operator: Operator = Operator.AND
+    account_role_id: Optional[AnyUuid] = None
+    user_id: Optional[AnyNotAnyUuid] = None
+    email: Optional[AnyLikeStr] = None
+    handle: Optional[AnyLikeStr] = None
+    name: Optional[LikeStr] = None
+    actor_id: Optional[AnyUuid] = None
+
+
+# --- sorts ---------------------------------------------------------------------------------------
+class WorkspaceBotAccessSort(str, enum.Enum):
+    CREATED_ASC = "CREATED_ASC"
+    CREATED_DESC = "CREATED_DESC"
+    BOT_NAME_ASC = "BOT_NAME_ASC"
+    BOT_NAME_DESC = "BOT_NAME_DESC"
+
+
+class WorkspaceUserAccessSort(str, enum.Enum):
+    CREATED_ASC = "CREATED_ASC"
+    CREATED_DESC = "CREATED_DESC"
+    NAME_ASC = "NAME_ASC"
+    NAME_DESC = "NAME_DESC"
+    EMAIL_ASC = "EMAIL_ASC"
+    EMAIL_DESC = "EMAIL_DESC"
+    HANDLE_ASC = "HANDLE_ASC"
+    HANDLE_DESC = "HANDLE_DESC"
+
+
+class TeamSort(str, enum.Enum):
+    NAME_ASC = "NAME_ASC"
+    NAME_DESC = "NAME_DESC"
+    CREATED_ASC = "CREATED_ASC"
+    CREATED_DESC = "CREATED_DESC"
+
+
+class AccountMembershipSort(str, enum.Enum):
+    CREATED_ASC = "CREATED_ASC"
+    CREATED_DESC = "CREATED_DESC"
+    LAST_LOGIN_ASC = "LAST_LOGIN_ASC"
+    LAST_LOGIN_DESC = "LAST_LOGIN_DESC"
+    NAME_ASC = "NAME_ASC"
+    NAME_DESC = "NAME_DESC"
+    HANDLE_ASC = "HANDLE_ASC"
+    HANDLE_DESC = "HANDLE_DESC"
+    EMAIL_ASC = "EMAIL_ASC"
+    EMAIL_DESC = "EMAIL_DESC"
+    ACCOUNT_ROLE_NAME_ASC = "ACCOUNT_ROLE_NAME_ASC"
+    ACCOUNT_ROLE_NAME_DESC = "ACCOUNT_ROLE_NAME_DESC"
+
+
+# --- bodies --------------------------------------------------------------------------------------
+class BotCreate(_Strict):
+    name: Name
+    api_key_expiration: Optional[datetime] = None
+    account_role_id: Optional[uuid.UUID] = None
+
+
+class BotUpdate(_Strict):
+    name: Optional[Name] = None
+    account_role_id: Optional[uuid.UUID] = None
+
+
+class BotRotateAPIKey(_Strict):
+    api_key_expiration: Optional[datetime] = None
+    old_key_expires_in_seconds: Optional[GraceSeconds] = None
+
+
+class BodyReadBots(_Body):
+    service_accounts: Optional[BotFilter] = None
+
+
+class BodyReadAccountRoles(_Body):
+    account_roles: Optional[AccountRoleFilter] = None
+
+
+class BodyReadWorkspaceRoles(_Body):
+    workspace_roles: Optional[WorkspaceRoleFilter] = None
+
+
+class WorkspaceRoleCreate(_Strict):
+    name: Name
+    description: RoleDescription = ""
+    scopes: List[str] = Field(default_factory=list)
+    inherited_role_id: Optional[uuid.UUID] = None
+
+
+class WorkspaceRoleUpdate(_Strict):
+    name: Optional[Name] = None
+    description: Optional[RoleDescription] = None
+    scopes: List[str] = None   # not nullable in the OAS: absent means "unchanged", null is a 422
+    inherited_role_id: Optional[uuid.UUID] = None
+
+
+class BodyReadWorkspaces(_Body):
+    workspaces: Optional[WorkspaceFilter] = None
+
+
+class WorkspaceCreate(_Strict):
+    name: Name
+    description: Optional[Name] = ""
+    handle: Name
+
+
+class WorkspaceUpdate(_Strict):
+    name: Optional[Name] = None
+    handle: Optional[Name] = None
+    description: Optional[Name] = ""
+    default_workspace_role_id: Optional[uuid.UUID] = None
+
+
+class WorkspaceBotAccessCreate(_Strict):
+    bot_id: uuid.UUID
+    workspace_role_id: uuid.UUID
+
+
+class WorkspaceUserAccessCreate(_Strict):
+    user_id: uuid.UUID
+    workspace_role_id: uuid.UUID
+
+
+class WorkspaceTeamAccessCreate(_Strict):
+    team_id: uuid.UUID
+    workspace_role_id: uuid.UUID
+
+
+class BodyReadBotAccess(_Body):
+    workspace_accesses: Optional[WorkspaceActorAccessFilter] = None
+    bots: Optional[BotFilter] = None
+    sort: Optional[WorkspaceBotAccessSort] = None
+
+
+class BodyReadUserAccess(_Body):
+    workspace_accesses: Optional[WorkspaceActorAccessFilter] = None
+    users: Optional[UserFilter] = None
+    sort: Optional[WorkspaceUserAccessSort] = None
+
+
+class BodyReadTeamAccess(_Body):
+    pass
+
+
+class BodyReadAccountMemberships(_Body):
+    account_memberships: Optional[AccountMembershipFilter] = None
+    sort: Optional[AccountMembershipSort] = None
+    only_users: bool = False
+    only_bots: bool = False
+    active: Optional[bool] = None
+
+
+class BodyReadTeams(_Body):
+    # The OAS does not mark these nullable; accepting null as "no filter" is lenient on purpose.
+    teams: Optional[TeamFilter] = None
+    users: Optional[UserFilter] = None
+    bots: Optional[BotFilter] = None
+    sort: Optional[TeamSort] = None
+
+
+class TeamCreate(_Strict):
+    name: Name
+
+
+# TypeAdapters used by the route table.
+BOT_ACCESS_UPSERT = TypeAdapter(Union[WorkspaceBotAccessCreate, List[WorkspaceBotAccessCreate]])
+USER_ACCESS_UPSERT = TypeAdapter(Union[WorkspaceUserAccessCreate, List[WorkspaceUserAccessCreate]])
+TEAM_ACCESS_UPSERT = TypeAdapter(List[WorkspaceTeamAccessCreate])
+ROTATE_BODY = TypeAdapter(Optional[BotRotateAPIKey])
+UUID_ADAPTER = TypeAdapter(uuid.UUID)
+
+
+def adapter(model):
+    """TypeAdapter for a model class (kept in one place so the route table stays declarative)."""
+    return TypeAdapter(model)
