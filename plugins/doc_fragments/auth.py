@@ -58,6 +58,6 @@ requirements:
 notes:
   - All options of this fragment can be set once for a play with
     C(module_defaults) and the C(group/prefect.cloud.cloud) action group.
-  - Modules call the API from the machine they run on. In a play that targets agent hosts, run them
-    with C(delegate_to: localhost) so the controller (or the AWX execution environment) makes the calls.
+  - "Modules call the API from the machine they run on. In a play that targets agent hosts, run them
+    with C(delegate_to: localhost) so the controller (or the AWX execution environment) makes the calls."
 """

@@ -26,6 +26,7 @@ if HTTPX_IMPORT_ERROR is None:
     _MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 else:  # pragma: no cover - reported by the module through missing_required_lib
     _NOT_SENT = _MAYBE_SENT = ()
+_TRANSPORT_ERRORS = _NOT_SENT + _MAYBE_SENT
 
 USER_AGENT = "ansible-prefect.cloud/0.1.0"
 PAGE_SIZE = 200  # the API's maximum filter limit
@@ -99,7 +100,7 @@ class PrefectClient:
                 self.writes += 1
             try:
                 response = self._http.request(method, path, **kwargs)
-            except _NOT_SENT + _MAYBE_SENT as exc:
+            except _TRANSPORT_ERRORS as exc:
                 sent = isinstance(exc, _MAYBE_SENT)
                 wait = self.retry.delay(attempt)
                 if (idempotent or not sent) and self.retry.allows(attempt, waited, wait):

@@ -44,7 +44,7 @@ def make_client(script, retries=3, check_mode=False):
 
 def test_request_shape_auth_and_paths():
     script = Script(httpx.Response(200, json={"ok": True}))
-    client, _ = make_client(script)
+    client, _transport = make_client(script)
     assert client.request("GET", client.account_path("bots/abc")) == {"ok": True}
     request = script.seen[0]
     assert str(request.url) == f"https://cloud.test/api/accounts/{ACCOUNT}/bots/abc"
@@ -54,7 +54,7 @@ def test_request_shape_auth_and_paths():
 
 def test_trailing_slash_preserved_and_json_body():
     script = Script(httpx.Response(201, json={"id": "1"}))
-    client, _ = make_client(script)
+    client, _transport = make_client(script)
     client.request("POST", client.account_path("bots/"), {"name": "n"})
     assert script.seen[0].url.path.endswith("/bots/")
     assert json.loads(script.seen[0].read()) == {"name": "n"}
@@ -62,7 +62,7 @@ def test_trailing_slash_preserved_and_json_body():
 
 
 def test_204_returns_none():
-    client, _ = make_client(Script(httpx.Response(204)))
+    client, _transport = make_client(Script(httpx.Response(204)))
     assert client.request("DELETE", "accounts/x/bots/1") is None
 
 
@@ -76,7 +76,7 @@ def test_429_then_success_honours_retry_after():
 
 
 def test_503_exhausts_retries_and_reports_detail():
-    script = Script(*[httpx.Response(503, json={"detail": "maintenance"}) for _ in range(4)])
+    script = Script(*[httpx.Response(503, json={"detail": "maintenance"}) for dummy in range(4)])
     client, sleeps = make_client(script, retries=3)
     with pytest.raises(PrefectAPIError) as err:
         client.request("GET", "accounts/x/bots/1")
@@ -112,7 +112,7 @@ def test_lost_response_of_create_is_not_retried_and_flagged_maybe_applied():
 
 
 def test_read_timeout_retried_for_idempotent_then_gives_up():
-    script = Script(*[httpx.ReadTimeout("timed out") for _ in range(3)])
+    script = Script(*[httpx.ReadTimeout("timed out") for dummy in range(3)])
     client, sleeps = make_client(script, retries=2)
     with pytest.raises(PrefectTransportError) as err:
         client.request("GET", "accounts/x/bots/1")
@@ -122,14 +122,14 @@ def test_read_timeout_retried_for_idempotent_then_gives_up():
 
 @pytest.mark.parametrize("status, exc_type", [(404, PrefectNotFound), (409, PrefectConflict), (401, PrefectAPIError)])
 def test_error_statuses_map_to_exceptions(status, exc_type):
-    client, _ = make_client(Script(httpx.Response(status, json={"detail": "nope"})))
+    client, _transport = make_client(Script(httpx.Response(status, json={"detail": "nope"})))
     with pytest.raises(exc_type) as err:
         client.request("GET", "accounts/x/bots/1")
     assert err.value.status == status and err.value.detail == "nope"
 
 
 def test_401_message_has_hint_and_never_the_key():
-    client, _ = make_client(Script(httpx.Response(401, json={"detail": f"Invalid authentication credentials {KEY}"})))
+    client, _transport = make_client(Script(httpx.Response(401, json={"detail": f"Invalid authentication credentials {KEY}"})))
     with pytest.raises(PrefectAPIError) as err:
         client.request("GET", "me/")
     message = str(err.value)
@@ -140,7 +140,7 @@ def test_401_message_has_hint_and_never_the_key():
 def test_validation_detail_is_one_line_and_drops_input():
     detail = [{"loc": ["body", "name"], "msg": "String should have at most 5000 characters", "type": "string_too_long",
                "input": KEY}]
-    client, _ = make_client(Script(httpx.Response(422, json={"detail": detail})))
+    client, _transport = make_client(Script(httpx.Response(422, json={"detail": detail})))
     with pytest.raises(PrefectAPIError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "x"})
     assert str(err.value) == "POST /api/accounts/x/bots/ failed with HTTP 422: name: String should have at most 5000 characters"
@@ -149,7 +149,7 @@ def test_validation_detail_is_one_line_and_drops_input():
 
 def test_keys_added_later_are_redacted_too():
     new_key = "pnb_" + "n" * 36
-    client, _ = make_client(Script(httpx.Response(500, text=f"internal error near {new_key}")))
+    client, _transport = make_client(Script(httpx.Response(500, text=f"internal error near {new_key}")))
     client.add_secret(new_key)
     with pytest.raises(PrefectAPIError) as err:
         client.request("POST", "accounts/x/bots/", {})
@@ -157,7 +157,7 @@ def test_keys_added_later_are_redacted_too():
 
 
 def test_redirect_is_an_error_not_followed():
-    client, _ = make_client(Script(httpx.Response(307, headers={"location": "https://cloud.test/api/accounts/x/bots/"})))
+    client, _transport = make_client(Script(httpx.Response(307, headers={"location": "https://cloud.test/api/accounts/x/bots/"})))
     with pytest.raises(PrefectAPIError) as err:
         client.request("POST", "accounts/x/bots", {})
     assert "unexpected redirect" in str(err.value)
@@ -165,7 +165,7 @@ def test_redirect_is_an_error_not_followed():
 
 def test_check_mode_refuses_writes_but_allows_reads_and_filters():
     script = Script(httpx.Response(200, json={}), httpx.Response(200, json=[]))
-    client, _ = make_client(script, check_mode=True)
+    client, _transport = make_client(script, check_mode=True)
     client.request("GET", "accounts/x/bots/1")
     client.request("POST", "accounts/x/bots/filter", {})
     for method, path in (("POST", "accounts/x/bots/"), ("PATCH", "accounts/x/bots/1"), ("DELETE", "accounts/x/bots/1"),
@@ -178,7 +178,7 @@ def test_check_mode_refuses_writes_but_allows_reads_and_filters():
 def test_filter_all_pages_past_200():
     pages = [[{"i": n} for n in range(200)], [{"i": n} for n in range(200, 205)]]
     script = Script(httpx.Response(200, json=pages[0]), httpx.Response(200, json=pages[1]))
-    client, _ = make_client(script)
+    client, _transport = make_client(script)
     items = client.filter_all("accounts/x/bots/filter", {"service_accounts": {"name": {"any_": ["a"]}}})
     assert len(items) == 205
     bodies = [json.loads(r.read()) for r in script.seen]

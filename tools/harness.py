@@ -1,0 +1,853 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One-command test harness and demo runner for the prefect.cloud collection.
+
+Run it through ``tools/test`` or ``tools/demo`` (or ``make test`` / ``make demo``).
+Standard library only: it must work on a fresh machine before any venv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import glob
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NAMESPACE = 'prefect'
+NAME = 'cloud'
+VENV_ROOT = os.path.join(REPO, '.venv')
+PIP_QUIET = ['--disable-pip-version-check', '-q']
+KEY_ALPHABET = string.ascii_letters + string.digits
+# Prefect API keys: pnu_ (user) / pnb_ (bot, i.e. service account) + 36 alphanumerics.
+KEY_PATTERN = re.compile(r'pn[ub]_[A-Za-z0-9]{36}')
+REDACTED = 'pnu_<redacted>'
+
+# Oldest and newest supported ansible-core, with the controller Pythons each accepts
+# (preferred first). ansible-core 2.16 runs on 3.10-3.12, 2.21 on 3.12-3.14.
+CORES = {
+    '2.16': {
+        'spec': 'ansible-core>=2.16,<2.17',
+        'pythons': ('3.11', '3.12', '3.10'),
+        'missing': 'no Python 3.10-3.12 on this machine',
+    },
+    '2.21': {
+        'spec': 'ansible-core>=2.21,<2.22',
+        'pythons': ('3.13', '3.12', '3.14'),
+        'missing': 'no Python >= 3.12 on this machine',
+    },
+}
+STEPS = ('sanity', 'units', 'integration', 'changelog', 'build')
+# Files that must never be part of the built collection artifact.
+NOT_IN_ARTIFACT = ('tools/', '.ci/', 'Makefile', '.venv', 'tests/output/', 'tests/integration/integration_config.yml')
+# Files the built artifact must contain (ansible-builder and Galaxy read them).
+IN_ARTIFACT = ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'requirements.txt', 'README.md')
+
+_EMULATORS = []
+
+
+class HarnessError(Exception):
+    """A step failed for a reason that is explained by the message."""
+
+
+class Results:
+    """Step results, printed as the final summary."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, status, name, detail='', seconds=None):
+        """Record one step result and print it right away."""
+        self.rows.append((status, name, detail, seconds))
+        banner('%s: %s%s' % (status, name, ' (%s)' % detail if detail else ''))
+
+    def count(self, status):
+        """Number of steps with the given status."""
+        return sum(1 for row in self.rows if row[0] == status)
+
+    def print_summary(self, title):
+        """Print one line per step and the machine-readable last line."""
+        print('\n==== %s ====' % title)
+        for status, name, detail, seconds in self.rows:
+            took = ' [%s]' % fmt_seconds(seconds) if seconds is not None else ''
+            detail = detail.strip().splitlines()[0] if detail.strip() else ''
+            print('%-8s %s%s%s' % (status, name, took, ' - %s' % detail if detail else ''))
+        print('summary: %d passed, %d failed, %d skipped' % (self.count('PASS'), self.count('FAIL'), self.count('SKIPPED')))
+        sys.stdout.flush()
+
+
+def fmt_seconds(seconds):
+    """Format a duration as 1m05s."""
+    seconds = int(round(seconds))
+    return '%dm%02ds' % divmod(seconds, 60)
+
+
+def banner(text):
+    """Print a visible section line."""
+    print('\n### %s' % text)
+    sys.stdout.flush()
+
+
+def clean_env(extra_path=None, **overrides):
+    """The environment for child processes: no inherited venv, Python or Ansible settings."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ('VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONHOME', 'PYTHONSTARTUP')
+           and not key.startswith('ANSIBLE_')}
+    env['PIP_DISABLE_PIP_VERSION_CHECK'] = '1'
+    env['PIP_NO_INPUT'] = '1'
+    env['PYTHONUNBUFFERED'] = '1'
+    if extra_path:
+        env['PATH'] = extra_path + os.pathsep + env.get('PATH', '')
+    env.update(overrides)
+    return env
+
+
+def run(cmd, cwd=None, env=None, secrets_=(), capture=False):
+    """Run a command, streaming its output (with secrets redacted).
+
+    Returns (returncode, output, secret_hits); output is only collected when capture is set.
+    """
+    print('$ %s' % ' '.join(cmd))
+    sys.stdout.flush()
+    with subprocess.Popen(cmd, cwd=cwd, env=env or clean_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors='replace', bufsize=1) as proc:
+        lines = []
+        hits = 0
+        for line in proc.stdout:
+            for secret in secrets_:
+                if secret in line:
+                    hits += line.count(secret)
+                    line = line.replace(secret, REDACTED)
+            sys.stdout.write(line)
+            if capture:
+                lines.append(line)
+        sys.stdout.flush()
+        return proc.wait(), ''.join(lines), hits
+
+
+def check(cmd, what, **kwargs):
+    """Run a command and raise HarnessError when it fails."""
+    returncode, output, hits = run(cmd, **kwargs)
+    if returncode:
+        raise HarnessError('%s failed (exit code %d)' % (what, returncode))
+    return output, hits
+
+
+def output_of(cmd, env=None):
+    """Return a quick command's stripped stdout, or None if it cannot run."""
+    try:
+        return subprocess.run(cmd, env=env or clean_env(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=120, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Python interpreters and virtualenvs
+
+
+def pyenv_root():
+    """The pyenv root directory, if pyenv is installed."""
+    root = os.environ.get('PYENV_ROOT')
+    if not root and shutil.which('pyenv'):
+        root = output_of(['pyenv', 'root'])
+    if not root:
+        root = os.path.expanduser('~/.pyenv')
+    return root if os.path.isdir(root) else None
+
+
+def version_key(path):
+    """Sort key for pyenv version directories such as 3.13.10."""
+    return [int(part) if part.isdigit() else 0 for part in os.path.basename(path).split('.')]
+
+
+def probe_python(path, version):
+    """Return the full version of the interpreter if it is `version` and can create venvs."""
+    out = output_of([path, '-c', 'import sys, venv, ensurepip; print("%d.%d.%d" % sys.version_info[:3])'])
+    if out and out.rsplit('.', 1)[0] == version:
+        return out
+    return None
+
+
+def find_python(versions):
+    """Find an interpreter for the first available version: pyenv installs first, then PATH."""
+    root = pyenv_root()
+    for version in versions:
+        candidates = []
+        if root:
+            dirs = glob.glob(os.path.join(root, 'versions', version + '.[0-9]*'))
+            for directory in sorted(dirs, key=version_key, reverse=True):
+                candidates.append(os.path.join(directory, 'bin', 'python' + version))
+        on_path = shutil.which('python' + version)
+        if on_path:
+            candidates.append(on_path)
+        for candidate in candidates:
+            full = probe_python(candidate, version)
+            if full:
+                return candidate, version, full
+    return None
+
+
+def ensure_venv(path, python, version, recreate=False):
+    """Create (or reuse) a virtualenv made from `python`; return its interpreter path."""
+    venv_python = os.path.join(path, 'bin', 'python')
+    if os.path.isdir(path) and (recreate or not probe_python(venv_python, version)):
+        print('removing %s' % path)
+        shutil.rmtree(path)
+    if not os.path.isdir(path):
+        check([python, '-m', 'venv', path], 'creating the virtualenv %s' % path)
+    return venv_python
+
+
+# ansible-test --venv bootstraps pip in the venvs it creates with a get-pip script that it
+# downloads from ci-files.testing.ansible.com and caches under ~/.ansible/test/cache/. Where only
+# package registries are reachable that download fails, so tools/test seeds the cache with this
+# substitute: it runs ensurepip, then installs the requested pip version from the package index.
+# ansible-test runs it as `get_pip_X.py [pip options] pip==X [other packages]`.
+GET_PIP_SUBSTITUTE = """\
+# Substitute for get-pip.py, written by prefect.cloud's tools/test (see tools/harness.py).
+import subprocess
+import sys
+
+# get-pip.py's own options, which pip install does not know
+GET_PIP_ONLY = ('--no-setuptools', '--no-wheel', '--no-pip')
+
+subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'], stdout=subprocess.DEVNULL)
+subprocess.check_call([sys.executable, '-m', 'pip', 'install', '-q', '--upgrade']
+                      + [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY])
+"""
+# Marks a cached bootstrap script as written by this harness (and so safe to refresh).
+GET_PIP_MARKER = GET_PIP_SUBSTITUTE.splitlines()[0]
+
+
+def seed_pip_bootstrap(venv_python):
+    """Make sure ansible-test finds its pip bootstrap script in its cache (see GET_PIP_SUBSTITUTE)."""
+    source = output_of([venv_python, '-c', 'import ansible_test._internal.python_requirements as m; print(m.__file__)'])
+    match = None
+    if source:
+        with open(source, encoding='utf-8') as handle:
+            match = re.search(r"default_packages = dict\(\s*pip='([^']+)'", handle.read())
+    if not match:
+        print('warning: cannot tell which pip version ansible-test bootstraps; not seeding its cache')
+        return
+    cache = os.path.expanduser('~/.ansible/test/cache/get_pip_%s.py' % match.group(1).replace('.', '_'))
+    if os.path.exists(cache):
+        with open(cache, encoding='utf-8', errors='replace') as handle:
+            content = handle.read()
+        if content == GET_PIP_SUBSTITUTE or not content.startswith(GET_PIP_MARKER):
+            return  # up to date, or the real get-pip script
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    with open(cache, 'w', encoding='utf-8') as handle:
+        handle.write(GET_PIP_SUBSTITUTE)
+    print('ansible-test downloads its pip %s bootstrap script from a host that is not reachable here: '
+          'wrote a substitute (ensurepip + pip from the package index) to %s' % (match.group(1), cache))
+
+
+def installed_core_version(venv_python):
+    """The ansible-core version installed in a venv."""
+    return output_of([venv_python, '-c', 'from ansible.release import __version__; print(__version__)']) or '?'
+
+
+# --------------------------------------------------------------------------------------------
+# The collection copy
+
+
+def listed_files():
+    """Files of the work tree: tracked and untracked, but not git-ignored."""
+    if not os.path.isdir(os.path.join(REPO, '.git')) and output_of(['git', '-C', REPO, 'rev-parse']) is None:
+        raise HarnessError('%s is not a git work tree: cannot tell ignored files apart' % REPO)
+    out = subprocess.run(['git', '-C', REPO, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+                         capture_output=True, check=True).stdout
+    return sorted({name for name in out.decode('utf-8', 'surrogateescape').split('\0') if name})
+
+
+def make_copy(parent):
+    """Copy the work tree to <parent>/ansible_collections/prefect/cloud and make it a git repo."""
+    dest = os.path.join(parent, 'ansible_collections', NAMESPACE, NAME)
+    os.makedirs(dest)
+    count = 0
+    for name in listed_files():
+        src = os.path.join(REPO, name)
+        if not os.path.lexists(src) or os.path.isdir(src) and not os.path.islink(src):
+            continue  # deleted but not yet staged, or a submodule
+        target = os.path.join(dest, name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), target)
+        else:
+            shutil.copy2(src, target)
+        count += 1
+    # ansible-test lists the content of a collection with git when it is a git repo.
+    git_env = clean_env(GIT_CONFIG_NOSYSTEM='1')
+    for cmd in (['git', 'init', '-q'], ['git', 'add', '-A']):
+        subprocess.run(cmd, cwd=dest, env=git_env, check=True, stdout=subprocess.DEVNULL)
+    print('copied %d files to %s' % (count, dest))
+    return dest
+
+
+# --------------------------------------------------------------------------------------------
+# The Prefect Cloud emulator
+
+
+def free_port():
+    """A TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def random_key():
+    """A random Prefect user API key (pnu_ + 36 alphanumerics)."""
+    return 'pnu_' + ''.join(secrets.choice(KEY_ALPHABET) for dummy in range(36))
+
+
+def http_get(url, timeout=5):
+    """GET a URL; return (status, body) or (None, error text)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # nosec - local emulator only
+            return response.status, response.read().decode('utf-8', 'replace')
+    except urllib.error.HTTPError as exc:
+        return exc.code, ''
+    except (OSError, ValueError) as exc:
+        return None, str(exc)
+
+
+class Emulator:
+    """A local Prefect Cloud emulator process with a random port, account id and owner key."""
+
+    def __init__(self, python, collection_root, workspace, workdir):
+        self.python = python
+        self.root = collection_root
+        self.workspace = workspace
+        self.workdir = workdir
+        self.port = free_port()
+        self.api_key = random_key()
+        self.account_id = str(uuid.uuid4())
+        self.proc = None
+        self.log_path = os.path.join(workdir, 'emulator-%d.log' % self.port)
+
+    @property
+    def url(self):
+        """Base URL of the emulator (the admin API is under /_emulator/)."""
+        return 'http://127.0.0.1:%d' % self.port
+
+    @property
+    def api_url(self):
+        """The Prefect Cloud API URL the modules use."""
+        return self.url + '/api'
+
+    def start(self, timeout=60):
+        """Start the emulator and wait until its health endpoint answers."""
+        package = os.path.join(self.root, 'tests', 'emulator', 'prefect_emulator')
+        if not os.path.isdir(package):
+            raise HarnessError('the Prefect Cloud emulator is missing: %s does not exist'
+                               % os.path.relpath(package, self.root))
+        ready_file = os.path.join(self.workdir, 'emulator-%d.ready' % self.port)
+        cmd = [self.python, '-m', 'prefect_emulator', '--port', str(self.port), '--account-id', self.account_id,
+               '--api-key', self.api_key, '--workspace', self.workspace, '--ready-file', ready_file]
+        print('starting the emulator on %s (account %s, workspace %s, owner key not shown)'
+              % (self.url, self.account_id, self.workspace))
+        env = clean_env(PYTHONPATH=os.path.join(self.root, 'tests', 'emulator'))
+        with open(self.log_path, 'wb') as log:
+            self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
+                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        _EMULATORS.append(self)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise HarnessError('the emulator exited with code %s during start-up:\n%s'
+                                   % (self.proc.returncode, self.log_tail()))
+            if os.path.exists(ready_file) and http_get(self.url + '/_emulator/health')[0] == 200:
+                print('emulator ready (pid %d)' % self.proc.pid)
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise HarnessError('the emulator was not ready after %ds:\n%s' % (timeout, self.log_tail()))
+
+    def log_tail(self, lines=40):
+        """The end of the emulator log, with the owner key redacted."""
+        try:
+            with open(self.log_path, encoding='utf-8', errors='replace') as log:
+                text = ''.join(log.readlines()[-lines:])
+        except OSError:
+            return '(no emulator log)'
+        return text.replace(self.api_key, REDACTED)
+
+    def issued_keys(self):
+        """API keys the emulator issued (for secret-leak scans; never printed)."""
+        status, body = http_get(self.url + '/_emulator/issued-keys')
+        if status != 200:
+            return set()
+        return set(KEY_PATTERN.findall(body)) - {self.api_key}
+
+    def stop(self):
+        """Stop the emulator (idempotent)."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+            print('emulator on port %d stopped' % self.port)
+        self.proc = None
+        if self in _EMULATORS:
+            _EMULATORS.remove(self)
+
+
+def stop_all_emulators():
+    """atexit / signal handler: never leave an emulator behind."""
+    for emulator in list(_EMULATORS):
+        emulator.stop()
+
+
+def on_signal(signum, dummy_frame):
+    """Turn SIGTERM/SIGHUP into a normal exit so that cleanups run."""
+    raise SystemExit(128 + signum)
+
+
+def install_cleanup_handlers():
+    """Stop emulators on exit, Ctrl-C, SIGTERM and SIGHUP."""
+    atexit.register(stop_all_emulators)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+
+
+def write_integration_config(collection, emulator):
+    """Write tests/integration/integration_config.yml (mode 0600) for ansible-test."""
+    path = os.path.join(collection, 'tests', 'integration', 'integration_config.yml')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    lines = [
+        '---',
+        '# Written by tools/test for one run; never commit it.',
+        'prefect_api_url: %s' % emulator.api_url,
+        'prefect_api_key: %s' % emulator.api_key,
+        'prefect_account_id: %s' % emulator.account_id,
+        'prefect_workspace_handle: %s' % emulator.workspace,
+        'prefect_emulator_url: %s' % emulator.url,
+    ]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w', encoding='utf-8') as handle:
+        handle.write('\n'.join(lines) + '\n')
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Steps
+
+
+class Context:
+    """State shared by the steps of one tools/test run."""
+
+    def __init__(self, args, workdir, collection):
+        self.args = args
+        self.workdir = workdir
+        self.collection = collection
+        self.results = Results()
+
+    def step(self, name, func, *func_args):
+        """Run one step, record PASS/FAIL/SKIPPED with its duration; return PASS as a bool."""
+        banner('%s' % name)
+        start = time.monotonic()
+        try:
+            detail = func(*func_args)
+            status = 'PASS'
+        except SkipStep as exc:
+            status, detail = 'SKIPPED', str(exc)
+        except HarnessError as exc:
+            status, detail = 'FAIL', str(exc)
+        except (OSError, subprocess.SubprocessError) as exc:
+            status, detail = 'FAIL', '%s: %s' % (type(exc).__name__, exc)
+        self.results.add(status, name, detail or '', time.monotonic() - start)
+        return status == 'PASS'
+
+    def wants(self, step):
+        """Whether --only selects this step."""
+        return not self.args.only or step in self.args.only
+
+
+class SkipStep(Exception):
+    """The step does not apply; the message says why."""
+
+
+class CoreEnv:
+    """One tested ansible-core: its interpreter and venv."""
+
+    def __init__(self, core, python, version, full_version):
+        self.core = core
+        self.python = python
+        self.version = version
+        self.full_version = full_version
+        self.venv = os.path.join(VENV_ROOT, 'test-%s' % core)
+        self.venv_python = os.path.join(self.venv, 'bin', 'python')
+        self.core_version = '?'
+
+    @property
+    def label(self):
+        """Human label, e.g. ansible-core 2.16.19 / Python 3.11.7."""
+        return 'ansible-core %s / Python %s' % (self.core_version if self.core_version != '?' else self.core,
+                                                self.full_version)
+
+    def bin(self, name):
+        """Path of an executable in the venv."""
+        return os.path.join(self.venv, 'bin', name)
+
+    def env(self, **overrides):
+        """Child environment with the venv first on PATH (ansible-test finds pythonX.Y there)."""
+        return clean_env(extra_path=os.path.join(self.venv, 'bin'), **overrides)
+
+
+def step_venv(ctx, core_env):
+    """Create the venv and install ansible-core, the requirements and the test requirements."""
+    ensure_venv(core_env.venv, core_env.python, core_env.version, ctx.args.recreate)
+    spec = CORES[core_env.core]['spec']
+    check([core_env.venv_python, '-m', 'pip', 'install'] + PIP_QUIET + [spec, '-r', 'requirements.txt', '-r', 'test-requirements.txt'],
+          'pip install', cwd=ctx.collection, env=core_env.env())
+    core_env.core_version = installed_core_version(core_env.venv_python)
+    seed_pip_bootstrap(core_env.venv_python)
+    return '%s in %s' % (core_env.label, os.path.relpath(core_env.venv, REPO))
+
+
+def step_shellcheck(ctx):
+    """shellcheck the bash scripts that ansible-test's shellcheck test does not cover (no .sh suffix)."""
+    if not shutil.which('shellcheck'):
+        if os.geteuid() != 0 or not shutil.which('apt-get'):
+            raise SkipStep('shellcheck is not installed and cannot be installed here (needs root and apt-get)')
+        print('shellcheck not found: installing it with apt-get (used here and by ansible-test sanity)')
+        env = clean_env(DEBIAN_FRONTEND='noninteractive')
+        check(['apt-get', 'update', '-qq'], 'apt-get update', env=env)
+        check(['apt-get', 'install', '-y', '-qq', '-o', 'Dpkg::Use-Pty=0', 'shellcheck'], 'apt-get install shellcheck', env=env)
+    scripts = []
+    for name in listed_files():
+        path = os.path.join(ctx.collection, name)
+        if name.endswith('.sh') or not os.path.isfile(path):
+            continue
+        with open(path, 'rb') as handle:
+            first = handle.readline()
+        if re.match(rb'#!\s*(/usr/bin/env\s+)?(/bin/)?(ba)?sh\b', first):
+            scripts.append(name)
+    if not scripts:
+        raise SkipStep('no shell scripts without a .sh suffix')
+    check(['shellcheck', '--external-sources'] + scripts, 'shellcheck', cwd=ctx.collection)
+    return '%d scripts: %s' % (len(scripts), ', '.join(scripts))
+
+
+def step_sanity(ctx, core_env):
+    """ansible-test sanity, all tests, no ignore files."""
+    ignores = sorted(glob.glob(os.path.join(ctx.collection, 'tests', 'sanity', 'ignore-*.txt')))
+    if ignores:
+        raise HarnessError('sanity ignore files are not allowed: %s'
+                           % ', '.join(os.path.relpath(path, ctx.collection) for path in ignores))
+    cmd = [core_env.bin('ansible-test'), 'sanity', '--venv', '--python', core_env.version]
+    for test in ctx.args.sanity_test or ():
+        cmd += ['--test', test]
+    cmd += ctx.args.ansible_test_verbosity
+    check(cmd, 'ansible-test sanity', cwd=ctx.collection, env=core_env.env())
+    return core_env.label
+
+
+def step_units(ctx, core_env):
+    """ansible-test units with the venv's interpreter."""
+    unit_dir = os.path.join(ctx.collection, 'tests', 'unit')
+    tests = glob.glob(os.path.join(unit_dir, '**', 'test_*.py'), recursive=True)
+    if not tests:
+        raise SkipStep('no unit tests (tests/unit/**/test_*.py) yet')
+    cmd = [core_env.bin('ansible-test'), 'units', '--local', '--python', core_env.version]
+    cmd += ctx.args.ansible_test_verbosity
+    check(cmd, 'ansible-test units', cwd=ctx.collection, env=core_env.env())
+    return '%s, %d test files' % (core_env.label, len(tests))
+
+
+def step_integration(ctx, core_env):
+    """Start the emulator, run every integration target, scan the output for leaked keys."""
+    emulator = Emulator(core_env.venv_python, ctx.collection, 'ansible-ci', ctx.workdir)
+    config = None
+    try:
+        emulator.start()
+        config = write_integration_config(ctx.collection, emulator)
+        cmd = [core_env.bin('ansible-test'), 'integration', '--local', '--python', core_env.version, '--continue-on-error']
+        cmd += ctx.args.ansible_test_verbosity + list(ctx.args.target or ())
+        returncode, output, hits = run(cmd, cwd=ctx.collection, env=core_env.env(), secrets_=[emulator.api_key],
+                                       capture=True)
+        leaked = [key for key in emulator.issued_keys() if key in output]
+    finally:
+        emulator.stop()
+        if config and os.path.exists(config):
+            os.remove(config)
+    problems = []
+    if returncode:
+        problems.append('ansible-test integration failed (exit code %d)' % returncode)
+    if hits:
+        problems.append('the owner API key appeared %d times in the output (redacted above)' % hits)
+    if leaked:
+        problems.append('%d API keys issued by the emulator appeared in the output' % len(leaked))
+    if problems:
+        raise HarnessError('; '.join(problems))
+    return '%s, emulator on a random port, no key in the output' % core_env.label
+
+
+def step_changelog(ctx, core_env):
+    """antsibull-changelog lint."""
+    check([core_env.bin('antsibull-changelog'), 'lint'], 'antsibull-changelog lint', cwd=ctx.collection,
+          env=core_env.env())
+    return 'antsibull-changelog lint'
+
+
+def step_build(ctx, core_env):
+    """ansible-galaxy collection build into a temp dir, and check what went into the artifact."""
+    out_dir = os.path.join(ctx.workdir, 'dist')
+    os.makedirs(out_dir, exist_ok=True)
+    check([core_env.bin('ansible-galaxy'), 'collection', 'build', '--force', '--output-path', out_dir],
+          'ansible-galaxy collection build', cwd=ctx.collection, env=core_env.env())
+    artifacts = glob.glob(os.path.join(out_dir, '%s-%s-*.tar.gz' % (NAMESPACE, NAME)))
+    if len(artifacts) != 1:
+        raise HarnessError('expected one artifact in %s, found %d' % (out_dir, len(artifacts)))
+    with tarfile.open(artifacts[0]) as tar:
+        names = tar.getnames()
+    unwanted = sorted(name for name in names
+                      if any(name == bad.rstrip('/') or name.startswith(bad) for bad in NOT_IN_ARTIFACT))
+    missing = [name for name in IN_ARTIFACT if name not in names]
+    if unwanted or missing:
+        raise HarnessError('artifact content: unwanted %s, missing %s' % (unwanted[:10], missing))
+    return '%s (%d files, %d KiB)' % (os.path.basename(artifacts[0]), len(names),
+                                      os.path.getsize(artifacts[0]) // 1024)
+
+
+def run_tests(args):
+    """tools/test: the whole pipeline, or the parts selected with --only / --core."""
+    install_cleanup_handlers()
+    started = time.monotonic()
+    workdir = tempfile.mkdtemp(prefix='prefect-cloud-test-')
+    print('work directory: %s' % workdir)
+    ctx = Context(args, workdir, None)
+    failed_before_tests = False
+    try:
+        ctx.collection = make_copy(workdir)
+    except (HarnessError, OSError, subprocess.SubprocessError) as exc:
+        ctx.results.add('FAIL', 'copy the work tree', str(exc))
+        failed_before_tests = True
+
+    if not failed_before_tests:
+        if ctx.wants('sanity'):
+            ctx.step('shellcheck (scripts without .sh)', step_shellcheck, ctx)
+        first_env = None
+        for core in args.core or list(CORES):
+            found = find_python(CORES[core]['pythons'])
+            if not found:
+                reason = CORES[core]['missing']
+                print('SKIPPED: ansible-core %s (%s)' % (core, reason))
+                ctx.results.add('SKIPPED', 'ansible-core %s' % core, reason)
+                continue
+            core_env = CoreEnv(core, *found)
+            if not ctx.step('venv %s' % core, step_venv, ctx, core_env):
+                continue
+            if first_env is None:
+                first_env = core_env
+                if ctx.wants('changelog'):
+                    ctx.step('changelog lint', step_changelog, ctx, core_env)
+                if ctx.wants('build'):
+                    ctx.step('collection build', step_build, ctx, core_env)
+            for step, func in (('sanity', step_sanity), ('units', step_units), ('integration', step_integration)):
+                if ctx.wants(step):
+                    ctx.step('%s %s' % (step, core), func, ctx, core_env)
+
+    failed = ctx.results.count('FAIL')
+    ran = ctx.results.count('PASS') + failed
+    if not failed and not ran:
+        ctx.results.add('FAIL', 'harness', 'no step ran: nothing was tested')
+        failed = 1
+    if failed and not args.keep:
+        print('\nkeeping the work directory for inspection: %s' % workdir)
+    elif args.keep:
+        print('\nwork directory kept: %s' % workdir)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    ctx.results.print_summary('tools/test summary (total %s)' % fmt_seconds(time.monotonic() - started))
+    return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------------------------
+# Demo
+
+
+def run_demo(args):
+    """tools/demo: install the collection from the work tree and run examples/demo.yml on the emulator."""
+    install_cleanup_handlers()
+    playbook = os.path.join(REPO, args.playbook)
+    if not os.path.isfile(playbook):
+        print('demo playbook %s is missing' % args.playbook)
+        return 1
+    python = args.python or shutil.which('python3') or sys.executable
+    version = output_of([python, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])
+    if not version:
+        print('cannot run %s' % python)
+        return 1
+    venv = os.path.join(VENV_ROOT, 'demo')
+    banner('demo venv: %s (Python %s, newest installable ansible-core)' % (os.path.relpath(venv, REPO), version))
+    workdir = tempfile.mkdtemp(prefix='prefect-cloud-demo-')
+    try:
+        venv_python = ensure_venv(venv, python, version, args.recreate)
+        venv_env = clean_env(extra_path=os.path.join(venv, 'bin'))
+        requirements = os.path.join(REPO, 'requirements.txt')
+        check([venv_python, '-m', 'pip', 'install'] + PIP_QUIET + ['--upgrade', 'ansible-core', '-r', requirements],
+              'pip install', env=venv_env)
+        print('ansible-core %s' % installed_core_version(venv_python))
+
+        banner('build and install prefect.cloud from the work tree')
+        collection = make_copy(os.path.join(workdir, 'src'))
+        dist = os.path.join(workdir, 'dist')
+        collections_path = os.path.join(workdir, 'collections')
+        check([os.path.join(venv, 'bin', 'ansible-galaxy'), 'collection', 'build', '--output-path', dist],
+              'ansible-galaxy collection build', cwd=collection, env=venv_env)
+        artifact = glob.glob(os.path.join(dist, '*.tar.gz'))[0]
+        check([os.path.join(venv, 'bin', 'ansible-galaxy'), 'collection', 'install', '--force', '-p',
+               collections_path, artifact], 'ansible-galaxy collection install',
+              env=dict(venv_env, ANSIBLE_COLLECTIONS_PATH=collections_path))
+
+        banner('start the Prefect Cloud emulator')
+        emulator = Emulator(venv_python, collection, args.workspace, workdir)
+        emulator.start()
+        env = clean_env(extra_path=os.path.join(venv, 'bin'),
+                        ANSIBLE_COLLECTIONS_PATH=collections_path,
+                        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+                        ANSIBLE_FORCE_COLOR='1' if sys.stdout.isatty() else '0',
+                        ANSIBLE_LOCALHOST_WARNING='false',
+                        ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                        PREFECT_CLOUD_API_URL=emulator.api_url,
+                        PREFECT_API_KEY=emulator.api_key,
+                        PREFECT_CLOUD_ACCOUNT_ID=emulator.account_id)
+        print('export PREFECT_CLOUD_API_URL=%s PREFECT_CLOUD_ACCOUNT_ID=%s PREFECT_API_KEY=<owner key, not shown>'
+              % (emulator.api_url, emulator.account_id))
+
+        banner('ansible-playbook %s' % args.playbook)
+        cmd = [os.path.join(venv, 'bin', 'ansible-playbook'), playbook,
+               '-e', 'prefect_workspace_handle=%s' % args.workspace,
+               '-e', 'prefect_emulator_url=%s' % emulator.url] + args.playbook_args
+        returncode, output, hits = run(cmd, cwd=REPO, env=env, secrets_=[emulator.api_key], capture=True)
+        leaked = [key for key in emulator.issued_keys() if key in output]
+        emulator.stop()
+    except HarnessError as exc:
+        print('demo failed: %s' % exc)
+        return 1
+    finally:
+        stop_all_emulators()
+        shutil.rmtree(workdir, ignore_errors=True)
+    if hits or leaked:
+        print('demo failed: %d owner key and %d issued key occurrences in the output (redacted)' % (hits, len(leaked)))
+        return 1
+    print('\ndemo %s' % ('finished' if returncode == 0 else 'failed (ansible-playbook exit code %d)' % returncode))
+    return returncode
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+
+TEST_EPILOG = """\
+steps (per ansible-core): venv, sanity, units, integration; once: shellcheck, changelog, build
+  venv         .venv/test-<core>: ansible-core, requirements.txt, test-requirements.txt
+  sanity       ansible-test sanity --venv --python X (all tests, tests/sanity/ignore-*.txt forbidden)
+               + shellcheck of the bash scripts without a .sh suffix (installed with apt-get if missing)
+  units        ansible-test units --local --python X (in the venv)
+  integration  starts tests/emulator/prefect_emulator on a free port with a random owner key,
+               writes tests/integration/integration_config.yml, runs every target with
+               ansible-test integration --local --python X --continue-on-error, stops the
+               emulator and fails if any API key shows up in the output
+  changelog    antsibull-changelog lint
+  build        ansible-galaxy collection build (into the temp dir) and an artifact content check
+
+ansible-core versions: 2.16 (oldest supported; Python 3.11, 3.12 or 3.10) and 2.21 (newest;
+Python 3.13, 3.12 or 3.14). Interpreters are looked up in pyenv, then on PATH; a version
+without an interpreter is reported as SKIPPED.
+
+The work tree (git ls-files --cached --others --exclude-standard: uncommitted work included,
+ignored files not) is copied to <tmp>/ansible_collections/prefect/cloud and tested there.
+The last line is "summary: N passed, N failed, N skipped"; the exit code is 1 on any failure.
+
+examples:
+  tools/test                                  everything (what CI runs)
+  tools/test --only sanity --core 2.21        sanity on the newest ansible-core only
+  tools/test --only units,integration         unit and integration tests on both cores
+  tools/test --only integration --target emulator_smoke -v
+  tools/test --only sanity --sanity-test pylint --sanity-test validate-modules
+"""
+
+
+def split_choices(value, choices, what):
+    """Parse a comma-separated list restricted to choices."""
+    items = [item.strip() for item in value.split(',') if item.strip()]
+    for item in items:
+        if item not in choices:
+            raise argparse.ArgumentTypeError('unknown %s %r (choose from %s)' % (what, item, ', '.join(choices)))
+    return items
+
+
+def parse_args(argv):
+    """Parse `harness.py test|demo ...`."""
+    parser = argparse.ArgumentParser(prog='tools/harness.py')
+    sub = parser.add_subparsers(dest='command', required=True)
+
+    test = sub.add_parser('test', prog='tools/test', formatter_class=argparse.RawDescriptionHelpFormatter,
+                          description='Run the prefect.cloud test suite in fresh venvs (sanity, units, integration '
+                                      'against the local Prefect Cloud emulator, changelog lint, build).',
+                          epilog=TEST_EPILOG)
+    test.add_argument('--only', action='append', metavar='STEP[,STEP]',
+                      type=lambda value: split_choices(value, STEPS, 'step'),
+                      help='run only these steps: %s (repeatable)' % ', '.join(STEPS))
+    test.add_argument('--core', action='append', metavar='VERSION', type=lambda value: split_choices(value, CORES, 'core'),
+                      help='test only this ansible-core: %s (repeatable)' % ', '.join(CORES))
+    test.add_argument('--target', action='append', metavar='NAME',
+                      help='integration target(s) to run (default: all)')
+    test.add_argument('--sanity-test', action='append', metavar='NAME', help='sanity test(s) to run (default: all)')
+    test.add_argument('--recreate', action='store_true', help='delete and recreate the venvs under .venv/')
+    test.add_argument('--keep', action='store_true', help='keep the temporary work directory')
+    test.add_argument('-v', '--verbose', action='count', default=0, help='pass -v to ansible-test (repeatable)')
+
+    demo = sub.add_parser('demo', prog='tools/demo',
+                          description='Install prefect.cloud from the work tree into a venv and run a playbook '
+                                      'against the local Prefect Cloud emulator. The owner key is never printed.')
+    demo.add_argument('--playbook', default='examples/demo.yml', help='playbook, relative to the repo root')
+    demo.add_argument('--python', help='interpreter for the demo venv (default: python3)')
+    demo.add_argument('--workspace', default='demo', help='handle of the seeded emulator workspace')
+    demo.add_argument('--recreate', action='store_true', help='recreate .venv/demo')
+    demo.add_argument('playbook_args', nargs='*', help='extra ansible-playbook arguments (after --)')
+
+    args = parser.parse_args(argv)
+    if args.command == 'test':
+        args.only = sorted({item for items in args.only or () for item in items})
+        args.core = [core for core in CORES if any(core in items for items in args.core or ())]
+        args.ansible_test_verbosity = ['-' + 'v' * args.verbose] if args.verbose else []
+    return args
+
+
+def main(argv=None):
+    """Entry point."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return run_tests(args) if args.command == 'test' else run_demo(args)
+    except KeyboardInterrupt:
+        print('\ninterrupted')
+        return 130
+
+
+if __name__ == '__main__':
+    sys.exit(main())
