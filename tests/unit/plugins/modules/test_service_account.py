@@ -1,0 +1,292 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests of the service_account and service_account_info modules against an in-process emulator."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import sys
+import uuid
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+pytest.importorskip("httpx")
+pytest.importorskip("pydantic")
+
+# pylint: disable=wrong-import-position
+from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
+from ansible_collections.prefect.cloud.plugins.modules import service_account, service_account_info
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        previous = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))  # pylint: disable=protected-access
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = previous  # pylint: disable=protected-access
+
+EMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 3, "emulator")
+OWNER_KEY = "pnu_" + uuid.uuid4().hex + "abcd"
+ACCOUNT_ID = str(uuid.uuid4())
+UTC = datetime.timezone.utc
+
+
+class Exit(Exception):
+    pass
+
+
+class Fail(Exception):
+    pass
+
+
+@pytest.fixture(name="emulator")
+def emulator_fixture():
+    if EMULATOR_DIR not in sys.path:
+        sys.path.insert(0, EMULATOR_DIR)
+    from prefect_emulator import Emulator, EmulatorConfig  # pylint: disable=import-outside-toplevel
+
+    emulator = Emulator(EmulatorConfig(api_key=OWNER_KEY, account_id=ACCOUNT_ID, workspaces=["ws"], port=0))
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(name="run")
+def run_fixture(emulator, monkeypatch):
+    def exit_json(_self, **result):
+        raise Exit(result)
+
+    def fail_json(_self, **result):
+        raise Fail(result)
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+
+    def run(args, check_mode=False, diff=True, module=service_account, fails=False):
+        """Run a module; return (result, requests it sent)."""
+        emulator.log.clear()
+        full = dict(args, api_url=f"{emulator.url}/api", api_key=OWNER_KEY, account_id=ACCOUNT_ID,
+                    _ansible_check_mode=check_mode, _ansible_diff=diff)
+        with patch_module_args(full):
+            with pytest.raises(Fail if fails else Exit) as info:
+                module.main()
+        return info.value.args[0], emulator.log.list()
+
+    return run
+
+
+def set_faults(emulator, *rules):
+    """Install fault rules through the admin API."""
+    import httpx  # pylint: disable=import-outside-toplevel
+
+    assert httpx.put(f"{emulator.url}/_emulator/faults", json={"faults": list(rules)}).status_code == 200
+
+
+def writes(log):
+    return [entry for entry in log if entry["write"]]
+
+
+# --------------------------------------------------------------------------- option parsing
+
+NOW = datetime.datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("never", None),
+    ("NEVER", None),
+    ("2030-01-31T00:00:00Z", datetime.datetime(2030, 1, 31, tzinfo=UTC)),
+    ("2030-01-31t00:00:00z", datetime.datetime(2030, 1, 31, tzinfo=UTC)),
+    ("2030-01-31 01:00:00+01:00", datetime.datetime(2030, 1, 31, tzinfo=UTC)),
+    ("2030-01-31T00:00:00.5Z", datetime.datetime(2030, 1, 31, 0, 0, 0, 500000, tzinfo=UTC)),
+    ("2030-01-31T00:00:00.123456789-00:00", datetime.datetime(2030, 1, 31, 0, 0, 0, 123456, tzinfo=UTC)),
+])
+def test_parse_expiration(text, expected):
+    assert service_account.parse_expiration(text, NOW) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    ("tomorrow", "must be an RFC 3339 timestamp"),
+    ("2030-01-31", "must be an RFC 3339 timestamp"),
+    ("2030-01-31T00:00:00", "has no time zone"),
+    ("2030-13-01T00:00:00Z", "not a valid date"),
+    ("2025-12-31T23:59:59Z", "in the past"),
+])
+def test_parse_expiration_errors(text, message):
+    with pytest.raises(ValueError, match=message):
+        service_account.parse_expiration(text, NOW)
+
+
+# --------------------------------------------------------------------------- service_account
+
+def test_create_check_mode_real_run_and_noop(run):
+    check, check_log = run({"name": "bot"}, check_mode=True)
+    real, real_log = run({"name": "bot"})
+    assert check["changed"] and real["changed"]
+    assert check["diff"] == real["diff"] == {
+        "before": {}, "after": {"name": "bot", "account_role": "Member", "api_key_id": "(new key)", "api_key_expiration": None}}
+    assert writes(check_log) == []
+    assert check["service_account"]["id"] is None and "api_key" not in check
+    assert [(e["method"], e["path"].rsplit("/", 2)[-2:]) for e in writes(real_log)] == [("POST", ["bots", ""])]
+    assert real["api_key"].startswith("pnb_")
+    account = real["service_account"]
+    assert account["account_role"] == "Member" and account["api_key"]["expiration"] is None
+    assert real["api_key"] not in json.dumps(account)
+
+    again, again_log = run({"name": "bot"})
+    assert not again["changed"] and "api_key" not in again
+    assert len(again_log) == 1 and again["service_account"] == account
+
+
+def test_role_change_and_rename_never_rotate(run):
+    created = run({"name": "bot"})[0]
+    key_id = created["service_account"]["api_key"]["id"]
+    check, check_log = run({"name": "bot", "account_role": "Admin"}, check_mode=True)
+    real, real_log = run({"name": "bot", "account_role": "Admin"})
+    assert check["diff"] == real["diff"] and writes(check_log) == []
+    assert [e["method"] for e in writes(real_log)] == ["PATCH"]
+    assert real["service_account"]["account_role"] == "Admin"
+    assert real["service_account"]["api_key"]["id"] == key_id and "api_key" not in real
+
+    same, same_log = run({"name": "bot", "account_role": "Admin"})
+    assert not same["changed"] and len(same_log) == 1  # the role is not resolved again
+
+    renamed, renamed_log = run({"id": created["service_account"]["id"], "name": "bot2"})
+    assert renamed["changed"] and [e["method"] for e in writes(renamed_log)] == ["PATCH"]
+    assert renamed["service_account"]["name"] == "bot2"
+    assert renamed["service_account"]["api_key"]["id"] == key_id
+
+
+def test_expiration_change_rotates(run):
+    created = run({"name": "bot"})[0]
+    args = {"name": "bot", "api_key_expiration": "2099-01-01T00:00:00Z"}
+    check, check_log = run(args, check_mode=True)
+    real, real_log = run(args)
+    assert check["diff"] == real["diff"] and writes(check_log) == []
+    assert real["diff"]["after"]["api_key_id"] == "(new key)"
+    assert real["diff"]["after"]["api_key_expiration"] == "2099-01-01T00:00:00Z"
+    assert [e["path"].rsplit("/", 1)[-1] for e in writes(real_log)] == ["rotate_api_key"]
+    assert real["api_key"] != created["api_key"]
+    assert real["service_account"]["api_key"]["id"] != created["service_account"]["api_key"]["id"]
+
+    same = run({"name": "bot", "api_key_expiration": "2099-01-01T02:00:00+02:00"})[0]
+    assert not same["changed"]
+    never = run({"name": "bot", "api_key_expiration": "never"})[0]
+    assert never["changed"] and never["service_account"]["api_key"]["expiration"] is None
+    assert not run({"name": "bot", "api_key_expiration": "never"})[0]["changed"]
+
+
+def test_rotate_with_grace_period(run):
+    run({"name": "bot"})
+    check = run({"name": "bot", "rotate": True, "old_key_expires_in_seconds": 600}, check_mode=True)[0]
+    real, real_log = run({"name": "bot", "rotate": True, "old_key_expires_in_seconds": 600})
+    assert [e["path"].rsplit("/", 1)[-1] for e in writes(real_log)] == ["rotate_api_key"]
+    assert check["diff"] == real["diff"]
+    assert real["api_key"].startswith("pnb_") and real["old_key_expires_at"].endswith("Z")
+    assert real["diff"]["after"]["api_key_expiration"] is None  # rotate without an expiration: never
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"name": "bot", "old_key_expires_in_seconds": 172801}, "old_key_expires_in_seconds must be between 0 and 172800"),
+    ({"name": "bot", "old_key_expires_in_seconds": -1}, "old_key_expires_in_seconds must be between 0 and 172800"),
+    ({"name": "bot", "api_key_expiration": "soon"}, "api_key_expiration must be an RFC 3339 timestamp"),
+    ({"id": "not-a-uuid"}, "id must be the UUID"),
+    ({"name": " "}, "name must not be empty"),
+])
+def test_option_errors_before_any_request(run, args, message):
+    result, log = run(args, fails=True)
+    assert message in result["msg"] and log == []
+
+
+def test_unknown_role_and_unknown_id(run):
+    result, log = run({"name": "bot", "account_role": "Superhero"}, fails=True)
+    assert "'Superhero' does not exist" in result["msg"]
+    assert all(role in result["msg"] for role in ("Owner", "Admin", "Member"))
+    assert writes(log) == []
+    result = run({"id": str(uuid.uuid4()), "name": "x"}, fails=True)[0]
+    assert "404" in result["msg"]
+
+
+def test_lost_create_response_then_converge(run, emulator):
+    set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "drop_response": True})
+    result = run({"name": "bot"}, fails=True)[0]
+    assert "exists but its API key was not received" in result["msg"] and "rotate: true" in result["msg"]
+    assert "\n" not in result["msg"] and "api_key" not in result
+    again = run({"name": "bot"})[0]
+    assert not again["changed"]
+    rotated = run({"name": "bot", "rotate": True})[0]
+    assert rotated["api_key"].startswith("pnb_")
+
+
+def test_lost_create_response_without_account_reraises(run, emulator, monkeypatch):
+    set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "reset": True})
+    monkeypatch.setattr(PrefectCloud, "bot_by_name", lambda self, name: None)
+    result = run({"name": "bot", "retries": 0}, fails=True)[0]
+    assert "POST" in result["msg"] and "rotate" not in result["msg"]
+
+
+def test_concurrent_create_conflict(run, monkeypatch):
+    run({"name": "bot"})
+    original = PrefectCloud.bot_by_name
+    calls = []
+
+    def first_missing(self, name):
+        calls.append(name)
+        return None if len(calls) == 1 else original(self, name)
+
+    monkeypatch.setattr(PrefectCloud, "bot_by_name", first_missing)
+    result = run({"name": "bot"}, fails=True)[0]
+    assert "concurrent run" in result["msg"] and "rotate: true" in result["msg"]
+
+
+def test_lost_rotate_response(run, emulator):
+    run({"name": "bot"})
+    set_faults(emulator, {"method": "POST", "path": ".*/rotate_api_key$", "drop_response": True})
+    result = run({"name": "bot", "rotate": True}, fails=True)[0]
+    assert "may have been rotated" in result["msg"] and "rotate: true" in result["msg"]
+
+
+def test_absent(run):
+    created = run({"name": "bot"})[0]
+    check, check_log = run({"name": "bot", "state": "absent"}, check_mode=True)
+    real, real_log = run({"name": "bot", "state": "absent"})
+    assert check["changed"] and real["changed"] and check["diff"] == real["diff"]
+    assert real["diff"]["after"] == {} and real["diff"]["before"]["name"] == "bot"
+    assert writes(check_log) == [] and [e["method"] for e in writes(real_log)] == ["DELETE"]
+    again, again_log = run({"name": "bot", "state": "absent"})
+    assert not again["changed"] and writes(again_log) == []
+    by_id = run({"id": created["service_account"]["id"], "state": "absent"})[0]
+    assert not by_id["changed"]
+
+
+def test_no_diff_outside_diff_mode(run):
+    result = run({"name": "bot"}, diff=False)[0]
+    assert "diff" not in result
+
+
+# --------------------------------------------------------------------------- service_account_info
+
+def test_info(run):
+    created = run({"name": "bot", "account_role": "Admin"})[0]
+    run({"name": "other"})
+    by_name = run({"name": "bot"}, module=service_account_info)[0]
+    assert by_name["service_accounts"] == [created["service_account"]]
+    by_id = run({"id": created["service_account"]["id"]}, module=service_account_info, check_mode=True)[0]
+    assert by_id["service_accounts"] == [created["service_account"]]
+    everything, log = run({}, module=service_account_info)
+    assert sorted(a["name"] for a in everything["service_accounts"]) == ["bot", "other"]
+    assert writes(log) == [] and not everything["changed"]
+    assert run({"name": "nope"}, module=service_account_info)[0]["service_accounts"] == []
+    assert run({"id": str(uuid.uuid4())}, module=service_account_info)[0]["service_accounts"] == []
+    result = run({"id": "x"}, module=service_account_info, fails=True)[0]
+    assert "UUID" in result["msg"]
