@@ -1,0 +1,328 @@
+#!/usr/bin/python
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: workspace_access
+short_description: Grant a service account, user or team a role in a Prefect Cloud workspace
+description:
+  - Give a service account, a user or a team (the I(accessor)) a workspace role in one Prefect Cloud
+    workspace, change that role, or remove the accessor's access to the workspace.
+  - An accessor has at most one role per workspace. Changing the role updates the grant in place;
+    its id does not change.
+  - The module reads the current grant first and only writes when the role differs or the grant
+    must be removed. A run without changes sends no write request.
+  - Access that a user or service account has through a team is not managed by this module; grant
+    or remove it on the team with O(accessor_type=team).
+version_added: 0.1.0
+author:
+  - prefect.cloud contributors (@prefect-ansible)
+options:
+  workspace:
+    description:
+      - Handle or UUID of the workspace. A UUID is treated as a workspace id.
+      - Giving the id saves one request per run. The workspace handle is then not looked up and
+        RV(workspace_access.workspace_handle) is V(null).
+    type: str
+    required: true
+  accessor_type:
+    description:
+      - The kind of accessor that O(accessor) names.
+    type: str
+    choices: [service_account, user, team]
+    default: service_account
+  accessor:
+    description:
+      - The accessor to grant the role to, or to remove from the workspace.
+      - For V(service_account), the name or id of the service account.
+      - For V(user), the e-mail address (compared case-insensitively), the handle or the user id
+        (not the account membership id or the actor id).
+      - For V(team), the name or id of the team. A name shared by several teams is an error; use
+        the team id then.
+      - A UUID is always treated as an id.
+    type: str
+    required: true
+  workspace_role:
+    description:
+      - Name or id of the workspace role to grant, such as V(Owner), V(Developer), V(Runner),
+        V(Viewer), V(Worker), or the name of a custom workspace role. Names are case sensitive.
+      - Required when O(state=present). Ignored when O(state=absent), where the grant is removed
+        whatever its role.
+      - A name that is not a workspace role is an error that lists the valid names.
+    type: str
+    aliases: [role]
+  state:
+    description:
+      - V(present) makes sure the accessor has O(workspace_role) in the workspace.
+      - V(absent) removes the accessor's access to the workspace. A workspace or accessor that does
+        not exist (for example because it was deleted, which also deletes its grants) has no grant,
+        so the task reports no change.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Requests per run without changes, for O(state=present) - with O(workspace), O(accessor) and
+    O(workspace_role) given as ids, 2 (the role list and the accessor's grant); with a workspace
+    handle, one more; with a team name, one more (the team lookup that detects duplicate names).
+  - Removing the last workspace access of a user whose account role is C(Collaborator) also removes
+    the user from the account (Prefect Cloud behaviour).
+  - Teams are a Prefect Cloud Enterprise feature; workspace access needs a Pro or Enterprise plan.
+seealso:
+  - module: prefect.cloud.workspace_access_info
+  - module: prefect.cloud.service_account
+  - module: prefect.cloud.workspace_info
+  - module: prefect.cloud.workspace_role_info
+  - name: Prefect Cloud workspace roles
+    description: The built-in workspace roles and custom roles.
+    link: https://docs.prefect.io/v3/how-to-guides/cloud/manage-users/manage-roles
+extends_documentation_fragment:
+  - prefect.cloud.auth
+  - prefect.cloud.attributes
+  - prefect.cloud.attributes.ACTIONGROUP
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads only. Returns the same C(changed) and diff as a real run, and the predicted grant
+        (with C(id=null) for a grant that would be created).
+  diff_mode:
+    support: full
+    details:
+      - The diff shows the workspace, the accessor type, the accessor and the role name. A grant
+        that does not exist is C({}).
+  idempotent:
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Manage workspace access
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.cloud:
+      account_id: "{{ prefect_account_id }}"
+      api_key: "{{ prefect_api_key }}"
+  tasks:
+    - name: Let the CI service account deploy to the production workspace
+      prefect.cloud.workspace_access:
+        workspace: production
+        accessor: ci-deployer
+        workspace_role: Developer
+
+    - name: Give a user read-only access
+      prefect.cloud.workspace_access:
+        workspace: production
+        accessor_type: user
+        accessor: alice@example.com
+        role: Viewer
+
+    - name: Give a team a custom role, by ids (fewer requests)
+      prefect.cloud.workspace_access:
+        workspace: 5c0f8d4e-3b2a-4f1e-9d8c-7b6a5f4e3d2c
+        accessor_type: team
+        accessor: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+        workspace_role: 2f1e0d9c-8b7a-4c6d-9e5f-4a3b2c1d0e9f
+
+    - name: Remove a worker service account from the workspace
+      prefect.cloud.workspace_access:
+        workspace: production
+        accessor: old-worker
+        state: absent
+"""
+
+RETURN = r"""
+workspace_access:
+  description:
+    - The grant, as read from the API or as changed by this run.
+    - In check mode, the predicted grant; C(id) is V(null) for a grant that would be created.
+  returned: when O(state=present)
+  type: dict
+  contains:
+    id:
+      description: UUID of the grant. It does not change when the role changes.
+      type: str
+      sample: 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a
+    workspace_id:
+      description: UUID of the workspace.
+      type: str
+      sample: 5c0f8d4e-3b2a-4f1e-9d8c-7b6a5f4e3d2c
+    workspace_handle:
+      description: Handle of the workspace; V(null) when O(workspace) was given as an id.
+      type: str
+      sample: production
+    accessor_type:
+      description: The kind of accessor.
+      type: str
+      sample: service_account
+    accessor_id:
+      description: UUID of the service account, user or team.
+      type: str
+      sample: 0e4d3b46-8c6a-4c4f-9a57-35a2f37a6a11
+    accessor_name:
+      description: Name of the service account or team, or e-mail address of the user.
+      type: str
+      sample: ci-deployer
+    actor_id:
+      description: UUID of the actor of the service account or user; V(null) for a team.
+      type: str
+      sample: 6f0b8a9e-2b1c-4e0a-9d7e-1c2b3a4d5e6f
+    workspace_role_id:
+      description: UUID of the workspace role.
+      type: str
+      sample: 2f1e0d9c-8b7a-4c6d-9e5f-4a3b2c1d0e9f
+    workspace_role_name:
+      description: Name of the workspace role.
+      type: str
+      sample: Developer
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectNotFound
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import (
+    ACCESSOR_TYPES, RoleIndex, find_accessor, find_grant, find_workspace, grant_view, unknown_accessor, unknown_workspace,
+)
+
+
+def diff_view(grant):
+    """The diff form of a grant (None when there is no grant)."""
+    if grant is None:
+        return None
+    return {
+        "workspace": grant["workspace_handle"] or grant["workspace_id"],
+        "accessor_type": grant["accessor_type"],
+        "accessor": grant["accessor_name"],
+        "workspace_role": grant["workspace_role_name"],
+    }
+
+
+class WorkspaceAccess:
+    """Reads the current grant, then upserts or deletes it when needed."""
+
+    def __init__(self, module):
+        params = module.params
+        self.module = module
+        self.api = module.api
+        self.workspace = params["workspace"]
+        self.accessor_type = params["accessor_type"]
+        self.accessor = params["accessor"]
+        self.role = params["workspace_role"]
+        self.present = params["state"] == "present"
+        self.workspace_id = self.handle = self.roles = self.role_obj = None
+
+    def run(self):
+        before, accessor = self.read()
+        if before is False:  # the workspace or the accessor does not exist (state=absent)
+            self.finish(None, None)
+            return
+        if self.present:
+            self.ensure_present(before, accessor)
+        else:
+            self.ensure_absent(before)
+
+    def read(self):
+        """Return (the current grant or None, the looked-up accessor or None); False if nothing can exist."""
+        workspace_id, handle = self.workspace, None
+        if not is_uuid(self.workspace):
+            workspace = find_workspace(self.api, self.workspace)
+            if workspace is None:
+                return self.missing(unknown_workspace(self.api, self.workspace) if self.present else None)
+            workspace_id, handle = workspace.id, workspace.handle
+        self.workspace_id, self.handle = workspace_id, handle
+        self.roles = RoleIndex.load(self.api) if self.present else None
+        self.role_obj = self.roles.resolve(self.role) if self.present else None
+        value, accessor = self.accessor, None
+        if self.accessor_type == "team" and not is_uuid(value):
+            # Teams are matched by id in the grant list; a name is resolved first, so that two
+            # teams with one name are an error rather than a guess.
+            accessor = find_accessor(self.api, "team", value)
+            if accessor is None:
+                return self.missing(unknown_accessor("team", value) if self.present else None)
+            value = accessor["accessor_id"]
+        try:
+            access = find_grant(self.api, workspace_id, self.accessor_type, value)
+        except PrefectNotFound:
+            return self.missing(unknown_workspace(self.api, self.workspace) if self.present else None)
+        if access is None:
+            return None, accessor
+        if self.roles is None:  # state=absent: role names only for the diff of a removal
+            self.roles = RoleIndex.load(self.api)
+        grant = grant_view(access, self.accessor_type, handle, self.roles)
+        if accessor is not None:
+            grant["accessor_name"] = accessor["accessor_name"]
+        return grant, accessor
+
+    @staticmethod
+    def missing(error):
+        if error is not None:
+            raise error
+        return False, None
+
+    def ensure_present(self, before, accessor):
+        role = self.role_obj
+        if before is None:
+            if accessor is None:
+                accessor = find_accessor(self.api, self.accessor_type, self.accessor)
+                if accessor is None:
+                    raise unknown_accessor(self.accessor_type, self.accessor)
+            after = {"id": None, "workspace_id": self.workspace_id, "workspace_handle": self.handle}
+            after.update(accessor)
+        elif before["workspace_role_id"] != role.id:
+            after = dict(before)
+        else:
+            self.finish(before, before)
+            return
+        after.update(workspace_role_id=role.id, workspace_role_name=role.name)
+        if not self.module.check_mode:
+            after["id"] = self.upsert(after["accessor_id"], role.id)
+        self.module.set_changed()
+        self.finish(before, after)
+
+    def upsert(self, accessor_id, role_id):
+        api, workspace_id = self.api, self.workspace_id
+        if self.accessor_type == "service_account":
+            return api.upsert_bot_access(workspace_id, accessor_id, role_id).id
+        if self.accessor_type == "user":
+            return api.upsert_user_access(workspace_id, accessor_id, role_id).id
+        return api.upsert_team_access(workspace_id, accessor_id, role_id).id
+
+    def ensure_absent(self, before):
+        if before is not None:
+            if not self.module.check_mode:
+                api, workspace_id = self.api, self.workspace_id
+                if self.accessor_type == "service_account":
+                    api.delete_bot_access(workspace_id, before["id"])
+                elif self.accessor_type == "user":
+                    api.delete_user_access(workspace_id, before["id"])
+                else:
+                    api.delete_team_access(workspace_id, before["accessor_id"])  # by TEAM id
+            self.module.set_changed()
+        self.finish(before, None)
+
+    def finish(self, before, after):
+        self.module.set_diff(diff_view(before), diff_view(after))
+        if self.present:
+            self.module.result["workspace_access"] = after
+
+
+def main():
+    module = PrefectModule(
+        argument_spec=dict(
+            workspace=dict(type="str", required=True),
+            accessor_type=dict(type="str", choices=list(ACCESSOR_TYPES), default="service_account"),
+            accessor=dict(type="str", required=True),
+            workspace_role=dict(type="str", aliases=["role"]),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+        required_if=[("state", "present", ("workspace_role",))],
+    )
+    for option in ("workspace", "accessor", "workspace_role"):
+        value = module.params[option]
+        if value is not None and not value.strip():
+            module.fail(f"{option} must not be empty")
+    module.run(WorkspaceAccess(module).run)
+
+
+if __name__ == "__main__":
+    main()
