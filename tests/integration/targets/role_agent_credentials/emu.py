@@ -1,0 +1,112 @@
+#!/usr/bin/env python
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Test helper for runme.sh: the emulator's admin API, file fingerprints, recap and leak checks.
+
+Never prints a key: the leak scan reports only file names, line numbers and counts.
+
+  emu.py health URL                      exit 0 when the emulator answers
+  emu.py clear URL                       clear the request log
+  emu.py writes URL [REGEX]              print the write requests logged (whose path matches
+                                         REGEX); exit 1 if any
+  emu.py fingerprint DIR OUT             write path, mode and sha256 of every file under DIR
+  emu.py recap-unchanged LOG             exit 1 unless every PLAY RECAP line has changed=0
+  emu.py grep LOG TEXT                   exit 1 unless TEXT occurs in LOG
+  emu.py leak-scan URL FILE...           exit 1 if an issued key occurs in a FILE
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import urllib.request
+
+
+def admin(url, method, route, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{url}/_emulator/{route}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # nosec - loopback test emulator
+        text = response.read().decode()
+    return json.loads(text) if text else None
+
+
+def fingerprint(root, out):
+    lines = []
+    for folder, _dirs, files in os.walk(root):
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            with open(path, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+            stat = os.stat(path)
+            lines.append(f"{path} {oct(stat.st_mode & 0o7777)} {stat.st_mtime_ns} {digest}")
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(sorted(lines)) + "\n")
+    print(f"{len(lines)} files fingerprinted under {root}")
+
+
+def recap_unchanged(log):
+    with open(log, encoding="utf-8", errors="replace") as handle:
+        recap = [line for line in handle if re.match(r"^\S+\s+:\s+ok=\d+\s+changed=\d+", line)]
+    changed = [line.strip() for line in recap if not re.search(r"\bchanged=0\b", line)]
+    print(f"{len(recap)} recap lines, {len(changed)} with changes")
+    for line in changed:
+        print(f"  {line}")
+    return 0 if recap and not changed else 1
+
+
+def leak_scan(url, files):
+    keys = [k for k in admin(url, "GET", "issued-keys")["keys"] if k]
+    hits = 0
+    for path in files:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                for index, key in enumerate(keys):
+                    if key in line:
+                        hits += 1
+                        print(f"LEAK: issued key #{index} found in {path}:{number}")
+    print(f"leak scan: {len(keys)} issued keys, {len(files)} files, {hits} matches")
+    return 1 if hits or not keys else 0
+
+
+def main(argv):
+    command, args = argv[1], argv[2:]
+    if command == "health":
+        try:
+            admin(args[0], "GET", "health")
+        except OSError:
+            return 1
+        return 0
+    if command == "clear":
+        admin(args[0], "DELETE", "requests")
+        return 0
+    if command == "writes":
+        pattern = re.compile(args[1]) if len(args) > 1 else None
+        writes = [e for e in admin(args[0], "GET", "requests")
+                  if e.get("write") and (pattern is None or pattern.search(e["path"]))]
+        for entry in writes:
+            print(f"  write: {entry['method']} {entry['path']} -> {entry['status']}")
+        print(f"{len(writes)} write requests")
+        return 1 if writes else 0
+    if command == "fingerprint":
+        fingerprint(args[0], args[1])
+        return 0
+    if command == "recap-unchanged":
+        return recap_unchanged(args[0])
+    if command == "grep":
+        with open(args[0], encoding="utf-8", errors="replace") as handle:
+            found = args[1] in handle.read()
+        print(f"{'found' if found else 'NOT found'}: {args[1]!r} in {args[0]}")
+        return 0 if found else 1
+    if command == "leak-scan":
+        return leak_scan(args[0], args[1:])
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
