@@ -52,7 +52,14 @@ CORES = {
         'missing': 'no Python >= 3.12 on this machine',
     },
 }
-STEPS = ('sanity', 'units', 'integration', 'changelog', 'build')
+STEPS = ('sanity', 'units', 'integration', 'changelog', 'build', 'install', 'lint', 'docs', 'ee')
+# Steps that run once, in the tools venv (.venv/tools, newest tested ansible-core), through the
+# script of the same name in tools/ (each can also be run on its own).
+TOOL_STEPS = (
+    ('lint', 'tools/lint', 'ansible-lint, production profile: roles, examples, awx'),
+    ('docs', 'tools/docs', 'antsibull-docs lint-collection-docs and the Sphinx site build'),
+    ('ee', 'tools/check-ee', 'ansible-builder create / introspect of meta/execution-environment.yml'),
+)
 # Files that must never be part of the built collection artifact.
 NOT_IN_ARTIFACT = ('tools/', '.ci/', 'Makefile', '.venv', 'tests/output/', 'tests/integration/integration_config.yml')
 # Files the built artifact must contain (ansible-builder and Galaxy read them).
@@ -464,6 +471,8 @@ class Context:
         self.workdir = workdir
         self.collection = collection
         self.results = Results()
+        self.artifact = None
+        self.tools_venv = None
 
     def step(self, name, func, *func_args):
         """Run one step, record PASS/FAIL/SKIPPED with its duration; return PASS as a bool."""
@@ -622,6 +631,7 @@ def step_build(ctx, core_env):
     artifacts = glob.glob(os.path.join(out_dir, '%s-%s-*.tar.gz' % (NAMESPACE, NAME)))
     if len(artifacts) != 1:
         raise HarnessError('expected one artifact in %s, found %d' % (out_dir, len(artifacts)))
+    ctx.artifact = artifacts[0]
     with tarfile.open(artifacts[0]) as tar:
         names = tar.getnames()
     unwanted = sorted(name for name in names
@@ -631,6 +641,104 @@ def step_build(ctx, core_env):
         raise HarnessError('artifact content: unwanted %s, missing %s' % (unwanted[:10], missing))
     return '%s (%d files, %d KiB)' % (os.path.basename(artifacts[0]), len(names),
                                       os.path.getsize(artifacts[0]) // 1024)
+
+
+def step_tools_venv(ctx, core_env):
+    """The venv of ansible-lint, antsibull-docs and ansible-builder (tools/requirements.txt)."""
+    venv = os.path.join(VENV_ROOT, 'tools')
+    python = ensure_venv(venv, core_env.python, core_env.version, ctx.args.recreate)
+    check([python, '-m', 'pip', 'install'] + PIP_QUIET + [CORES[core_env.core]['spec'], '-r', 'requirements.txt',
+                                                          '-r', os.path.join('tools', 'requirements.txt')],
+          'pip install', cwd=ctx.collection, env=clean_env(extra_path=os.path.join(venv, 'bin')))
+    ctx.tools_venv = venv
+    return '%s (Python %s)' % (os.path.relpath(venv, REPO), core_env.full_version)
+
+
+def step_tool(ctx, script):
+    """Run one of the tools/ check scripts on the copy, with the tools venv."""
+    check(['bash', os.path.join(ctx.collection, script), '--venv', ctx.tools_venv], script, cwd=ctx.collection,
+          env=clean_env(extra_path=os.path.join(ctx.tools_venv, 'bin')))
+    return script
+
+
+INSTALL_SMOKE_PLAYBOOK = """\
+- name: Use prefect.cloud installed from its artifact
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Create a service account
+      prefect.cloud.service_account:
+        name: install-smoke
+        account_role: Member
+      register: created
+      no_log: true
+    - name: Grant it a workspace role
+      prefect.cloud.workspace_access:
+        workspace: "{{ workspace }}"
+        accessor_type: service_account
+        accessor: install-smoke
+        workspace_role: Viewer
+      register: granted
+    - name: Read it back
+      prefect.cloud.service_account_info:
+        name: install-smoke
+      register: found
+    - name: Check the results
+      ansible.builtin.assert:
+        that:
+          - created is changed
+          - granted is changed
+          - found.service_accounts | length == 1
+          - found.service_accounts[0].account_role == 'Member'
+"""
+
+
+def step_install(ctx, core_env):
+    """Install the built artifact into a fresh path, list its content with ansible-doc, use it."""
+    if not ctx.artifact:
+        raise SkipStep('no artifact (the build step did not run or failed)')
+    path = os.path.join(ctx.workdir, 'installed')
+    env = core_env.env(ANSIBLE_COLLECTIONS_PATH=path, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
+    check([core_env.bin('ansible-galaxy'), 'collection', 'install', '-p', path, ctx.artifact],
+          'ansible-galaxy collection install', cwd=ctx.workdir, env=env)
+    expected = {'module': sorted('prefect.cloud.' + name[:-3] for name in os.listdir(os.path.join(ctx.collection, 'plugins', 'modules'))
+                                 if name.endswith('.py') and not name.startswith('_')),
+                'role': sorted('prefect.cloud.' + name for name in os.listdir(os.path.join(ctx.collection, 'roles')))}
+    for kind, names in expected.items():
+        listed, dummy = check([core_env.bin('ansible-doc'), '-t', kind, '-l', 'prefect.cloud'],
+                              'ansible-doc -t %s -l' % kind, cwd=ctx.workdir, env=env, capture=True)
+        missing = [name for name in names if not re.search(r'^%s\b' % re.escape(name), listed, re.M)]
+        if missing:
+            raise HarnessError('ansible-doc -t %s -l prefect.cloud does not list %s' % (kind, ', '.join(missing)))
+    playbook = os.path.join(ctx.workdir, 'install-smoke.yml')
+    with open(playbook, 'w', encoding='utf-8') as handle:
+        handle.write(INSTALL_SMOKE_PLAYBOOK)
+    emulator = Emulator(core_env.venv_python, ctx.collection, 'install-smoke', ctx.workdir)
+    try:
+        emulator.start()
+        run_env = dict(env, PREFECT_CLOUD_API_URL=emulator.api_url, PREFECT_API_KEY=emulator.api_key,
+                       PREFECT_CLOUD_ACCOUNT_ID=emulator.account_id, ANSIBLE_LOCALHOST_WARNING='false',
+                       ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
+        returncode, output, hits = run([core_env.bin('ansible-playbook'), playbook, '-e', 'workspace=install-smoke'],
+                                       cwd=ctx.workdir, env=run_env, secrets_=[emulator.api_key], capture=True)
+        leaked = [key for key in emulator.issued_keys() if key in output]
+    finally:
+        emulator.stop()
+    if returncode or hits or leaked:
+        raise HarnessError('the installed collection failed its smoke playbook (exit code %d, %d key occurrences)'
+                           % (returncode, hits + len(leaked)))
+    return '%d modules and %d roles listed by ansible-doc; smoke playbook passed from %s' % (
+        len(expected['module']), len(expected['role']), os.path.relpath(path, ctx.workdir))
+
+
+def run_once_steps(ctx, core_env):
+    """Steps that run once, with the newest tested ansible-core: install, lint, docs, ee."""
+    if ctx.wants('install'):
+        ctx.step('install the artifact (%s)' % core_env.core, step_install, ctx, core_env)
+    tools = [(name, script) for name, script, dummy in TOOL_STEPS if ctx.wants(name)]
+    if tools and ctx.step('tools venv', step_tools_venv, ctx, core_env):
+        for name, script in tools:
+            ctx.step(name, step_tool, ctx, script)
 
 
 def run_tests(args):
@@ -650,7 +758,7 @@ def run_tests(args):
     if not failed_before_tests:
         if ctx.wants('sanity'):
             ctx.step('shellcheck (scripts without .sh)', step_shellcheck, ctx)
-        first_env = None
+        first_env = last_env = None
         for core in args.core or list(CORES):
             found = find_python(CORES[core]['pythons'])
             if not found:
@@ -665,11 +773,14 @@ def run_tests(args):
                 first_env = core_env
                 if ctx.wants('changelog'):
                     ctx.step('changelog lint', step_changelog, ctx, core_env)
-                if ctx.wants('build'):
+                if ctx.wants('build') or ctx.wants('install'):
                     ctx.step('collection build', step_build, ctx, core_env)
+            last_env = core_env
             for step, func in (('sanity', step_sanity), ('units', step_units), ('integration', step_integration)):
                 if ctx.wants(step):
                     ctx.step('%s %s' % (step, core), func, ctx, core_env)
+        if last_env is not None:
+            run_once_steps(ctx, last_env)
 
     failed = ctx.results.count('FAIL')
     ran = ctx.results.count('PASS') + failed
@@ -763,7 +874,8 @@ def run_demo(args):
 # Command line
 
 TEST_EPILOG = """\
-steps (per ansible-core): venv, sanity, units, integration; once: shellcheck, changelog, build
+steps (per ansible-core): venv, sanity, units, integration; once: shellcheck, changelog, build, install,
+lint, docs, ee
   venv         .venv/test-<core>: ansible-core, requirements.txt, test-requirements.txt
   sanity       ansible-test sanity --venv --python X (all tests, tests/sanity/ignore-*.txt forbidden)
                + shellcheck of the bash scripts without a .sh suffix (installed with apt-get if missing)
@@ -774,6 +886,13 @@ steps (per ansible-core): venv, sanity, units, integration; once: shellcheck, ch
                emulator and fails if any API key shows up in the output
   changelog    antsibull-changelog lint
   build        ansible-galaxy collection build (into the temp dir) and an artifact content check
+once, with the newest tested ansible-core:
+  install      ansible-galaxy collection install of the artifact into a fresh path; every module
+               and role must show in ansible-doc -l; a smoke playbook runs from there (emulator)
+  lint         tools/lint: ansible-lint --profile production on roles/, examples/, awx/
+  docs         tools/docs: antsibull-docs lint-collection-docs + the docs site build (Sphinx -W)
+  ee           tools/check-ee: ansible-builder create / introspect of meta/execution-environment.yml
+  (lint, docs and ee share .venv/tools, installed from tools/requirements.txt)
 
 ansible-core versions: 2.16 (oldest supported; Python 3.11, 3.12 or 3.10) and 2.21 (newest;
 Python 3.13, 3.12 or 3.14). Interpreters are looked up in pyenv, then on PATH; a version
@@ -831,6 +950,11 @@ def parse_args(argv):
     demo.add_argument('--recreate', action='store_true', help='recreate .venv/demo')
     demo.add_argument('playbook_args', nargs='*', help='extra ansible-playbook arguments (after --)')
 
+    copy = sub.add_parser('copy', prog='tools/harness.py copy',
+                          description='Copy the work tree (tracked and untracked, not ignored files) to '
+                                      'PARENT/ansible_collections/prefect/cloud, as tools/test does.')
+    copy.add_argument('parent', help='directory to create the ansible_collections tree in')
+
     args = parser.parse_args(argv)
     if args.command == 'test':
         args.only = sorted({item for items in args.only or () for item in items})
@@ -843,6 +967,9 @@ def main(argv=None):
     """Entry point."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
+        if args.command == 'copy':
+            make_copy(args.parent)
+            return 0
         return run_tests(args) if args.command == 'test' else run_demo(args)
     except KeyboardInterrupt:
         print('\ninterrupted')
