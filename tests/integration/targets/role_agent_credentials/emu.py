@@ -13,6 +13,9 @@ Never prints a key: the leak scan reports only file names, line numbers and coun
   emu.py fingerprint DIR OUT             write path, mode and sha256 of every file under DIR
   emu.py recap-unchanged LOG             exit 1 unless every PLAY RECAP line has changed=0
   emu.py grep LOG TEXT                   exit 1 unless TEXT occurs in LOG
+  emu.py recap LOG HOST TEXT             exit 1 unless the PLAY RECAP line of HOST contains TEXT
+  emu.py foreign-key ROOT                replace the deployed key under ROOT with a well-formed
+                                         key that the emulator never issued
   emu.py leak-scan URL FILE...           exit 1 if an issued key occurs in a FILE
 """
 
@@ -59,6 +62,35 @@ def recap_unchanged(log):
     return 0 if recap and not changed else 1
 
 
+def recap_host(log, host, text):
+    with open(log, encoding="utf-8", errors="replace") as handle:
+        lines = [line.strip() for line in handle if re.match(rf"^{re.escape(host)}\s+:\s+ok=\d+", line)]
+    found = bool(lines) and text in lines[-1]
+    print(f"{'found' if found else 'NOT found'}: {text!r} in the recap of {host}: {lines[-1] if lines else 'no recap'}")
+    return 0 if found else 1
+
+
+# Deployed by the role: PREFECT_API_KEY = "..." (profile) and PREFECT_API_KEY=... (env file).
+FOREIGN_KEY = "pnb_" + "Z" * 36
+KEY_LINE = re.compile(r'(?m)^(PREFECT_API_KEY\s*=\s*"?)[^"\s]+')
+
+
+def foreign_key(root):
+    changed = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+            new, count = KEY_LINE.subn(lambda match: match.group(1) + FOREIGN_KEY, text)
+            if count:
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.write(new)
+                changed += 1
+    print(f"foreign key written to {changed} files under {root}")
+    return 0 if changed else 1
+
+
 def leak_scan(url, files):
     keys = [k for k in admin(url, "GET", "issued-keys")["keys"] if k]
     hits = 0
@@ -102,6 +134,10 @@ def main(argv):
             found = args[1] in handle.read()
         print(f"{'found' if found else 'NOT found'}: {args[1]!r} in {args[0]}")
         return 0 if found else 1
+    if command == "recap":
+        return recap_host(args[0], args[1], args[2])
+    if command == "foreign-key":
+        return foreign_key(args[0])
     if command == "leak-scan":
         return leak_scan(args[0], args[1:])
     print(__doc__)

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # prefect.cloud.agent_credentials end to end, against the emulator, with four "hosts"
-# (agent1..agent4, local connection, each writing under its own root directory):
+# (agent1..agent4, local connection, each writing under its own root directory), and four more
+# (agent5..agent8) for the job slicing steps:
 #   0. --check before the service account exists: nothing written, no write request
 #   1. three hosts: the account is created and every host gets its key (0600, same key)
 #   2. re-run: changed=0, no write request, same key
@@ -13,8 +14,14 @@
 #      until the emulator clock passes the grace period, then gets 401
 #   4b. the active key expires within rotate_before_expiry: rotated
 #   5. --check --diff after changing variables: nothing written, no write request
-#   6. the real Prefect client reads the deployed profile ($PREFECT_PYTHON with prefect)
-#   7. no issued key appears in anything the runs printed
+#   6. the real Prefect client reads the deployed profile (prefect installed in a cached venv)
+#   7. AWX job slicing: three concurrent runs over disjoint hosts with allow_rotation false: no
+#      rotation and no write request; new hosts and a host with a foreign key get the key; a slice
+#      of new hosts only fails with the "run it without slicing" message
+#   8. a slice whose hosts hold only the previous key reuses it with a warning; a host where the
+#      env file cannot be written fails without printing the key; allow_rotation false with a
+#      requested rotation or a missing service account fails before any write request
+#   9. no issued key appears in anything the runs printed (-vvvv, --diff, check mode, failures)
 # Every ansible-playbook run is logged to $work/logs/<step>.log (stdout and stderr).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -56,7 +63,16 @@ fi
     echo "ansible_python_interpreter={{ ansible_playbook_python }}"
 } > "$work/inventory.ini"
 
+# More agents for the job slicing steps, added with a second -i (same group).
+{
+    echo "[agents]"
+    for host in agent5 agent6 agent7 agent8; do
+        echo "$host test_host_root=$work/hosts/$host"
+    done
+} > "$work/inventory-slices.ini"
+
 common=(-i "$work/inventory.ini" -e "@$config" -e "test_os_user=$(id -un)" -e "test_state_dir=$work/state")
+slices=(-i "$work/inventory-slices.ini")
 three=(--limit "agent1:agent2:agent3")
 
 run() {  # run STEP ARGS...: ansible-playbook, output to the terminal and to $work/logs/STEP.log
@@ -65,12 +81,24 @@ run() {  # run STEP ARGS...: ansible-playbook, output to the terminal and to $wo
     echo "=== $step: ansible-playbook $*"
     ansible-playbook "${common[@]}" "$@" 2>&1 | tee "$work/logs/$step.log"
 }
+run_fails() {  # run_fails STEP ARGS...: like run, but the run must fail
+    local step=$1 rc=0
+    shift
+    echo "=== $step (must fail): ansible-playbook $*"
+    ansible-playbook "${common[@]}" "$@" > "$work/logs/$step.log" 2>&1 || rc=$?
+    cat "$work/logs/$step.log"
+    if [ "$rc" = 0 ]; then
+        echo "FAIL: $step succeeded" >&2
+        exit 1
+    fi
+    echo "--- $step failed as expected (exit code $rc)"
+}
 verify() {  # verify STEP LABEL HOSTS [PREVIOUS EXPECT]: HOSTS 3 = agent1..agent3, 4 = all
     local limit=(--limit "agents")
     [ "$3" = 3 ] && limit=("${three[@]}")
     run "$1" verify.yml "${limit[@]}" -e "verify_label=$2" -e "verify_hosts=$3" -e "verify_previous=${4:-}" -e "verify_expect=${5:-}"
 }
-expect() { echo "--- expect: $*"; }
+expect() { echo "--- expect (at ${SECONDS}s): $*"; }
 
 run 00-setup setup.yml
 
@@ -84,7 +112,7 @@ test -z "$(find "$work/hosts" -type f)" || { echo "FAIL: files written in check 
 
 expect "first run on three hosts: account created, same key everywhere, no rotation"
 "$PY" emu.py clear "$emu_url"
-run 01-create deploy.yml "${three[@]}" -vvv
+run 01-create deploy.yml "${three[@]}" -vvvv --diff
 if ! "$PY" emu.py writes "$emu_url" 'rotate_api_key'; then
     echo "FAIL: the key was rotated on creation" >&2
     exit 1
@@ -106,7 +134,7 @@ run 03-new-host deploy.yml -vvv
 verify 03-verify s3 4 s1 same
 
 expect "forced rotation with a 300 s grace period and 30-day keys: all hosts get the new key"
-run 04-rotate deploy.yml -vvv -e '{"agent_credentials_rotate": true, "agent_credentials_old_key_expires_in_seconds": 300, "agent_credentials_key_lifetime": 2592000}'
+run 04-rotate deploy.yml -vvvv --diff -e '{"agent_credentials_rotate": true, "agent_credentials_old_key_expires_in_seconds": 300, "agent_credentials_key_lifetime": 2592000}'
 verify 04-verify s4 4 s3 new
 run 04-grace grace.yml -e grace_old=s3 -e grace_new=s4 -e grace_seconds=300
 
@@ -118,10 +146,10 @@ verify 04b-verify s4b 4 s4 new
 expect "--check --diff after changing variables: nothing written, no write request"
 "$PY" emu.py fingerprint "$work/hosts" "$work/state/before-check.txt"
 "$PY" emu.py clear "$emu_url"
-run 05-check-profile deploy.yml --check --diff -vvv -e agent_credentials_profile_name=prefect-cloud-next
+run 05-check-profile deploy.yml --check --diff -vvvv -e agent_credentials_profile_name=prefect-cloud-next
 "$PY" emu.py grep "$work/logs/05-check-profile.log" '"profile_changed": "yes"'
 "$PY" emu.py grep "$work/logs/05-check-profile.log" '"env_file_changed": "no"'
-run 05-check-rotate deploy.yml --check --diff -vvv -e '{"agent_credentials_rotate": true}'
+run 05-check-rotate deploy.yml --check --diff -vvvv -e '{"agent_credentials_rotate": true}'
 "$PY" emu.py grep "$work/logs/05-check-rotate.log" "would get a new key"
 "$PY" emu.py grep "$work/logs/05-check-rotate.log" '"key_rotated": "yes (rotation requested'
 "$PY" emu.py writes "$emu_url"
@@ -130,12 +158,49 @@ cmp "$work/state/before-check.txt" "$work/state/after-check.txt" || { echo "FAIL
 verify 05-verify s5 4 s4b same
 
 expect "the real Prefect client reads the deployed profile"
-if [ -n "${PREFECT_PYTHON:-}" ] && "$PREFECT_PYTHON" -c 'import prefect' > /dev/null 2>&1; then
+# prefect is installed once per Python version and version range in a venv cached under
+# ~/.cache/prefect-cloud-tests (PREFECT_PYTHON=/path/to/python with prefect skips the install).
+# When it cannot be installed the check is SKIPPED, loudly, with the reason.
+prefect_spec='prefect>=3.1,<3.10'
+prefect_python=${PREFECT_PYTHON:-}
+prefect_skip=''
+if [ -z "$prefect_python" ]; then
+    pyver=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    cache="$HOME/.cache/prefect-cloud-tests"
+    venv="$cache/venv-py$pyver-$(printf '%s' "$prefect_spec" | tr -c 'A-Za-z0-9.' '_')"
+    prefect_python="$venv/bin/python"
+    if [ ! -f "$venv/.complete" ] || ! "$prefect_python" -c 'import prefect' > /dev/null 2>&1; then
+        echo "installing $prefect_spec into $venv (cached for the next runs)"
+        mkdir -p "$cache"
+        rm -rf "$venv" "$venv.tmp"
+        if "$PY" -m venv "$venv.tmp" > "$work/logs/prefect-venv.txt" 2>&1 &&
+            timeout 300 "$venv.tmp/bin/python" -m pip install --disable-pip-version-check -q "$prefect_spec" \
+                >> "$work/logs/prefect-venv.txt" 2>&1 &&
+            "$venv.tmp/bin/python" -c 'import prefect' >> "$work/logs/prefect-venv.txt" 2>&1; then
+            # venvs are not relocatable: recreate the scripts for the final path, keep the packages
+            mv "$venv.tmp" "$venv"
+            "$PY" -m venv --upgrade "$venv" >> "$work/logs/prefect-venv.txt" 2>&1 || true
+            touch "$venv/.complete"
+        else
+            prefect_skip="installing '$prefect_spec' failed: $(tail -n 3 "$work/logs/prefect-venv.txt" | tr '\n' ' ')"
+            rm -rf "$venv.tmp"
+        fi
+    fi
+fi
+if [ -z "$prefect_skip" ] && ! "$prefect_python" -c 'import prefect' > /dev/null 2>&1; then
+    prefect_skip="$prefect_python cannot import prefect"
+fi
+if [ -n "$prefect_skip" ]; then
+    echo "##########################################################################"
+    echo "SKIPPED: the real Prefect client check did not run: $prefect_skip"
+    echo "##########################################################################"
+else
+    echo "prefect $("$prefect_python" -c 'import prefect; print(prefect.__version__)') from $prefect_python"
     for host in agent1 agent4; do
         root="$work/hosts/$host"
         env -u PREFECT_API_KEY -u PREFECT_API_URL -u PREFECT_PROFILE \
             PREFECT_HOME="$root/home/.prefect" PREFECT_PROFILES_PATH="$root/home/.prefect/profiles.toml" \
-            "$PREFECT_PYTHON" - "$root/etc/prefect/worker.env" <<'PY' 2>&1 | tee "$work/logs/06-prefect-$host.log"
+            "$prefect_python" - "$root/etc/prefect/worker.env" <<'PY' 2>&1 | tee "$work/logs/06-prefect-$host.log"
 import sys
 
 from prefect.settings import get_current_settings
@@ -150,10 +215,73 @@ assert settings.api.key.get_secret_value() == expected["PREFECT_API_KEY"], "the 
 print("OK: the Prefect client reads the profile written by the role")
 PY
     done
-else
-    echo "SKIPPED: prefect not installed (set PREFECT_PYTHON to a Python interpreter that can import prefect)"
 fi
+
+expect "job slicing: concurrent slices with allow_rotation false: no rotation, no write request, one key"
+# agent1..agent4 hold the active key (state s5, it expires in 40 days), agent3's key is replaced
+# by a foreign one, and agent5..agent7 are new. Three slices run at the same time, as AWX runs
+# the jobs of a sliced job template; the slice of agent7 alone has no key to reuse and must fail
+# before any write. The first slice rotates 60 days before expiry: it only warns. Variables are
+# given as -e name=value (strings), as on a command line.
+"$PY" emu.py foreign-key "$work/hosts/agent3"
+"$PY" emu.py clear "$emu_url"
+slice_limits=("agent1:agent4:agent5" "agent2:agent3:agent6" "agent7")
+pids=()
+for index in 0 1 2; do
+    extra=(-e agent_credentials_allow_rotation=false)
+    if [ "$index" = 0 ]; then
+        extra+=(-e agent_credentials_rotate_before_expiry=5184000)
+    fi
+    echo "=== 07-slice$index: ansible-playbook deploy.yml --limit ${slice_limits[$index]} ${extra[*]} (in the background)"
+    ansible-playbook "${common[@]}" "${slices[@]}" deploy.yml --limit "${slice_limits[$index]}" -vvvv --diff \
+        "${extra[@]}" > "$work/logs/07-slice$index.log" 2>&1 &
+    pids+=($!)
+done
+codes=()
+for index in 0 1 2; do
+    rc=0
+    wait "${pids[$index]}" || rc=$?
+    codes+=("$rc")
+done
+for index in 0 1 2; do
+    echo "=== 07-slice$index (--limit ${slice_limits[$index]}) exit code ${codes[$index]}"
+    cat "$work/logs/07-slice$index.log"
+done
+[ "${codes[*]}" = "0 0 2" ] || { echo "FAIL: slice exit codes ${codes[*]}, expected 0 0 2" >&2; exit 1; }
+"$PY" emu.py writes "$emu_url"
+for index in 0 1; do
+    "$PY" emu.py grep "$work/logs/07-slice$index.log" '"key_rotated": "no"'
+done
+"$PY" emu.py grep "$work/logs/07-slice0.log" "WARNING: the active key of the service account role-it-agents expires in"
+"$PY" emu.py grep "$work/logs/07-slice2.log" "agent_credentials_allow_rotation is false but no host of this play (agent7) holds a key"
+"$PY" emu.py grep "$work/logs/07-slice2.log" "run the role once without job slicing (agent_credentials_allow_rotation true)"
+test -z "$(find "$work/hosts/agent7" -type f 2>/dev/null)" || { echo "FAIL: files written for agent7" >&2; exit 1; }
+run 07-verify verify.yml "${slices[@]}" --limit 'agents:!agent7:!agent8' -e verify_label=s7 -e verify_hosts=6 -e verify_previous=s5 -e verify_expect=same
+
+expect "a slice whose hosts hold only the previous key reuses it (warning); a failed write prints no key"
+# A non-sliced rotation reaches agent1 only, so agent2 keeps the previous key (now rotating, in
+# its grace period). agent8 is new, and its env file cannot be written: its directory is a
+# dangling symlink, so the task that holds the key fails.
+run 08-rotate-agent1 deploy.yml --limit agent1 -e agent_credentials_rotate=true -e agent_credentials_old_key_expires_in_seconds=600
+"$PY" emu.py grep "$work/logs/08-rotate-agent1.log" '"key_rotated": "yes (rotation requested'
+mkdir -p "$work/hosts/agent8/etc"
+ln -s "$work/hosts/agent8/missing" "$work/hosts/agent8/etc/prefect"
+"$PY" emu.py clear "$emu_url"
+run_fails 08-slice-previous deploy.yml "${slices[@]}" --limit agent2:agent8 -vvvv --diff -e agent_credentials_allow_rotation=false
+"$PY" emu.py writes "$emu_url"
+"$PY" emu.py grep "$work/logs/08-slice-previous.log" "WARNING: no host of this play holds the active key of the service account role-it-agents"
+"$PY" emu.py recap "$work/logs/08-slice-previous.log" agent2 "failed=0"
+"$PY" emu.py recap "$work/logs/08-slice-previous.log" agent8 "failed=1"
+"$PY" emu.py grep "$work/logs/08-slice-previous.log" "the output has been hidden"
+
+expect "a run that may not rotate: a requested rotation and a missing service account fail, no write request"
+"$PY" emu.py clear "$emu_url"
+run_fails 08-rotate-refused deploy.yml --limit agent4 -e '{"agent_credentials_rotate": true, "agent_credentials_allow_rotation": false}'
+"$PY" emu.py grep "$work/logs/08-rotate-refused.log" "agent_credentials_rotate is true but agent_credentials_allow_rotation is false"
+run_fails 08-missing-account deploy.yml --limit agent4 -e agent_credentials_allow_rotation=false -e agent_credentials_service_account=role-it-missing
+"$PY" emu.py grep "$work/logs/08-missing-account.log" "agent_credentials_allow_rotation is false but the service account role-it-missing does not exist"
+"$PY" emu.py writes "$emu_url"
 
 expect "no issued key in anything printed"
 "$PY" emu.py leak-scan "$emu_url" "$work"/logs/*.log
-echo "role_agent_credentials: all checks passed"
+echo "role_agent_credentials: all checks passed in ${SECONDS}s"
