@@ -7,7 +7,7 @@
 
 ARGS ?=
 
-.PHONY: help test sanity units integration demo changelog build clean
+.PHONY: help test sanity units integration demo benchmark changelog build clean
 
 help:
 	@echo "make test         sanity + units + integration on ansible-core 2.16 and 2.21, changelog lint, build"
@@ -15,6 +15,7 @@ help:
 	@echo "make units        ansible-test units only (both cores)"
 	@echo "make integration  integration tests against the local emulator only (both cores)"
 	@echo "make demo         run examples/demo.yml against the local emulator"
+	@echo "make benchmark    requests per module call, per-task cost and scale (docs/performance.md)"
 	@echo "make clean        remove .venv/, tests/output/ and built artifacts"
 	@echo "More options: tools/test --help, tools/demo --help"
 
@@ -26,6 +27,9 @@ sanity units integration changelog build:
 
 demo:
 	tools/demo $(ARGS)
+
+benchmark:
+	tools/benchmark $(ARGS)
 
 clean:
 	rm -rf .venv tests/output prefect-cloud-*.tar.gz

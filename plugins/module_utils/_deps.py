@@ -20,7 +20,9 @@ else:
     HTTPX_IMPORT_ERROR = None
 
 try:
-    import pydantic  # pylint: disable=unused-import
+    # pydantic's validation engine, installed with pydantic: the models use only this part (the
+    # rest of pydantic costs more to import than a run's requests take; see _models.py).
+    import pydantic_core  # pylint: disable=unused-import
 except ImportError:
     PYDANTIC_IMPORT_ERROR = traceback.format_exc()
 else:

@@ -1,35 +1,117 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pydantic models of the Prefect Cloud objects the collection reads (PRIVATE to this collection).
+"""Models of the Prefect Cloud objects the collection reads (PRIVATE to this collection).
 
-Responses are parsed with ``extra="ignore"``: the real API may add fields without breaking us.
-Annotations use ``typing.Optional``/``List`` because module code must run on Python 3.9.
+Each model is a small frozen class whose fields are declared with annotations, as with pydantic,
+and the same interface as far as the modules use it: ``Model.model_validate(data)``, attribute
+access and ``to_result()``. Responses are validated, and results serialized, by pydantic-core (the
+validation engine of pydantic, installed with it) from a schema built once per model, when the
+model is first used. Importing pydantic itself and building ``BaseModel`` classes would cost more
+than all the requests of a run without changes (see ``docs/performance.md``).
+
+Extra fields are ignored: the real API may add fields without breaking us. Annotations use
+``typing.Optional``/``List`` because module code must run on Python 3.9; they are read as text
+(``from __future__ import annotations``) and may name ``str``, ``bool``, ``datetime.datetime``,
+another model, ``Optional[...]`` and ``List[...]``.
 """
 
 from __future__ import annotations
 
-import datetime
-from typing import List, Optional
+# The annotations below are text that name these; they are never evaluated.
+import datetime  # noqa: F401 pylint: disable=unused-import
+from typing import List, Optional  # noqa: F401 pylint: disable=unused-import
 
 from ._deps import PYDANTIC_IMPORT_ERROR
 
 if PYDANTIC_IMPORT_ERROR is None:
-    from pydantic import BaseModel, ConfigDict
-else:  # pragma: no cover - the module fails with missing_required_lib before using any model
-    BaseModel = object
+    from pydantic_core import SchemaSerializer, SchemaValidator, core_schema
+# else: the module fails with missing_required_lib before using any model
 
-    def ConfigDict(**kwargs):  # pylint: disable=invalid-name
-        """Stand-in so this file imports without pydantic."""
-        return kwargs
+_SCALARS = {"str": "str_schema", "bool": "bool_schema", "int": "int_schema", "datetime.datetime": "datetime_schema"}
+_MISSING = object()
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+class _Model:
+    """A frozen, validated record of an API object."""
+
+    _validator = _serializer = None
+    _fields = None  # name -> (nested model or None, is a list)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._validator = cls._serializer = cls._fields = None
+
+    @classmethod
+    def _core_schema(cls):
+        """The pydantic-core schema of this model: a typed dict of its annotated fields."""
+        fields, kinds = {}, {}
+        for name, text in getattr(cls, "__annotations__", {}).items():  # the models do not inherit fields
+            schema, nested, is_list = _field_schema(text)
+            default = getattr(cls, name, _MISSING)
+            if default is _MISSING:
+                fields[name] = core_schema.typed_dict_field(schema, required=True)
+            else:
+                fields[name] = core_schema.typed_dict_field(core_schema.with_default_schema(schema, default=default),
+                                                            required=False)
+            kinds[name] = (nested, is_list)
+        return core_schema.typed_dict_schema(fields, extra_behavior="ignore"), kinds
+
+    @classmethod
+    def _build(cls):
+        if cls._validator is None:
+            schema, kinds = cls._core_schema()
+            cls._validator, cls._serializer, cls._fields = SchemaValidator(schema), SchemaSerializer(schema), kinds
+
+    @classmethod
+    def model_validate(cls, data):
+        """Validate a decoded JSON object; raise pydantic-core's ``ValidationError`` (a ``ValueError``)."""
+        cls._build()
+        return cls._from_valid(cls._validator.validate_python(data))
+
+    @classmethod
+    def _from_valid(cls, valid):
+        cls._build()
+        item = object.__new__(cls)
+        values = {"_valid": valid}
+        for name, (nested, is_list) in cls._fields.items():
+            value = valid[name]
+            if nested is not None and value is not None:
+                value = [nested._from_valid(v) for v in value] if is_list else nested._from_valid(value)
+            values[name] = value
+        item.__dict__.update(values)
+        return item
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._valid == other._valid
+
+    def __hash__(self):
+        return hash((type(self), repr(self._valid)))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._valid!r})"
 
     def to_result(self):
-        """JSON-safe dict for module results (datetimes as RFC 3339 strings)."""
-        return self.model_dump(mode="json")
+        """JSON-safe dict for module results (datetimes as RFC 3339 strings, as pydantic writes them)."""
+        return self._serializer.to_python(self._valid, mode="json")
+
+
+def _field_schema(text):
+    """(pydantic-core schema, nested model or None, is a list) for an annotation's text."""
+    text = text.strip()
+    if text.startswith("Optional[") and text.endswith("]"):
+        schema, nested, is_list = _field_schema(text[len("Optional["):-1])
+        return core_schema.nullable_schema(schema), nested, is_list
+    if text.startswith("List[") and text.endswith("]"):
+        schema, nested, dummy = _field_schema(text[len("List["):-1])
+        return core_schema.list_schema(schema), nested, True
+    if text in _SCALARS:
+        return getattr(core_schema, _SCALARS[text])(), None, False
+    model = globals()[text]
+    return model._core_schema()[0], model, False  # pylint: disable=protected-access
 
 
 class APIKey(_Model):
@@ -131,10 +213,20 @@ class Membership(_Model):
     account_role_id: Optional[str] = None
 
 
+class TeamWorkspaceAccess(_Model):
+    """A workspace a team has access to, as listed in ``TeamResponse.workspaces``."""
+
+    workspace_id: str
+    workspace_handle: str
+    workspace_role_id: str
+    workspace_role_name: str
+
+
 class Team(_Model):
     id: str
     name: str
     description: Optional[str] = ""
+    workspaces: List[TeamWorkspaceAccess] = []
 
 
 class Me(_Model):

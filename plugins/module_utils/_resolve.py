@@ -150,12 +150,31 @@ def find_accessor(api, accessor_type, value, option="accessor"):
         users = [m for m in api.user_memberships(**kwargs) if m.user_id and _user_matches(m, value, m.user_id)]
         user = _one(users, accessor_type, value, option)
         return accessor_view(accessor_type, user.user_id, _user_name(user), user.actor_id) if user else None
+    team = find_team(api, value, option)
+    return accessor_view(accessor_type, team.id, team.name) if team else None
+
+
+def find_team(api, value, option="accessor"):
+    """The team with id or name ``value`` as a ``Team`` (with the workspaces it has access to), or None.
+
+    One request. Two teams with one name are an error.
+    """
     if is_uuid(value):
         teams = [team for team in api.teams(ids=[value]) if team.id == value]
     else:
         teams = [team for team in api.teams(names=[value]) if team.name == value]
-    team = _one(teams, accessor_type, value, option)
-    return accessor_view(accessor_type, team.id, team.name) if team else None
+    return _one(teams, "team", value, option)
+
+
+def team_workspace(team, workspace):
+    """The team's access to the workspace with handle or id ``workspace`` (``TeamWorkspaceAccess``), or None.
+
+    ``TeamResponse.workspaces`` lists every workspace the team has access to, with the handle and
+    the role id and name, so this answers "which role has the team there" without another request.
+    """
+    field = "workspace_id" if is_uuid(workspace) else "workspace_handle"
+    found = [entry for entry in team.workspaces if getattr(entry, field) == workspace]
+    return found[0] if len(found) == 1 else None
 
 
 def unknown_accessor(accessor_type, value, option="accessor"):

@@ -23,7 +23,7 @@ options:
   workspace:
     description:
       - Handle or UUID of the workspace. A UUID is treated as a workspace id.
-      - Giving the id saves one request per run. The workspace handle is then not looked up and
+      - For a service account or user, giving the id saves one request per run. With an id,
         RV(workspace_access.workspace_handle) is V(null).
     type: str
     required: true
@@ -63,9 +63,22 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - Requests per run without changes, for O(state=present) - with O(workspace), O(accessor) and
-    O(workspace_role) given as ids, 2 (the role list and the accessor's grant); with a workspace
-    handle, one more; with a team name, one more (the team lookup that detects duplicate names).
+  - Requests per run without changes, for O(state=present) - at most 2 (no write) when the role
+    is a built-in role (V(Owner), V(Developer), V(Runner), V(Viewer), V(Worker)) or the accessor
+    is a team, names or ids alike. For a service account or user, the workspace handle lookup (none
+    with a workspace id) and the accessor's grant; for a team, the team lookup (which also lists the
+    team's workspaces and roles) and the team's grant. The role list is read only when the grant's
+    role cannot be confirmed otherwise, so a custom role given to a service account or user costs
+    one more request unless O(workspace) is an id. See the collection's C(docs/performance.md).
+  - To confirm a built-in role without reading the role list, the module remembers the ids of the
+    built-in workspace roles (global objects of the API that an account cannot change) in
+    C(~/.cache/ansible-prefect-cloud/workspace-roles.json) (C($XDG_CACHE_HOME) is honoured) on the
+    host that runs it. The file holds role names and ids only; it is not written in check mode.
+    The first run on a host, or a run with the cache off, reads the role list (one more request).
+    Set the environment variable E(PREFECT_CLOUD_ANSIBLE_CACHE) to another directory, or to V(off)
+    to turn the cache off. A cached id is only used to confirm a match, never to decide a change.
+  - Requests with O(state=absent) when there is no grant - service account or user, 2 with a
+    workspace handle and 1 with an id; team, 1.
   - Removing the last workspace access of a user whose account role is C(Collaborator) also removes
     the user from the account (Prefect Cloud behaviour).
   - Teams are a Prefect Cloud Enterprise feature; workspace access needs a Pro or Enterprise plan.
@@ -181,8 +194,10 @@ workspace_access:
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectNotFound
 from ansible_collections.prefect.cloud.plugins.module_utils._resolve import (
-    ACCESSOR_TYPES, RoleIndex, find_accessor, find_grant, find_workspace, grant_view, unknown_accessor, unknown_workspace,
+    ACCESSOR_TYPES, RoleIndex, accessor_view, find_accessor, find_grant, find_team, find_workspace, grant_view,
+    team_workspace, unknown_accessor, unknown_workspace,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._rolecache import BuiltinRoleCache
 
 
 def diff_view(grant):
@@ -198,7 +213,11 @@ def diff_view(grant):
 
 
 class WorkspaceAccess:
-    """Reads the current grant, then upserts or deletes it when needed."""
+    """Reads the current grant, then upserts or deletes it when needed.
+
+    Requests are kept to what a decision needs: the role list is read only when the grant's role
+    cannot be confirmed otherwise (see ``has_role``) or a role name must be resolved for a write.
+    """
 
     def __init__(self, module):
         params = module.params
@@ -209,7 +228,8 @@ class WorkspaceAccess:
         self.accessor = params["accessor"]
         self.role = params["workspace_role"]
         self.present = params["state"] == "present"
-        self.workspace_id = self.handle = self.roles = self.role_obj = None
+        self.workspace_id = self.handle = self.roles = self.team_entry = None
+        self.builtin_roles = BuiltinRoleCache(params["api_url"], params["account_id"], writable=not module.check_mode)
 
     def run(self):
         before, accessor = self.read()
@@ -221,37 +241,81 @@ class WorkspaceAccess:
         else:
             self.ensure_absent(before)
 
+    def role_index(self):
+        """Every workspace role of the account (one request, at most once per run)."""
+        if self.roles is None:
+            self.roles = RoleIndex.load(self.api)
+            self.builtin_roles.remember(self.roles.roles)
+        return self.roles
+
+    def role_name(self, role_id):
+        """The name of a grant's role: from the team's listing, the built-in role cache, or the role list."""
+        entry = self.team_entry
+        if entry is not None and entry.workspace_role_id == role_id:
+            return entry.workspace_role_name
+        name = self.builtin_roles.name_of(role_id)
+        return name if name is not None else self.role_index().name_of(role_id)
+
+    def has_role(self, grant):
+        """True when the grant provably has the requested role, without reading the role list.
+
+        - a role id: the ids are equal;
+        - a team's role: the team listing (same API response) names the grant's role;
+        - a built-in role name: its id is known (built-in role ids never change) and equal.
+        Anything else is decided from the role list by ``ensure_present``.
+        """
+        role_id, wanted = grant["workspace_role_id"], self.role
+        if is_uuid(wanted):
+            return role_id == wanted
+        entry = self.team_entry
+        if entry is not None and entry.workspace_role_id == role_id:
+            return entry.workspace_role_name == wanted
+        return self.builtin_roles.id_of(wanted) == role_id
+
     def read(self):
         """Return (the current grant or None, the looked-up accessor or None); False if nothing can exist."""
-        workspace_id, handle = self.workspace, None
-        if not is_uuid(self.workspace):
+        value, accessor = self.accessor, None
+        if self.accessor_type == "team":
+            # One request finds the team (two teams with one name are an error, not a guess) and
+            # lists the workspaces it has access to, with each handle, role id and role name.
+            team = find_team(self.api, value)
+            if team is None:
+                return self.missing_team()
+            accessor = accessor_view("team", team.id, team.name)
+            value = team.id
+            self.team_entry = team_workspace(team, self.workspace)
+            if self.team_entry is None and not self.present:
+                return False, accessor  # the team has no access to that workspace (or it does not exist)
+        if self.team_entry is not None:
+            self.workspace_id = self.team_entry.workspace_id
+            self.handle = None if is_uuid(self.workspace) else self.team_entry.workspace_handle
+        elif is_uuid(self.workspace):
+            self.workspace_id = self.workspace
+        else:
             workspace = find_workspace(self.api, self.workspace)
             if workspace is None:
                 return self.missing(unknown_workspace(self.api, self.workspace) if self.present else None)
-            workspace_id, handle = workspace.id, workspace.handle
-        self.workspace_id, self.handle = workspace_id, handle
-        self.roles = RoleIndex.load(self.api) if self.present else None
-        self.role_obj = self.roles.resolve(self.role) if self.present else None
-        value, accessor = self.accessor, None
-        if self.accessor_type == "team" and not is_uuid(value):
-            # Teams are matched by id in the grant list; a name is resolved first, so that two
-            # teams with one name are an error rather than a guess.
-            accessor = find_accessor(self.api, "team", value)
-            if accessor is None:
-                return self.missing(unknown_accessor("team", value) if self.present else None)
-            value = accessor["accessor_id"]
+            self.workspace_id, self.handle = workspace.id, workspace.handle
         try:
-            access = find_grant(self.api, workspace_id, self.accessor_type, value)
+            access = find_grant(self.api, self.workspace_id, self.accessor_type, value)
         except PrefectNotFound:
             return self.missing(unknown_workspace(self.api, self.workspace) if self.present else None)
         if access is None:
             return None, accessor
-        if self.roles is None:  # state=absent: role names only for the diff of a removal
-            self.roles = RoleIndex.load(self.api)
-        grant = grant_view(access, self.accessor_type, handle, self.roles)
+        grant = grant_view(access, self.accessor_type, self.handle)
         if accessor is not None:
             grant["accessor_name"] = accessor["accessor_name"]
+        grant["workspace_role_name"] = self.role_name(access.workspace_role_id)
         return grant, accessor
+
+    def missing_team(self):
+        """No such team: no change for state=absent; otherwise the same errors, in the same order, as for other accessors."""
+        if not self.present:
+            return False, None
+        if not is_uuid(self.workspace) and find_workspace(self.api, self.workspace) is None:
+            raise unknown_workspace(self.api, self.workspace)
+        self.role_index().resolve(self.role)
+        raise unknown_accessor("team", self.accessor)
 
     @staticmethod
     def missing(error):
@@ -260,7 +324,10 @@ class WorkspaceAccess:
         return False, None
 
     def ensure_present(self, before, accessor):
-        role = self.role_obj
+        if before is not None and self.has_role(before):
+            self.finish(before, before)
+            return
+        role = self.role_index().resolve(self.role)
         if before is None:
             if accessor is None:
                 accessor = find_accessor(self.api, self.accessor_type, self.accessor)

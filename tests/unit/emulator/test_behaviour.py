@@ -187,6 +187,16 @@ def test_bad_fault_rule_is_rejected(client):
     assert client.admin.put("/faults", json={"faults": [{"status": 503, "bogus": 1}]}).status_code == 422
 
 
+def test_request_log_lists_filter_criteria_names_not_values(client):
+    client.http.post(f"{client.account}/bots/filter", json={"service_accounts": {"name": {"any_": ["hidden-name"]}}, "limit": 5})
+    client.http.post(f"{client.account}/bots/filter", json={"limit": 200, "offset": 0})
+    client.http.post(f"{client.account}/bots/filter")
+    client.http.post(f"{client.account}/workspace_roles/filter", json={"workspace_roles": {"name": {"any_": None}}})
+    log = client.admin.get("/requests").json()
+    assert [e["criteria"] for e in log] == [["service_accounts.name.any_"], [], [], []]
+    assert "hidden-name" not in json.dumps(log)
+
+
 def test_request_log_has_no_bodies_headers_or_keys(emulator_factory, tmp_path):
     log_file = tmp_path / "requests.jsonl"
     emulator = emulator_factory(request_log=str(log_file))

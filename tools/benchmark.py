@@ -1,0 +1,712 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark of the prefect.cloud modules against the local Prefect Cloud emulator.
+
+Run it through ``tools/benchmark`` (or ``make benchmark``). It is not part of the test suite
+(``tools/test`` runs only its --quick smoke test, the ``benchmark_smoke`` integration target).
+In one run it:
+
+1. counts the HTTP requests of each module call (create, no-op, update, delete of
+   ``service_account`` and of ``workspace_access`` for every accessor type, by names and by ids),
+   each in check mode and for real, from the emulator's request log, and checks the budgets: a
+   no-op needs at most 2 requests and no write, a change exactly one write, check mode no write
+   and the same ``changed`` and diff;
+2. times a playbook that ensures N service accounts and N workspace grants, twice (the second run
+   changes nothing), beside the same loop of ``ansible.builtin.ping`` (Ansible's floor) and beside
+   the equivalent hand-written ``ansible.builtin.uri`` playbook, and prints the ratios;
+3. repeats 2 for several N and checks from the request log that requests grow linearly with N and
+   that no by-name lookup lists every object of a kind (no unfiltered ``bots/filter``).
+
+Times are only ever compared with a baseline measured in the same run (ratios); nothing asserts an
+absolute time. Request counts are asserted (exit code 1 when a budget is exceeded).
+Standard library only, like tools/harness.py, whose venv, collection copy and emulator helpers
+it imports. The API key of the emulator is random and never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402 pylint: disable=wrong-import-position
+
+WORKSPACE = 'bench'
+SCALE_N = (10, 50, 200)
+QUICK_N = (2,)
+NOOP_BUDGET = 2
+PREFIX = 'ansible_collections.prefect.cloud.plugins.modules.'
+# Filters that may legitimately run without criteria: the role list (read to resolve a role
+# name) and a workspace's team grants (the API offers no criteria there).
+UNFILTERED_OK = ('/workspace_roles/filter', '/account_roles/filter', '/team_access/filter')
+
+CALLBACK = '''\
+# Written by tools/benchmark.py: records the wall time of every task and when each loop item ended.
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from ansible.plugins.callback import CallbackBase
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'aggregate'
+    CALLBACK_NAME = 'bench_timer'
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self):
+        super().__init__()
+        self.rows = []
+        self.current = None
+
+    def _close(self):
+        if self.current is not None:
+            self.current['seconds'] = time.perf_counter() - self.current.pop('start')
+            self.rows.append(self.current)
+            self.current = None
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._close()
+        self.current = {'task': task.get_name(), 'start': time.perf_counter(), 'items': []}
+
+    def _item(self, result):
+        if self.current is not None:
+            self.current['items'].append(time.perf_counter() - self.current['start'])
+
+    v2_runner_item_on_ok = v2_runner_item_on_failed = v2_runner_item_on_skipped = _item
+
+    def v2_playbook_on_stats(self, stats):
+        self._close()
+        with open(os.environ['BENCH_TIMER_OUT'], 'w', encoding='utf-8') as handle:
+            json.dump(self.rows, handle)
+'''
+
+
+class BenchError(Exception):
+    """The benchmark could not run or a request budget was exceeded."""
+
+
+def loop_n():
+    return '{{ range(n | int) | list }}'
+
+
+def playbook_floor():
+    """The same loop of ansible.builtin.ping, delegated to localhost: Ansible's cost per task."""
+    return [{'name': 'Ansible floor', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': 'ping', 'ansible.builtin.ping': {}, 'delegate_to': 'localhost', 'loop': loop_n()},
+    ]}]
+
+
+def playbook_collection():
+    """N service accounts, each with a workspace grant, with the collection's modules."""
+    return [{'name': 'Service accounts with workspace access (prefect.cloud)', 'hosts': 'localhost',
+             'gather_facts': False, 'tasks': [
+                 {'name': 'service_account', 'prefect.cloud.service_account': {
+                     'name': '{{ prefix }}-{{ item }}', 'account_role': 'Member'},
+                  'loop': loop_n(), 'no_log': True, 'tags': ['service_account']},
+                 {'name': 'workspace_access', 'prefect.cloud.workspace_access': {
+                     'workspace': '{{ workspace }}', 'accessor': '{{ prefix }}-{{ item }}',
+                     'workspace_role': 'Developer'},
+                  'loop': loop_n(), 'tags': ['workspace_access']},
+             ]}]
+
+
+def playbook_uri():
+    """The same end state with ansible.builtin.uri, as a user would write it without the collection:
+    look the workspace and the role up once, filter each service account by name, create the
+    missing ones, upsert each grant."""
+    account = "{{ lookup('ansible.builtin.env', 'PREFECT_CLOUD_API_URL') }}/accounts/" \
+              "{{ lookup('ansible.builtin.env', 'PREFECT_CLOUD_ACCOUNT_ID') }}"
+    bot_id = ('{{ found.results[item].json[0].id if found.results[item].json | length > 0 '
+              'else created.results[item].json.id }}')
+    return [{'name': 'Service accounts with workspace access (ansible.builtin.uri)', 'hosts': 'localhost',
+             'gather_facts': False,
+             'module_defaults': {'ansible.builtin.uri': {
+                 'method': 'POST', 'body_format': 'json',
+                 'headers': {'Authorization': "Bearer {{ lookup('ansible.builtin.env', 'PREFECT_API_KEY') }}"}}},
+             'tasks': [
+                 {'name': 'look up the workspace', 'ansible.builtin.uri': {
+                     'url': account + '/workspaces/filter',
+                     'body': {'workspaces': {'handle': {'any_': ['{{ workspace }}']}}}}, 'register': 'ws'},
+                 {'name': 'look up the role', 'ansible.builtin.uri': {
+                     'url': account + '/workspace_roles/filter',
+                     'body': {'workspace_roles': {'name': {'any_': ['Developer']}}}}, 'register': 'role'},
+                 {'name': 'find the service account', 'ansible.builtin.uri': {
+                     'url': account + '/bots/filter',
+                     'body': {'service_accounts': {'name': {'any_': ['{{ prefix }}-{{ item }}']}}}},
+                  'loop': loop_n(), 'register': 'found'},
+                 {'name': 'create the missing service account', 'ansible.builtin.uri': {
+                     'url': account + '/bots/', 'body': {'name': '{{ prefix }}-{{ item.item }}'}, 'status_code': 201},
+                  'loop': '{{ found.results }}', 'when': 'item.json | length == 0', 'register': 'created',
+                  'no_log': True},
+                 {'name': 'upsert the grant', 'ansible.builtin.uri': {
+                     'url': account + '/workspaces/{{ ws.json[0].id }}/bot_access/',
+                     'body': {'bot_id': bot_id, 'workspace_role_id': '{{ role.json[0].id }}'}},
+                  'loop': loop_n()},
+             ]}]
+
+
+# --------------------------------------------------------------------------------------------
+# Environment
+
+
+def probe_venv(venv):
+    """The venv's python if it has ansible-playbook, httpx and pydantic, else None."""
+    python = os.path.join(venv, 'bin', 'python')
+    if not os.path.exists(os.path.join(venv, 'bin', 'ansible-playbook')):
+        return None
+    if harness.output_of([python, '-c', 'import ansible, httpx, pydantic']) is None:
+        return None
+    return python
+
+
+def prepare_venv(args):
+    """Use --venv, else .venv/test-2.21 (made by tools/test), else make .venv/benchmark like tools/test does."""
+    candidates = [args.venv] if args.venv else [
+        os.path.join(harness.VENV_ROOT, 'test-2.21'), os.path.join(harness.VENV_ROOT, 'benchmark')]
+    for venv in candidates:
+        python = probe_venv(venv)
+        if python:
+            return venv, python
+    if args.venv:
+        raise BenchError('%s has no ansible-playbook, httpx or pydantic' % args.venv)
+    found = harness.find_python(harness.CORES['2.21']['pythons'])
+    if not found:
+        raise BenchError(harness.CORES['2.21']['missing'])
+    venv = os.path.join(harness.VENV_ROOT, 'benchmark')
+    python = harness.ensure_venv(venv, found[0], found[1])
+    harness.check([python, '-m', 'pip', 'install'] + harness.PIP_QUIET +
+                  [harness.CORES['2.21']['spec'], '-r', os.path.join(harness.REPO, 'requirements.txt')],
+                  'pip install', env=harness.clean_env(extra_path=os.path.join(venv, 'bin')))
+    return venv, python
+
+
+def collections_root(workdir):
+    """A directory with ansible_collections/prefect/cloud: the repo itself when it already sits
+    in such a tree (as in ansible-test), else a copy of the work tree (as tools/test makes)."""
+    parts = harness.REPO.rstrip(os.sep).split(os.sep)
+    if parts[-3:] == ['ansible_collections', harness.NAMESPACE, harness.NAME]:
+        return os.sep.join(parts[:-3])
+    harness.make_copy(workdir)
+    return workdir
+
+
+def machine_description(python):
+    """One line about the machine and the software measured."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as handle:
+            for line in handle:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open('/proc/meminfo', encoding='utf-8') as handle:
+            mem = '%.0f GiB RAM' % (int(handle.readline().split()[1]) / 1024 / 1024)
+    except (OSError, ValueError, IndexError):
+        mem = '? RAM'
+    versions = harness.output_of([python, '-c', 'import sys, ansible.release, httpx, pydantic; print("Python %d.%d.%d" '
+                                  '% sys.version_info[:3], "ansible-core", ansible.release.__version__, "httpx", '
+                                  'httpx.__version__, "pydantic", pydantic.VERSION)']) or '?'
+    return '%s, %d cores, %s, %s; %s' % (cpu, os.cpu_count() or 0, mem, platform.platform(terse=True), versions)
+
+
+# --------------------------------------------------------------------------------------------
+# Emulator helpers
+
+
+class Bench:
+    """One benchmark run: the emulator, the environments and the results."""
+
+    def __init__(self, args, workdir, venv, python, root, emulator):
+        self.args = args
+        self.workdir = workdir
+        self.venv = venv
+        self.python = python
+        self.root = root
+        self.emulator = emulator
+        self.failures = []
+        self.results = {'requests': [], 'timing': [], 'scale': []}
+        self.base_env = harness.clean_env(
+            extra_path=os.path.join(venv, 'bin'),
+            PREFECT_CLOUD_API_URL=emulator.api_url,
+            PREFECT_API_KEY=emulator.api_key,
+            PREFECT_CLOUD_ACCOUNT_ID=emulator.account_id,
+            # the built-in role cache of this run only: the first run on a host is measured too
+            PREFECT_CLOUD_ANSIBLE_CACHE=os.path.join(workdir, 'cache'),
+        )
+
+    # -- emulator admin API
+    def admin(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.emulator.url + '/_emulator/' + path, data=data, method=method,
+                                         headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=30) as response:  # nosec - local emulator
+            text = response.read().decode()
+        return json.loads(text) if text else None
+
+    def api(self, method, path, body=None):
+        """A direct API call as the owner (fixtures only; the key stays in this process)."""
+        url = '%s/accounts/%s/%s' % (self.emulator.api_url, self.emulator.account_id, path)
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method, headers={
+            'Content-Type': 'application/json', 'Authorization': 'Bearer ' + self.emulator.api_key})
+        with urllib.request.urlopen(request, timeout=30) as response:  # nosec - local emulator
+            text = response.read().decode()
+        return json.loads(text) if text else None
+
+    def request_log(self, clear=False):
+        entries = self.admin('GET', 'requests')
+        if clear:
+            self.admin('DELETE', 'requests')
+        return entries
+
+    def secrets(self):
+        return [self.emulator.api_key] + sorted(self.emulator.issued_keys())
+
+    def redact(self, text):
+        for secret in self.secrets():
+            text = text.replace(secret, harness.REDACTED)
+        return text
+
+    # -- part 1: one module call, in check mode and for real
+    def call(self, module, params, check_mode=False, env=None):
+        """Run one module (as AnsiballZ runs it, minus the packaging) and return its result and requests."""
+        args = dict(params, _ansible_check_mode=check_mode, _ansible_diff=True)
+        path = os.path.join(self.workdir, 'args.json')
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
+        self.admin('DELETE', 'requests')
+        run_env = dict(self.base_env, PYTHONPATH=self.root, **(env or {}))
+        proc = subprocess.run([self.python, '-m', PREFIX + module, path], cwd=self.workdir, env=run_env,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, check=False)
+        log = self.request_log()
+        try:
+            result = json.loads(proc.stdout[proc.stdout.index('{'):])
+        except ValueError:
+            raise BenchError('%s did not answer JSON (exit %d): %s' % (
+                module, proc.returncode, self.redact((proc.stdout + proc.stderr)[-2000:]))) from None
+        result.pop('api_key', None)  # a new key: never kept, never shown
+        return result, log
+
+    def scenario(self, group, label, module, params, expect, budget=NOOP_BUDGET, env=None, note=''):
+        """Run a module call in check mode, then for real; record and check its requests."""
+        check, check_log = self.call(module, params, True, env)
+        real, real_log = self.call(module, params, False, env)
+        row = {
+            'group': group, 'call': label, 'expect': expect, 'budget': budget if expect == 'no-op' else None,
+            'requests': len(real_log), 'writes': sum(1 for e in real_log if e['write']),
+            'check_requests': len(check_log), 'check_writes': sum(1 for e in check_log if e['write']),
+            'changed': bool(real.get('changed')), 'calls': ['%s %s' % (e['method'], short(e['path'])) for e in real_log],
+            'note': note,
+        }
+        problems = []
+        for name, result in (('check mode', check), ('real run', real)):
+            if result.get('failed'):
+                problems.append('%s failed: %s' % (name, self.redact(str(result.get('msg')))))
+        if row['check_writes']:
+            problems.append('check mode sent %d writes' % row['check_writes'])
+        if check.get('changed') != real.get('changed') or check.get('diff') != real.get('diff'):
+            problems.append('check mode predicted changed=%s diff=%s, the real run gave changed=%s diff=%s'
+                            % (check.get('changed'), check.get('diff'), real.get('changed'), real.get('diff')))
+        if expect == 'no-op':
+            if row['changed'] or row['writes'] or row['requests'] > budget:
+                problems.append('a no-op must not change, must not write and needs at most %d requests: '
+                                'changed=%s writes=%d requests=%d' % (budget, row['changed'], row['writes'], row['requests']))
+        elif not row['changed'] or row['writes'] != 1:
+            problems.append('a change must send exactly one write: changed=%s writes=%d' % (row['changed'], row['writes']))
+        row['ok'] = not problems
+        self.results['requests'].append(row)
+        if problems:
+            self.failures.append('%s %s: %s' % (group, label, '; '.join(problems)))
+        return real
+
+    # -- parts 2 and 3: playbooks
+    def playbook(self, name, plays, n, prefix, pipelining, tags=None):
+        """Run a playbook; return (wall seconds, per-task timings, CPU seconds of the whole process tree).
+
+        The CPU time (user + system, of ansible-playbook and every process it waited for: workers,
+        modules) hardly depends on what else the machine runs, unlike the wall time."""
+        path = os.path.join(self.workdir, name + '.yml')
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump(plays, handle, indent=1)  # JSON is YAML
+        timer = os.path.join(self.workdir, 'timer.json')
+        log_path = os.path.join(self.workdir, 'ansible-%s.log' % name)
+        env = dict(self.base_env,
+                   ANSIBLE_COLLECTIONS_PATH=self.root,
+                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+                   ANSIBLE_CALLBACK_PLUGINS=os.path.join(self.workdir, 'callback_plugins'),
+                   ANSIBLE_CALLBACKS_ENABLED='bench_timer',
+                   BENCH_TIMER_OUT=timer,
+                   ANSIBLE_PIPELINING='true' if pipelining else 'false',
+                   ANSIBLE_LOCALHOST_WARNING='false',
+                   ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                   ANSIBLE_NOCOLOR='1')
+        cmd = [os.path.join(self.venv, 'bin', 'ansible-playbook'), path, '-e', 'n=%d' % n, '-e', 'prefix=%s' % prefix,
+               '-e', 'workspace=%s' % WORKSPACE] + (['--tags', tags] if tags else [])
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        with open(log_path, 'w', encoding='utf-8') as log:
+            returncode = subprocess.run(cmd, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                        stderr=subprocess.STDOUT, check=False).returncode
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if returncode:
+            with open(log_path, encoding='utf-8', errors='replace') as log:
+                tail = log.read()[-3000:]
+            raise BenchError('ansible-playbook %s failed (exit %d):\n%s' % (name, returncode, self.redact(tail)))
+        with open(timer, encoding='utf-8') as handle:
+            return wall, {row['task']: row for row in json.load(handle)}, cpu
+
+
+def short(path):
+    """A request path without the /api/accounts/<id> and workspace id parts, for the tables."""
+    parts = path.split('/')
+    out = []
+    for i, part in enumerate(parts):
+        if i > 0 and parts[i - 1] in ('accounts', 'workspaces', 'bots', 'bot_access', 'user_access', 'team_access') \
+                and len(part) == 36:
+            out.append('{id}')
+        else:
+            out.append(part)
+    return '/'.join(out).replace('/api/accounts/{id}', '')
+
+
+# --------------------------------------------------------------------------------------------
+# Part 1: requests per module call
+
+
+def part_requests(bench, full=True):
+    """Every module call in check mode, then for real. --quick leaves out the by-ids and custom role calls."""
+    harness.banner('1. requests per module call (check mode, then for real)')
+    sa = 'service_account'
+    bench.scenario(sa, 'create', sa, {'name': 'bench-sa', 'account_role': 'Member'}, 'change')
+    created = bench.scenario(sa, 'no-op by name', sa, {'name': 'bench-sa', 'account_role': 'Member'}, 'no-op')
+    sa_id = created['service_account']['id']
+    bench.scenario(sa, 'no-op by id', sa, {'id': sa_id}, 'no-op')
+    bench.scenario(sa, 'update (account role)', sa, {'name': 'bench-sa', 'account_role': 'Admin'}, 'change')
+    bench.scenario(sa, 'no-op after update', sa, {'name': 'bench-sa', 'account_role': 'Admin'}, 'no-op')
+    bench.scenario(sa, 'delete', sa, {'name': 'bench-sa', 'state': 'absent'}, 'change')
+    bench.scenario(sa, 'delete again', sa, {'name': 'bench-sa', 'state': 'absent'}, 'no-op')
+
+    # fixtures (not counted): a service account to grant, a custom workspace role
+    bench.call(sa, {'name': 'bench-wa-bot'})
+    bench.api('POST', 'workspace_roles/', {'name': 'bench-custom', 'description': '', 'scopes': ['see_flows']})
+    accessors = (('service_account', 'bench-wa-bot'), ('user', 'alice@example.com'), ('team', 'platform'))
+    wa = 'workspace_access'
+    for accessor_type, name in accessors:
+        group = 'workspace_access %s' % accessor_type
+        names = {'workspace': WORKSPACE, 'accessor_type': accessor_type, 'accessor': name}
+        grant = bench.scenario(group, 'create (names)', wa, dict(names, workspace_role='Developer'), 'change')
+        grant = grant.get('workspace_access') or {}
+        bench.scenario(group, 'no-op (names)', wa, dict(names, workspace_role='Developer'), 'no-op')
+        bench.scenario(group, 'update (names)', wa, dict(names, workspace_role='Runner'), 'change')
+        bench.scenario(group, 'no-op after update (names)', wa, dict(names, workspace_role='Runner'), 'no-op')
+        if full:
+            custom_budget = 2 if accessor_type == 'team' else 3
+            bench.scenario(group, 'update to a custom role (names)', wa, dict(names, workspace_role='bench-custom'),
+                           'change')
+            bench.scenario(group, 'no-op, custom role (names)', wa, dict(names, workspace_role='bench-custom'), 'no-op',
+                           budget=custom_budget,
+                           note='' if accessor_type == 'team' else 'custom role by name + workspace handle: the role list is read')
+        bench.scenario(group, 'delete (names)', wa, dict(names, state='absent'), 'change')
+        bench.scenario(group, 'delete again (names)', wa, dict(names, state='absent'), 'no-op')
+        if not (grant and full):
+            continue
+        ids = {'workspace': grant['workspace_id'], 'accessor_type': accessor_type, 'accessor': grant['accessor_id']}
+        roles = {role['name']: role['id'] for role in bench.api('POST', 'workspace_roles/filter', {})}
+        bench.scenario(group, 'create (ids)', wa, dict(ids, workspace_role=roles['Viewer']), 'change')
+        bench.scenario(group, 'no-op (ids)', wa, dict(ids, workspace_role=roles['Viewer']), 'no-op')
+        bench.scenario(group, 'update (ids)', wa, dict(ids, workspace_role=roles['Worker']), 'change')
+        bench.scenario(group, 'no-op after update (ids)', wa, dict(ids, workspace_role=roles['Worker']), 'no-op')
+        bench.scenario(group, 'delete (ids)', wa, dict(ids, state='absent'), 'change')
+        bench.scenario(group, 'delete again (ids)', wa, dict(ids, state='absent'), 'no-op')
+    names = {'workspace': WORKSPACE, 'accessor': 'bench-wa-bot', 'workspace_role': 'Viewer'}
+    bench.call(wa, names)
+    bench.scenario('workspace_access service_account', 'no-op, role cache off (names)', wa, names, 'no-op', budget=3,
+                   env={'PREFECT_CLOUD_ANSIBLE_CACHE': 'off'}, note='first run on a host, or cache off: the role list is read')
+    print_requests(bench.results['requests'])
+
+
+def print_requests(rows):
+    print('\n%-36s %-32s %8s %6s %8s  %s' % ('module', 'call', 'requests', 'writes', 'check', 'requests sent'))
+    for row in rows:
+        budget = ' (<=%d)' % row['budget'] if row['budget'] is not None else ''
+        print('%-36s %-32s %8s %6d %8s  %s%s' % (
+            row['group'], row['call'], '%d%s' % (row['requests'], budget), row['writes'],
+            '%d/%dw' % (row['check_requests'], row['check_writes']), ', '.join(row['calls']),
+            '' if row['ok'] else '   <-- FAILED'))
+        if row['note']:
+            print('%-36s   note: %s' % ('', row['note']))
+
+
+# --------------------------------------------------------------------------------------------
+# Parts 2 and 3: per-task cost and scale
+
+
+def per_item(tasks, name, n):
+    """Seconds per loop item of a task: the median time between two items (robust against a busy
+    machine's bursts), or the task time / N for fewer than 3 items."""
+    row = tasks.get(name)
+    if row is None:
+        return 0.0
+    ends = row['items']
+    if len(ends) < 3:
+        return row['seconds'] / max(n, 1)
+    return statistics.median(later - earlier for earlier, later in zip([0.0] + ends[:-1], ends))
+
+
+def part_timing(bench, ns, modes, rounds=1):
+    harness.banner('2. per-task cost and 3. scale (N = %s; pipelining %s; %d round%s)'
+                   % (', '.join(map(str, ns)), ' and '.join('on' if m else 'off' for m in modes), rounds,
+                      's' if rounds > 1 else ''))
+    for pipelining, n, round_ in [(p, n, r) for p in modes for n in ns for r in range(rounds)]:
+        # one round: the floor, the collection and the uri playbooks (each run twice), the floor again
+        bench.admin('POST', 'reset')
+        # CPU of a playbook run with 0 items: its start-up, subtracted from the runs with N items
+        base = {name: bench.playbook(name, plays(), 0, 'none', pipelining)[2]
+                for name, plays in (('floor', playbook_floor), ('collection', playbook_collection), ('uri', playbook_uri))}
+        floor_wall, floor, floor_cpu = bench.playbook('floor', playbook_floor(), n, 'x', pipelining)
+        row = {'n': n, 'pipelining': pipelining, 'round': round_ + 1, 'ping': per_item(floor, 'ping', n),
+               'floor_wall': floor_wall, 'load': os.getloadavg()[0], 'ping_cpu': (floor_cpu - base['floor']) / n}
+        for run in ('create', 'no-op'):
+            bench.request_log(clear=True)
+            wall, tasks, cpu = bench.playbook('collection', playbook_collection(), n, 'bench-%d' % n, pipelining)
+            log = bench.request_log(clear=True)
+            row['collection_%s' % run] = result = {
+                'wall': wall, 'service_account': per_item(tasks, 'service_account', n),
+                'workspace_access': per_item(tasks, 'workspace_access', n),
+                'requests': len(log), 'writes': sum(1 for e in log if e['write']), 'cpu': (cpu - base['collection']) / n}
+            result['per_item'] = result['service_account'] + result['workspace_access']
+            check_filters(bench, log, 'collection %s run, N=%d' % (run, n))
+        noop = row['collection_no-op']
+        for task in ('service_account', 'workspace_access'):  # each no-op task on its own, for its CPU time
+            noop[task + '_cpu'] = (bench.playbook('collection', playbook_collection(), n, 'bench-%d' % n, pipelining,
+                                                  tags=task)[2] - base['collection']) / n
+        bench.admin('POST', 'reset')
+        for run in ('create', 'no-op'):
+            bench.request_log(clear=True)
+            wall, tasks, cpu = bench.playbook('uri', playbook_uri(), n, 'bench-%d' % n, pipelining)
+            log = bench.request_log(clear=True)
+            loops = ('find the service account', 'create the missing service account', 'upsert the grant')
+            row['uri_%s' % run] = {
+                'wall': wall, 'requests': len(log), 'writes': sum(1 for e in log if e['write']),
+                'per_item': sum(per_item(tasks, name, n) for name in loops), 'cpu': (cpu - base['uri']) / n}
+        # the floor again, after the measured playbooks: the mean is the round's wall-clock baseline
+        after = per_item(bench.playbook('floor', playbook_floor(), n, 'x', pipelining)[1], 'ping', n)
+        row['ping_before'], row['ping_after'] = row['ping'], after
+        row['ping'] = (row['ping'] + after) / 2
+        if noop['writes'] or noop['requests'] > 3 * n:
+            bench.failures.append('N=%d: the no-op collection run sent %d requests (%d writes); budget %d, 0 writes'
+                                  % (n, noop['requests'], noop['writes'], 3 * n))
+        bench.results['timing'].append(row)
+        print_timing_row(row)
+    bench.results['summary'] = print_summary(bench.results['timing'])
+
+
+def part_quick(bench, n):
+    """--quick: the collection playbook's request budgets and filters only (times at N=2 mean nothing)."""
+    harness.banner('2./3. collection playbook at N=%d: request budgets and filters only (--quick: no timing)' % n)
+    bench.admin('POST', 'reset')
+    for run in ('create', 'no-op'):
+        bench.request_log(clear=True)
+        wall = bench.playbook('collection', playbook_collection(), n, 'bench-%d' % n, False)[0]
+        log = bench.request_log(clear=True)
+        writes = sum(1 for e in log if e['write'])
+        print('%-7s run: %d requests (%d writes) for %d service accounts with a grant, %.1f s' % (
+            run, len(log), writes, n, wall))
+        check_filters(bench, log, 'collection %s run, N=%d' % (run, n))
+        if run == 'no-op' and (writes or len(log) > 3 * n):
+            bench.failures.append('N=%d: the no-op collection run sent %d requests (%d writes); budget %d, 0 writes'
+                                  % (n, len(log), writes, 3 * n))
+        bench.results['timing'].append({'n': n, 'run': run, 'requests': len(log), 'writes': writes})
+
+
+def check_filters(bench, log, what):
+    """No by-name lookup may list every object of a kind: every filter call has criteria."""
+    for entry in log:
+        if entry['method'] != 'POST' or not entry['path'].endswith('/filter'):
+            continue
+        if entry.get('criteria') == [] and not entry['path'].endswith(UNFILTERED_OK):
+            bench.failures.append('%s: unfiltered %s (a name filter would do)' % (what, short(entry['path'])))
+        if 'criteria' not in entry:
+            bench.failures.append('%s: the emulator request log has no criteria (an old emulator?)' % what)
+            return
+
+
+def print_timing_row(row):
+    mode = 'pipelining on' if row['pipelining'] else 'pipelining off'
+    print('\nN=%d (%s, round %d, load average %.1f): ping %.3f s/item wall, %.3f s/item CPU' % (
+        row['n'], mode, row['round'], row['load'], row['ping'], row['ping_cpu']))
+    for run in ('create', 'no-op'):
+        c, u = row['collection_%s' % run], row['uri_%s' % run]
+        print('  %-7s collection: service_account %.3f s/item (%.2fx ping), workspace_access %.3f s/item (%.2fx ping); '
+              '%.3f s CPU/item; playbook %.1f s, %d requests (%d writes)' % (
+                  run, c['service_account'], c['service_account'] / row['ping'], c['workspace_access'],
+                  c['workspace_access'] / row['ping'], c['cpu'], c['wall'], c['requests'], c['writes']))
+        print('  %-7s uri:        %.3f s/item wall, %.3f s CPU/item; playbook %.1f s, %d requests (%d writes); '
+              'collection/uri %.2f wall, %.2f CPU' % (
+                  run, u['per_item'], u['cpu'], u['wall'], u['requests'], u['writes'], c['per_item'] / u['per_item'],
+                  c['cpu'] / u['cpu']))
+    n = row['collection_no-op']
+    print('  no-op CPU per item: service_account %.3f s (%.2fx ping), workspace_access %.3f s (%.2fx ping)' % (
+        n['service_account_cpu'], n['service_account_cpu'] / row['ping_cpu'], n['workspace_access_cpu'],
+        n['workspace_access_cpu'] / row['ping_cpu']))
+
+
+def summarize(rows):
+    """One line per (N, pipelining): the median over the rounds of each ratio."""
+    out = []
+    for key in sorted({(row['n'], row['pipelining']) for row in rows}):
+        group = [row for row in rows if (row['n'], row['pipelining']) == key]
+
+        def med(func, group=group):
+            return statistics.median(func(row) for row in group)
+        out.append({
+            'n': key[0], 'pipelining': key[1], 'rounds': len(group), 'load': med(lambda r: r['load']),
+            'ping': med(lambda r: r['ping']), 'ping_cpu': med(lambda r: r['ping_cpu']),
+            'sa_noop': med(lambda r: r['collection_no-op']['service_account'] / r['ping']),
+            'wa_noop': med(lambda r: r['collection_no-op']['workspace_access'] / r['ping']),
+            'sa_noop_cpu': med(lambda r: r['collection_no-op']['service_account_cpu'] / r['ping_cpu']),
+            'wa_noop_cpu': med(lambda r: r['collection_no-op']['workspace_access_cpu'] / r['ping_cpu']),
+            'uri_create': med(lambda r: r['collection_create']['per_item'] / r['uri_create']['per_item']),
+            'uri_noop': med(lambda r: r['collection_no-op']['per_item'] / r['uri_no-op']['per_item']),
+            'uri_create_cpu': med(lambda r: r['collection_create']['cpu'] / r['uri_create']['cpu']),
+            'uri_noop_cpu': med(lambda r: r['collection_no-op']['cpu'] / r['uri_no-op']['cpu']),
+            'req_create': med(lambda r: r['collection_create']['requests'] / r['n']),
+            'req_noop': med(lambda r: r['collection_no-op']['requests'] / r['n']),
+            'uri_req_create': med(lambda r: r['uri_create']['requests'] / r['n']),
+            'uri_req_noop': med(lambda r: r['uri_no-op']['requests'] / r['n']),
+        })
+    return out
+
+
+def print_summary(rows):
+    harness.banner('summary: ratios against baselines measured in this run (wall: medians per item; CPU: whole '
+                   'process tree per item, start-up subtracted)')
+    fmt = '%5s %-4s %5s %11s %9s %9s %9s %9s %9s %9s %9s %9s %7s %7s'
+    print(fmt % ('N', 'pipe', 'load', 'ping s/it', 'SA no-op', 'WA no-op', 'SA no-op', 'WA no-op', 'coll/uri',
+                 'coll/uri', 'coll/uri', 'coll/uri', 'req/it', 'req/it'))
+    print(fmt % ('', 'lin.', '', 'wall/CPU', 'x ping w', 'x ping w', 'x ping c', 'x ping c', 'create w', 'no-op w',
+                 'create c', 'no-op c', 'create', 'no-op'))
+    summary = summarize(rows)
+    for row in summary:
+        print('%5d %-4s %5.1f %5.3f/%5.3f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %7.2f %7.2f' % (
+            row['n'], 'on' if row['pipelining'] else 'off', row['load'], row['ping'], row['ping_cpu'], row['sa_noop'],
+            row['wa_noop'], row['sa_noop_cpu'], row['wa_noop_cpu'], row['uri_create'], row['uri_noop'],
+            row['uri_create_cpu'], row['uri_noop_cpu'], row['req_create'], row['req_noop']))
+    biggest = max(row['n'] for row in summary)
+    for row in summary:
+        if row['n'] != biggest:
+            continue
+        mode = 'pipelining %s' % ('on' if row['pipelining'] else 'off')
+        for what, value in (('CPU', max(row['sa_noop_cpu'], row['wa_noop_cpu'])),
+                            ('wall', max(row['sa_noop'], row['wa_noop']))):
+            print('target no-op task <= 1.3x ping floor (N=%d, %s, %s, worse of the two modules): %.2fx -> %s' % (
+                row['n'], mode, what, value, 'MET' if value <= 1.3 else 'NOT MET'))
+        for what, value in (('CPU', max(row['uri_create_cpu'], row['uri_noop_cpu'])),
+                            ('wall', max(row['uri_create'], row['uri_noop']))):
+            print('target collection playbook <= 0.5x uri playbook (N=%d, %s, %s, worse of the create and no-op runs): '
+                  '%.2fx -> %s' % (row['n'], mode, what, value, 'MET' if value <= 0.5 else 'NOT MET'))
+    requests = [(row['n'], row['req_noop'], row['req_create']) for row in summary if not row['pipelining']]
+    if len(requests) > 1:
+        print('requests per item by N (no-op run / create run): %s; constant, so the cost grows linearly with N'
+              % ', '.join('N=%d: %.2f / %.2f' % item for item in requests))
+    return summary
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog='tools/benchmark', description=__doc__.split('\n\n', maxsplit=1)[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog='Results and how to read them: docs/performance.md')
+    parser.add_argument('--quick', action='store_true',
+                        help='smoke test: fewer module calls, and the collection playbook at N=%d for its request '
+                             'budgets only (no timing)' % QUICK_N[0])
+    parser.add_argument('-n', type=int, action='append', metavar='N',
+                        help='numbers of service accounts to time (repeatable; default %s)' % ', '.join(map(str, SCALE_N)))
+    parser.add_argument('--pipelining', choices=('off', 'on', 'both'), default='off',
+                        help='ANSIBLE_PIPELINING for the timed playbooks (default off, the Ansible default)')
+    parser.add_argument('--rounds', type=int, default=1, metavar='R',
+                        help='repeat the timed playbooks R times per N and report the median ratios (default 1)')
+    parser.add_argument('--only', choices=('requests', 'timing'), help='run only one part')
+    parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default .venv/test-2.21, '
+                                       'else .venv/benchmark, created like tools/test does)')
+    parser.add_argument('--json', metavar='FILE', help='also write the results as JSON')
+    parser.add_argument('--keep', action='store_true', help='keep the work directory')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    harness.install_cleanup_handlers()
+    ns = tuple(args.n) if args.n else (QUICK_N if args.quick else SCALE_N)
+    modes = {'off': (False,), 'on': (True,), 'both': (False, True)}[args.pipelining]
+    workdir = tempfile.mkdtemp(prefix='prefect-cloud-bench-')
+    started = time.monotonic()
+    bench = None
+    try:
+        venv, python = prepare_venv(args)
+        root = collections_root(workdir)
+        os.makedirs(os.path.join(workdir, 'callback_plugins'))
+        with open(os.path.join(workdir, 'callback_plugins', 'bench_timer.py'), 'w', encoding='utf-8') as handle:
+            handle.write(CALLBACK)
+        emulator = harness.Emulator(python, os.path.join(root, 'ansible_collections', harness.NAMESPACE, harness.NAME),
+                                    WORKSPACE, workdir)
+        emulator.start()
+        bench = Bench(args, workdir, venv, python, root, emulator)
+        machine = machine_description(python)
+        harness.banner('machine: %s' % machine)
+        print('settings: connection local, strategy linear, forks 5 (defaults), pipelining %s, built-in role cache '
+              'in the work directory (starts empty), emulator over http on 127.0.0.1' % args.pipelining)
+        bench.results['machine'] = machine
+        if args.only != 'timing':
+            part_requests(bench, full=not args.quick)
+        if args.only != 'requests' and args.quick and not args.n:
+            part_quick(bench, QUICK_N[0])
+        elif args.only != 'requests':
+            part_timing(bench, ns, modes, max(1, args.rounds))
+        emulator.stop()
+    except (BenchError, harness.HarnessError, OSError, subprocess.SubprocessError, ValueError) as exc:
+        text = str(exc) if bench is None else bench.redact(str(exc))
+        print('\nbenchmark failed: %s' % text)
+        return 1
+    finally:
+        harness.stop_all_emulators()
+        if args.keep:
+            print('work directory kept: %s' % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        with open(args.json, 'w', encoding='utf-8') as handle:
+            json.dump(bench.results, handle, indent=1, default=str)
+    harness.banner('benchmark finished in %s' % harness.fmt_seconds(time.monotonic() - started))
+    for failure in bench.failures:
+        print('FAILED: %s' % failure)
+    checked = len(bench.results['requests']) + len(bench.results['timing'])
+    print('%d passed, %d failed' % (checked, len(bench.failures)))
+    return 1 if bench.failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
