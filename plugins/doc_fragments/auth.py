@@ -40,14 +40,18 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request (connect and read).
+      - Seconds to wait for each HTTP request (connect and read), greater than V(0) and at most
+        V(3600).
     type: float
     default: 30
   retries:
     description:
-      - How many times a request is retried after HTTP 429, 502, 503, 504 (and 500 for requests
-        that are safe to repeat) or a connection error, with exponential backoff that honours the
+      - How many times a request is retried, from V(0) to V(10), after HTTP 429 or 503, after
+        HTTP 500, 502 or 504 or a connection or timeout error for requests that are safe to repeat,
+        and after a connection error for any request, with exponential backoff that honours the
         server's C(Retry-After) header.
+      - A create that may have been applied (HTTP 500, 502, 504, a lost response or a timeout)
+        is sent again only after reading that it was not.
       - Retries stop when the total wait would exceed the larger of 60 seconds and four times
         O(timeout), so a task never waits forever. V(0) disables retries.
     type: int

@@ -10,6 +10,8 @@ one-line ``fail_json`` messages and keeps the result (``changed``, ``diff``).
 
 from __future__ import annotations
 
+import math
+import re
 import uuid
 from urllib.parse import urlsplit
 
@@ -24,15 +26,50 @@ from ._http import PrefectClient
 from ._retry import RetryPolicy
 
 MAX_RETRIES = 10
+MAX_TIMEOUT = 3600.0
+# Prefect Cloud names, handles and e-mail addresses are at most 5000 characters (the OpenAPI
+# document's maxLength); longer text can only be a mistake.
+MAX_TEXT = 5000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SHOWN = 60
+_KINDS = {list: "a list", tuple: "a list", dict: "a dictionary", bool: "a boolean"}
 
 
 def is_uuid(value):
-    """True when ``value`` is a UUID string."""
+    """True when ``value`` is a UUID string (ASCII; dashes optional, as the API accepts)."""
+    text = str(value)
+    if not text.isascii():
+        return False
     try:
-        uuid.UUID(str(value))
+        uuid.UUID(text)
     except ValueError:
         return False
     return True
+
+
+def shown(value):
+    """``repr(value)`` for a one-line message, shortened when it is long."""
+    text = repr(value)
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[:_SHOWN - 5]}...{text[-1]} ({len(value)} characters)"
+
+
+def _kind(value):
+    for kind, name in _KINDS.items():
+        if isinstance(value, kind):
+            return name
+    return None
+
+
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule that keeps the parameters as the task gave them, before type conversion."""
+
+    raw_params = None
+
+    def _load_params(self):
+        super()._load_params()
+        self.raw_params = dict(self.params)  # AnsibleModule converts the values in place
 
 
 class PrefectModule:
@@ -41,13 +78,14 @@ class PrefectModule:
     def __init__(self, argument_spec, **kwargs):
         spec = auth_argument_spec()
         spec.update(argument_spec)
-        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+        self.module = _AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.diff_mode = self.module._diff  # pylint: disable=protected-access
         self.result = {"changed": False}
         for name, error in missing_libraries():
             self.module.fail_json(msg=missing_required_lib(name), exception=error)
+        self._validate_types(spec)
         self._validate_connection()
         params = self.params
         self.client = PrefectClient(
@@ -61,17 +99,53 @@ class PrefectModule:
         )
         self.api = PrefectCloud(self.client)
 
+    def _validate_types(self, spec):
+        """Refuse what Ansible would silently convert, and text no Prefect Cloud name can be.
+
+        A list, a dictionary or a boolean (YAML ``yes``/``no``) given for a string or a number
+        would otherwise become text like ``['a', 'b']`` or ``True``, or the number 1. Every text
+        option must not be empty or longer than MAX_TEXT, and must not contain control
+        characters (such as the line break a file lookup leaves at the end).
+        """
+        raw = self.module.raw_params or {}
+        for name, option in spec.items():
+            kind = option.get("type", "str")
+            if kind not in ("str", "int", "float"):
+                continue
+            for given in [name] + list(option.get("aliases") or ()):
+                found = _kind(raw.get(given))
+                if found is not None:
+                    wanted = {"str": "a string", "int": "an integer", "float": "a number"}[kind]
+                    quote = "; quote it if it is meant as text" if found == "a boolean" and kind == "str" else ""
+                    self.fail(f"{given} must be {wanted}, got {found}{quote}")
+            value = self.params.get(name)
+            if kind != "str" or value is None:
+                continue
+            if not value.strip():
+                self.fail(f"{name} must not be empty" + (" (set it or PREFECT_API_KEY)" if name == "api_key" else ""))
+            if len(value) > MAX_TEXT:
+                self.fail(f"{name} must be at most {MAX_TEXT} characters, got {len(value)}")
+            if option.get("no_log"):
+                continue  # never shown; the connection key is checked below
+            if _CONTROL.search(value):
+                self.fail(f"{name} must not contain control characters such as a line break, got {shown(value)}")
+
     def _validate_connection(self):
         params = self.params
-        url = urlsplit(params["api_url"] or "")
-        if url.scheme not in ("http", "https") or not url.netloc:
-            self.fail(f"api_url must be an http:// or https:// URL such as https://api.prefect.cloud/api, got {params['api_url']!r}")
+        api_url = params["api_url"] or ""
+        url = urlsplit(api_url)
+        if url.scheme not in ("http", "https") or not url.netloc or any(char.isspace() for char in api_url):
+            self.fail(f"api_url must be an http:// or https:// URL such as https://api.prefect.cloud/api, got {shown(api_url)}")
         if not is_uuid(params["account_id"]):
-            self.fail(f"account_id must be a UUID (the id in your Prefect Cloud URL after /account/), got {params['account_id']!r}")
-        if not params["api_key"].strip():
-            self.fail("api_key must not be empty (set it or PREFECT_API_KEY)")
-        if params["timeout"] <= 0:
-            self.fail(f"timeout must be a positive number of seconds, got {params['timeout']}")
+            self.fail(f"account_id must be a UUID (the id in your Prefect Cloud URL after /account/), got {shown(params['account_id'])}")
+        key = params["api_key"]
+        if not key.isascii() or not key.isprintable() or " " in key:
+            # Never shown: the value is (close to) a secret.
+            self.fail("api_key must be a Prefect API key (printable ASCII without spaces, such as pnu_... or pnb_...); "
+                      "the value given has other characters")
+        timeout = params["timeout"]
+        if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+            self.fail(f"timeout must be a number of seconds greater than 0 and at most {MAX_TIMEOUT:g}, got {timeout}")
         if not 0 <= params["retries"] <= MAX_RETRIES:
             self.fail(f"retries must be between 0 and {MAX_RETRIES}, got {params['retries']}")
 

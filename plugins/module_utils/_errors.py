@@ -13,16 +13,22 @@ class PrefectError(Exception):
 class PrefectAPIError(PrefectError):
     """The API answered with an error status.
 
-    The message names the HTTP method, the path and the server's ``detail``; it never contains
-    request headers, so it never contains the API key.
+    The message names the HTTP method, the path, the server's ``detail``, how many attempts were
+    made and what to do; it never contains request headers, so it never contains the API key.
     """
 
-    def __init__(self, method, path, status, detail):
+    def __init__(self, method, path, status, detail, attempts=1, maybe_applied=False):
         self.method = method
         self.path = path
         self.status = status
         self.detail = detail
-        super().__init__(f"{method} {path} failed with HTTP {status}: {format_detail(detail)}{_hint(status)}")
+        self.attempts = attempts
+        #: True when a write that is not safe to resend may have been applied before the error.
+        self.maybe_applied = maybe_applied
+        after = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(
+            f"{method} {path} failed with HTTP {status}{after}: {format_detail(detail)}{_hint(status, maybe_applied)}"
+        )
 
 
 class PrefectNotFound(PrefectAPIError):
@@ -36,15 +42,25 @@ class PrefectConflict(PrefectAPIError):
 class PrefectTransportError(PrefectError):
     """The request never got an HTTP answer (connection refused or reset, timeout)."""
 
-    def __init__(self, method, path, reason, attempts, maybe_applied):
+    def __init__(self, method, path, reason, attempts, maybe_applied, timed_out=False):
         self.method = method
         self.path = path
         self.reason = reason
         self.attempts = attempts
         #: True when the server may have applied the write before the connection broke.
         self.maybe_applied = maybe_applied
+        #: True when no answer came in time: the request may still be processed after this.
+        self.timed_out = timed_out
         plural = "s" if attempts != 1 else ""
-        super().__init__(f"{method} {path} failed after {attempts} attempt{plural}: {reason}")
+        if maybe_applied:
+            hint = "the server may have applied this write; re-run the task, which reads the current state first"
+        elif timed_out:
+            hint = "no answer in time; raise the timeout or retries options, or re-run the task later"
+        elif not self.reason.startswith(("ConnectError", "ConnectTimeout")):
+            hint = "the connection broke; re-run the task later"
+        else:
+            hint = "cannot reach the API; check api_url, the network and any proxy"
+        super().__init__(f"{method} {path} failed after {attempts} attempt{plural}: {reason} ({hint})")
 
 
 class PrefectCheckModeWrite(PrefectError):
@@ -65,9 +81,17 @@ def format_detail(detail):
     return " ".join(str(detail).split())
 
 
-def _hint(status):
+def _hint(status, maybe_applied=False):
     if status == 401:
         return " (check api_key / PREFECT_API_KEY: the key is missing, wrong, expired or deleted)"
     if status == 403:
         return " (the API key's account role or workspace role does not allow this)"
+    if status == 409:
+        return " (it conflicts with the current state, such as a name in use or a change by another run; re-run the task)"
+    if status == 429:
+        return " (rate limited by Prefect Cloud; re-run the task later, or raise the retries option)"
+    if status >= 500 and maybe_applied:
+        return " (the server may have applied this write; re-run the task, which reads the current state first)"
+    if status >= 500:
+        return " (a Prefect Cloud or proxy error; re-run the task later, it reads the current state first)"
     return ""

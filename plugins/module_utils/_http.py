@@ -47,6 +47,9 @@ class PrefectClient:
         self._base_path = urlsplit(base).path.rstrip("/")
         self._secrets = [api_key]
         self._sleep = sleep
+        # Loading the CA bundle costs more than a no-op run's requests; a plain http:// API (the
+        # local emulator) never does TLS (no redirects are followed), so it is not loaded there.
+        verify = validate_certs if urlsplit(base).scheme == "https" else False
         self._http = httpx.Client(
             base_url=base,
             headers={
@@ -55,7 +58,7 @@ class PrefectClient:
                 "User-Agent": USER_AGENT,
             },
             timeout=timeout,
-            verify=validate_certs,
+            verify=verify,
             transport=transport,
             follow_redirects=False,
         )
@@ -107,15 +110,28 @@ class PrefectClient:
                     waited += wait
                     self._sleep(wait)
                     continue
-                reason = self._redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
-                raise PrefectTransportError(method, shown, reason, attempt, maybe_applied=sent and write) from None
+                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                raise PrefectTransportError(method, shown, self._redact(" ".join(reason.split())), attempt,
+                                            maybe_applied=sent and write,
+                                            timed_out=isinstance(exc, httpx.TimeoutException)) from None
             if self.retry.retryable_status(response.status_code, idempotent):
                 wait = self.retry.delay(attempt, response.headers.get("Retry-After"))
                 if self.retry.allows(attempt, waited, wait):
                     waited += wait
                     self._sleep(wait)
                     continue
-            return self._decode(method, shown, response)
+            maybe_applied = write and not idempotent and self.retry.ambiguous_status(response.status_code)
+            return self._decode(method, shown, response, attempt, maybe_applied)
+
+    def backoff(self, attempt, waited):
+        """Before sending again a write that failed ``attempt`` times (having waited ``waited``
+        seconds so far) and was found not applied: sleep as the retry policy says and return the
+        new total wait, or return None when the policy allows no more attempts."""
+        wait = self.retry.delay(attempt)
+        if not self.retry.allows(attempt, waited, wait):
+            return None
+        self._sleep(wait)
+        return waited + wait
 
     def filter_all(self, path, body=None):
         """POST a ``.../filter`` request page by page and return every item."""
@@ -127,7 +143,7 @@ class PrefectClient:
                 return items
             offset += PAGE_SIZE
 
-    def _decode(self, method, shown, response):
+    def _decode(self, method, shown, response, attempts=1, maybe_applied=False):
         status = response.status_code
         if 200 <= status < 300:
             if status == 204 or not response.content:
@@ -135,10 +151,10 @@ class PrefectClient:
             return response.json()
         detail = self._detail(response)
         if status == 404:
-            raise PrefectNotFound(method, shown, status, detail)
+            raise PrefectNotFound(method, shown, status, detail, attempts)
         if status == 409:
-            raise PrefectConflict(method, shown, status, detail)
-        raise PrefectAPIError(method, shown, status, detail)
+            raise PrefectConflict(method, shown, status, detail, attempts)
+        raise PrefectAPIError(method, shown, status, detail, attempts, maybe_applied)
 
     def _detail(self, response):
         try:

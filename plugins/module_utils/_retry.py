@@ -14,11 +14,14 @@ import email.utils
 import random
 import time
 
-# Statuses that mean "not processed, try again later". 429 and 503 are what Prefect Cloud and its
-# load balancer send under load; 502/504 come from the proxy in front of it.
-RETRY_STATUSES = frozenset((429, 502, 503, 504))
-# 500 may come after the server applied a write, so it is retried only for idempotent requests.
-RETRY_STATUSES_IDEMPOTENT = RETRY_STATUSES | frozenset((500,))
+# Statuses that mean "not processed, try again later": 429 and 503 are what Prefect Cloud and its
+# load balancer send under load. They are retried for every request.
+RETRY_STATUSES = frozenset((429, 503))
+# Statuses that may come AFTER the server applied a write (an error while answering, or a proxy
+# that gave up waiting: 500, 502, 504). They are retried only for idempotent requests; for a
+# create they mean "maybe applied", and the caller must read the state before sending it again.
+AMBIGUOUS_STATUSES = frozenset((500, 502, 504))
+RETRY_STATUSES_IDEMPOTENT = RETRY_STATUSES | AMBIGUOUS_STATUSES
 
 
 class RetryPolicy:
@@ -36,6 +39,11 @@ class RetryPolicy:
     def retryable_status(self, status, idempotent):
         """Return True when a response with this status should be retried."""
         return status in (RETRY_STATUSES_IDEMPOTENT if idempotent else RETRY_STATUSES)
+
+    @staticmethod
+    def ambiguous_status(status):
+        """True when a failed non-idempotent write with this status may still have been applied."""
+        return status in AMBIGUOUS_STATUSES
 
     def delay(self, attempt, retry_after=None, now=None):
         """Seconds to wait before retry number ``attempt`` (1-based).

@@ -24,6 +24,8 @@ options:
     description:
       - The API key to check, such as C(pnb_...). It is never shown in the output.
       - This is not the key used to read the service account; that one is O(api_key).
+      - A value with characters that no API key has (anything but printable ASCII without spaces)
+        is not sent; it does not authenticate, and the module warns.
     type: str
     required: true
   service_account:
@@ -183,6 +185,11 @@ class APIKeyInfo:
     def candidate_identity(self):
         """``GET /api/me/`` with the candidate key: the Me model, or None on HTTP 401."""
         params = self.params
+        if not (self.key.isascii() and self.key.isprintable()) or " " in self.key:
+            # It cannot be sent in an HTTP header (and no key looks like this): never echo it.
+            self.module.module.warn("key has characters that no Prefect API key has (it must be printable ASCII "
+                                    "without spaces, such as pnb_...); it was not sent and does not authenticate")
+            return None
         client = PrefectClient(
             api_url=params["api_url"],
             api_key=self.key,

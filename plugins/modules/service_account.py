@@ -78,9 +78,15 @@ notes:
     need C(no_log) set to V(true) on the task.
   - A key rotated outside Ansible (in the UI or with another tool) is detected through the id of
     the active key, RV(service_account.api_key.id), which changes with every rotation.
-  - If the response to a create is lost (a network failure) or another run creates the account at
-    the same time, the task fails because the key of the new account was not received. Run it
-    again with O(rotate=true) to get a new key.
+  - A create or a key rotation is never sent twice blindly. After an answer that may come after
+    the server applied it (a lost response, a timeout, HTTP 500, 502 or 504) the module reads the
+    account first, and sends the request again only if it was not applied. If it was, the key of
+    the new account or the new key was not received, and the task fails saying so; run it again
+    with O(rotate=true) to get a new key. After a timeout, a rotation is not sent again at all, so
+    that the key is never rotated twice.
+  - If another run creates the account at the same time (the create is answered HTTP 409), the
+    task converges on that account like on one that already existed and warns that this run did
+    not receive its key.
 seealso:
   - module: prefect.cloud.service_account_info
   - module: prefect.cloud.workspace_access
@@ -236,14 +242,16 @@ import datetime
 import re
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api import rfc3339
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid
-from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectConflict, PrefectTransportError
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
+from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
+    PrefectAPIError, PrefectTransportError, format_detail,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._secrets import mark_secret
 
 NEW_KEY = "(new key)"
 MAX_GRACE_SECONDS = 172800
 _TIMESTAMP = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?\Z")
+    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?\Z", re.ASCII)
 
 
 def parse_expiration(value, now):
@@ -254,18 +262,18 @@ def parse_expiration(value, now):
     match = _TIMESTAMP.match(text)
     forms = "an RFC 3339 timestamp with a time zone such as 2030-01-31T00:00:00Z, or never"
     if not match:
-        raise ValueError(f"api_key_expiration must be {forms}; got {value!r}")
+        raise ValueError(f"api_key_expiration must be {forms}; got {shown(value)}")
     day, time_of_day, fraction, zone = match.groups()
     if zone is None:
-        raise ValueError(f"api_key_expiration {value!r} has no time zone; it must be {forms}")
+        raise ValueError(f"api_key_expiration {shown(value)} has no time zone; it must be {forms}")
     zone = "+00:00" if zone in ("Z", "z") else zone
     fraction = (fraction or "")[:6].ljust(6, "0")
     try:
         parsed = datetime.datetime.fromisoformat(f"{day}T{time_of_day}.{fraction}{zone}")
     except ValueError:
-        raise ValueError(f"api_key_expiration {value!r} is not a valid date and time; it must be {forms}") from None
+        raise ValueError(f"api_key_expiration {shown(value)} is not a valid date and time; it must be {forms}") from None
     if parsed <= now:
-        raise ValueError(f"api_key_expiration {value!r} is in the past; give a future time or never")
+        raise ValueError(f"api_key_expiration {shown(value)} is in the past; give a future time or never")
     return parsed
 
 
@@ -284,6 +292,13 @@ def account_result(bot):
     }
 
 
+def what_happened(exc):
+    """What went wrong with a request, without the advice of the exception's own message."""
+    if isinstance(exc, PrefectTransportError):
+        return exc.reason
+    return f"HTTP {exc.status}: {format_detail(exc.detail)}"
+
+
 def diff_view(name, role, key_id, expiration):
     return {"name": name, "account_role": role, "api_key_id": key_id, "api_key_expiration": rfc3339(expiration)}
 
@@ -297,7 +312,7 @@ class ServiceAccount:
         self.params = params = module.params
         self.now = datetime.datetime.now(datetime.timezone.utc)
         if params["id"] is not None and not is_uuid(params["id"]):
-            module.fail(f"id must be the UUID of a service account, got {params['id']!r}")
+            module.fail(f"id must be the UUID of a service account, got {shown(params['id'])}")
         if params["name"] is not None and not params["name"].strip():
             module.fail("name must not be empty")
         grace = params["old_key_expires_in_seconds"]
@@ -327,7 +342,7 @@ class ServiceAccount:
         if found:
             self.module.fail(f"{len(found)} account roles are named {name!r}")
         valid = ", ".join(sorted(role.name for role in self.api.account_roles()))
-        self.module.fail(f"account_role {name!r} does not exist; valid account roles: {valid}")
+        self.module.fail(f"account_role {shown(name)} does not exist; valid account roles: {valid}")
 
     def absent(self):
         bot = self.find()
@@ -359,18 +374,85 @@ class ServiceAccount:
                 "updated": None, "api_key": self.predicted_key(),
             }
             return
-        try:
-            bot, key = self.api.create_bot(name, role_id, self.expiration)
-        except (PrefectTransportError, PrefectConflict) as exc:
-            if isinstance(exc, PrefectTransportError) and not exc.maybe_applied:
-                raise
-            if self.api.bot_by_name(name) is None:
-                raise
-            self.module.fail(
-                f"service account {name!r} exists but its API key was not received (the create response was lost, "
-                "or a concurrent run created it); a key cannot be read back, so re-run with rotate: true to get a new key",
-                error=str(exc))
+        bot, key, conflict = self.create_once(name, role_id)
+        if key is None:
+            # Another run created the account at the same moment: converge on it like on an
+            # account that already existed (its key went to the run that created it).
+            self.module.module.warn(
+                f"service account {shown(name)} was created by another run at the same time ({conflict.method} "
+                f"{conflict.path} answered HTTP {conflict.status}); this run did not receive its API key: "
+                "rotate the key (rotate: true) if you need it")
+            self.module.result["changed"] = False
+            self.update(bot)
+            return
         self.returned(account_result(bot), key)
+
+    def create_once(self, name, role_id):
+        """Create the account; return (Bot, key, None), or (Bot, None, conflict) if another run created it.
+
+        A create is never sent again blindly. After a failure that may have come after the server
+        applied it (a lost response, HTTP 500/502/504) the account is looked up, and the create
+        is sent again only when the account does not exist. When it does, its key is lost: fail.
+        """
+        client, attempt, waited, lost = self.api.client, 0, 0.0, None
+        while True:
+            attempt += 1
+            try:
+                bot, key = self.api.create_bot(name, role_id, self.expiration)
+                return bot, key, None
+            except (PrefectAPIError, PrefectTransportError) as exc:
+                duplicate = isinstance(exc, PrefectAPIError) and exc.status in (409, 422)
+                if not (duplicate or exc.maybe_applied):
+                    raise
+                existing = self.api.bot_by_name(name)
+                if existing is None:
+                    waited = None if duplicate else client.backoff(attempt, waited)
+                    if waited is None:
+                        raise
+                    lost = exc
+                    continue
+                if duplicate and lost is None:
+                    return existing, None, exc
+                lost = lost or exc
+                self.module.result["service_account"] = account_result(existing)
+                self.module.fail(
+                    f"{lost.method} {lost.path}: service account {shown(name)} was created, but the response with its "
+                    f"API key was lost ({what_happened(lost)}); a key cannot be read back: run the task again with "
+                    "rotate: true to issue a new key")
+
+    def rotate_once(self, bot, name):
+        """Rotate the key. After a failure that may have come after the server applied it, the
+        rotation is sent again only when the key did not change and the request is not still in
+        flight (it was answered, or its connection was closed)."""
+        params, client, attempt, waited = self.params, self.api.client, 0, 0.0
+        while True:
+            attempt += 1
+            try:
+                return self.api.rotate_bot_key(bot.id, self.expiration, params["old_key_expires_in_seconds"])
+            except (PrefectAPIError, PrefectTransportError) as exc:
+                if not exc.maybe_applied:
+                    raise
+                current = self.api.bot(bot.id)
+                if current is None:
+                    raise
+                if current.api_key.id == bot.api_key.id:
+                    if getattr(exc, "timed_out", False):
+                        self.module.fail(
+                            f"{exc.method} {exc.path}: no answer within the timeout ({what_happened(exc)}), and the "
+                            f"server may still rotate the API key of service account {shown(name)}; the request is not "
+                            "sent again, so that it is not rotated twice: wait, then run the task again with rotate: "
+                            "true (raise the timeout option if this repeats)")
+                    waited = client.backoff(attempt, waited)
+                    if waited is None:
+                        raise
+                    continue
+                self.module.result["service_account"] = account_result(current)
+                old = ("the previous key was deleted" if not params["old_key_expires_in_seconds"]
+                       else "the previous key keeps working for old_key_expires_in_seconds")
+                self.module.fail(
+                    f"{exc.method} {exc.path}: the API key of service account {shown(name)} was rotated, but the "
+                    f"response with the new key was lost ({what_happened(exc)}); {old}. A key cannot be read "
+                    "back: run the task again with rotate: true to issue a new key")
 
     def update(self, bot):
         params = self.params
@@ -404,14 +486,7 @@ class ServiceAccount:
         if not rotate:
             self.module.result["service_account"] = predicted
             return
-        try:
-            rotated, key = self.api.rotate_bot_key(bot.id, self.expiration, params["old_key_expires_in_seconds"])
-        except PrefectTransportError as exc:
-            if not exc.maybe_applied:
-                raise
-            self.module.fail(
-                f"the API key of service account {new_name!r} may have been rotated but the new key was not received "
-                "(the response was lost); re-run with rotate: true to get a new key", error=str(exc))
+        rotated, key = self.rotate_once(bot, new_name)
         self.returned(account_result(rotated), key)
 
     def predicted_key(self):

@@ -123,7 +123,7 @@ service_accounts:
           sample: pnb_...x7Qa
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
 
 
 def account_result(bot):
@@ -148,7 +148,7 @@ def main():
     )
     name, bot_id = module.params["name"], module.params["id"]
     if bot_id is not None and not is_uuid(bot_id):
-        module.fail(f"id must be the UUID of a service account, got {bot_id!r}")
+        module.fail(f"id must be the UUID of a service account, got {shown(bot_id)}")
 
     def lookup():
         if bot_id is not None:

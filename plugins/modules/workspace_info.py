@@ -114,7 +114,7 @@ workspaces:
       sample: https://api.prefect.cloud/api/accounts/3e1d2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c4b/workspaces/5c0f8d4e-3b2a-4f1e-9d8c-7b6a5f4e3d2c
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
 from ansible_collections.prefect.cloud.plugins.module_utils._resolve import workspace_result
 
 
@@ -125,7 +125,7 @@ def main():
     )
     handle, workspace_id = module.params["handle"], module.params["id"]
     if workspace_id is not None and not is_uuid(workspace_id):
-        module.fail(f"id must be the UUID of a workspace, got {workspace_id!r} (use handle for a handle)")
+        module.fail(f"id must be the UUID of a workspace, got {shown(workspace_id)} (use handle for a handle)")
 
     def lookup():
         api = module.api

@@ -81,7 +81,9 @@ def test_503_exhausts_retries_and_reports_detail():
     with pytest.raises(PrefectAPIError) as err:
         client.request("GET", "accounts/x/bots/1")
     assert len(sleeps) == 3 and len(script.seen) == 4
-    assert str(err.value) == "GET /api/accounts/x/bots/1 failed with HTTP 503: maintenance"
+    assert str(err.value) == ("GET /api/accounts/x/bots/1 failed with HTTP 503 after 4 attempts: maintenance "
+                              "(a Prefect Cloud or proxy error; re-run the task later, it reads the current state first)")
+    assert err.value.attempts == 4 and err.value.maybe_applied is False
 
 
 def test_500_not_retried_for_create_but_retried_for_get():
@@ -92,6 +94,57 @@ def test_500_not_retried_for_create_but_retried_for_get():
     client, sleeps = make_client(Script(httpx.Response(500, json={"detail": "boom"}), httpx.Response(200, json={})))
     assert client.request("GET", "accounts/x/bots/1") == {}
     assert len(sleeps) == 1
+
+
+def test_429_storm_is_bounded_and_says_what_to_do():
+    script = Script(*[httpx.Response(429, headers={"Retry-After": "0.1"}, json={"detail": "slow down"}) for dummy in range(3)])
+    client, sleeps = make_client(script, retries=2)
+    with pytest.raises(PrefectAPIError) as err:
+        client.request("POST", "accounts/x/bots/", {"name": "n"})
+    assert sleeps == [0.1, 0.1] and len(script.seen) == 3
+    assert "HTTP 429 after 3 attempts" in str(err.value) and "raise the retries option" in str(err.value)
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_ambiguous_status_of_create_not_retried_and_flagged_maybe_applied(status):
+    script = Script(httpx.Response(status, json={"detail": "upstream"}))
+    client, sleeps = make_client(script)
+    with pytest.raises(PrefectAPIError) as err:
+        client.request("POST", "accounts/x/bots/", {"name": "n"})
+    assert sleeps == [] and len(script.seen) == 1
+    assert err.value.maybe_applied is True and "may have applied this write" in str(err.value)
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_ambiguous_status_retried_for_idempotent_writes(status):
+    script = Script(httpx.Response(status, json={"detail": "upstream"}), httpx.Response(200, json={"id": "a"}))
+    client, sleeps = make_client(script)
+    assert client.request("POST", "accounts/x/workspaces/w/bot_access/", {}, idempotent=True) == {"id": "a"}
+    assert len(sleeps) == 1
+
+
+def test_backoff_is_bounded_by_the_policy():
+    client, sleeps = make_client(Script(), retries=2)
+    waited = client.backoff(1, 0.0)
+    waited = client.backoff(2, waited)
+    assert waited is not None and len(sleeps) == 2
+    assert client.backoff(3, waited) is None and len(sleeps) == 2
+
+
+def test_transport_errors_say_what_to_do():
+    client, _sleeps = make_client(Script(httpx.ConnectError("refused\nsecond line")), retries=0)
+    with pytest.raises(PrefectTransportError) as err:
+        client.request("GET", "me/")
+    assert "check api_url" in str(err.value) and "\n" not in str(err.value)
+    client, _sleeps = make_client(Script(httpx.ReadTimeout("timed out")), retries=0)
+    with pytest.raises(PrefectTransportError) as err:
+        client.request("GET", "me/")
+    assert err.value.timed_out and "raise the timeout" in str(err.value)
+    client, _sleeps = make_client(Script(httpx.ReadTimeout("timed out")), retries=3)
+    with pytest.raises(PrefectTransportError) as err:
+        client.request("POST", "accounts/x/bots/", {"name": "n"})
+    assert err.value.maybe_applied and err.value.timed_out and err.value.attempts == 1
+    assert "may have applied this write" in str(err.value)
 
 
 def test_connect_error_retried_even_for_create():

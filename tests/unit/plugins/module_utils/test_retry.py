@@ -41,11 +41,17 @@ def test_bounded_by_attempts_and_total_time():
 
 
 @pytest.mark.parametrize("status, idempotent, expected", [
-    (429, False, True), (502, False, True), (503, False, True), (504, True, True),
-    (500, True, True), (500, False, False), (400, True, False), (404, True, False), (409, True, False),
+    (429, False, True), (503, False, True), (502, False, False), (504, False, False), (500, False, False),
+    (502, True, True), (504, True, True), (500, True, True), (400, True, False), (404, True, False), (409, True, False),
 ])
 def test_retryable_status(status, idempotent, expected):
     assert RetryPolicy().retryable_status(status, idempotent) is expected
+
+
+@pytest.mark.parametrize("status, expected", [(500, True), (502, True), (504, True), (503, False), (429, False), (400, False)])
+def test_ambiguous_status(status, expected):
+    """A create answered with these statuses may have been applied: it is never resent blindly."""
+    assert RetryPolicy.ambiguous_status(status) is expected
 
 
 def test_negative_retries_rejected():

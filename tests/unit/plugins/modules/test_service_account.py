@@ -10,19 +10,21 @@ import datetime
 import json
 import os
 import sys
+import time
 import uuid
 
 import pytest
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
+from ansible.module_utils.common.warnings import get_warning_messages
 
 pytest.importorskip("httpx")
 pytest.importorskip("pydantic")
 
 # pylint: disable=wrong-import-position
 from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
-from ansible_collections.prefect.cloud.plugins.modules import service_account, service_account_info
+from ansible_collections.prefect.cloud.plugins.modules import api_key_info, service_account, service_account_info
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -74,14 +76,18 @@ def run_fixture(emulator, monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
 
     def run(args, check_mode=False, diff=True, module=service_account, fails=False):
-        """Run a module; return (result, requests it sent)."""
+        """Run a module; return (result, requests it sent). ``fails=None``: either outcome."""
         emulator.log.clear()
-        full = dict(args, api_url=f"{emulator.url}/api", api_key=OWNER_KEY, account_id=ACCOUNT_ID,
-                    _ansible_check_mode=check_mode, _ansible_diff=diff)
+        full = dict(dict(api_url=f"{emulator.url}/api", api_key=OWNER_KEY, account_id=ACCOUNT_ID), **args)
+        full.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
+        expected = (Fail, Exit) if fails is None else Fail if fails else Exit
         with patch_module_args(full):
-            with pytest.raises(Fail if fails else Exit) as info:
+            with pytest.raises(expected) as info:
                 module.main()
-        return info.value.args[0], emulator.log.list()
+        result = info.value.args[0]
+        if isinstance(info.value, Fail):
+            result = dict(result, failed=True)
+        return result, emulator.log.list()
 
     return run
 
@@ -208,6 +214,51 @@ def test_option_errors_before_any_request(run, args, message):
     assert message in result["msg"] and log == []
 
 
+@pytest.mark.parametrize("args, message", [
+    ({"name": ["a", "b"]}, "name must be a string, got a list"),
+    ({"name": {"a": 1}}, "name must be a string, got a dictionary"),
+    ({"name": True}, "name must be a string, got a boolean; quote it"),
+    ({"name": "bot", "retries": True}, "retries must be an integer, got a boolean"),
+    ({"name": "bot", "timeout": False}, "timeout must be a number, got a boolean"),
+    ({"name": "bot\n"}, "name must not contain control characters"),
+    ({"name": "b" * 5001}, "name must be at most 5000 characters, got 5001"),
+    ({"name": "bot", "account_role": ""}, "account_role must not be empty"),
+    ({"name": "bot", "timeout": float("nan")}, "timeout must be a number of seconds greater than 0"),
+    ({"name": "bot", "timeout": float("inf")}, "timeout must be a number of seconds greater than 0"),
+    ({"name": "bot", "timeout": 0}, "timeout must be a number of seconds greater than 0"),
+    ({"name": "bot", "api_key": "pnu_ключ"}, "api_key must be a Prefect API key"),
+    ({"name": "bot", "api_key": "pnu_a b"}, "api_key must be a Prefect API key"),
+    ({"name": "bot", "api_url": "http://exa mple/api"}, "api_url must be an http:// or https:// URL"),
+    ({"name": "bot", "account_id": "１" * 32}, "account_id must be a UUID"),
+    ({"name": "bot", "api_key_expiration": "２０３０-０１-３１T００:００:００Z"}, "api_key_expiration must be an RFC 3339"),
+    ({"name": "bot", "api_key_expiration": "2" * 6000}, "api_key_expiration must be at most 5000 characters"),
+    ({"name": "bot", "api_key_expiration": "x" * 300}, "(300 characters)"),
+])
+def test_bad_types_and_text_fail_on_one_line_before_any_request(run, args, message):
+    result, log = run(args, fails=True)
+    assert message in result["msg"] and log == []
+    assert "\n" not in result["msg"] and len(result["msg"]) < 300
+    assert "ключ" not in result["msg"]
+
+
+@pytest.mark.parametrize("module, args, message", [
+    (service_account_info, {"name": ""}, "name must not be empty"),
+    (service_account_info, {"id": " "}, "id must not be empty"),
+    (service_account_info, {"id": "x" * 400}, "(400 characters)"),
+])
+def test_info_bad_input(run, module, args, message):
+    result, log = run(args, module=module, fails=True)
+    assert message in result["msg"] and log == []
+
+
+@pytest.mark.parametrize("key", ["pnb_ключ", "pnb_with space", "pnb_line\nbreak"])
+def test_api_key_info_key_that_cannot_be_sent(run, key):
+    result, log = run({"key": key}, module=api_key_info)
+    assert result["authenticates"] is False and log == []
+    warnings = get_warning_messages()  # (identical warnings are kept once)
+    assert any("it was not sent" in w for w in warnings) and not any(key in w for w in warnings)
+
+
 def test_unknown_role_and_unknown_id(run):
     result, log = run({"name": "bot", "account_role": "Superhero"}, fails=True)
     assert "'Superhero' does not exist" in result["msg"]
@@ -217,15 +268,54 @@ def test_unknown_role_and_unknown_id(run):
     assert "404" in result["msg"]
 
 
+def bots_named(emulator, name):
+    return [bot for bot in emulator.store.data["bots"].values() if bot["name"] == name]
+
+
 def test_lost_create_response_then_converge(run, emulator):
     set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "drop_response": True})
-    result = run({"name": "bot"}, fails=True)[0]
-    assert "exists but its API key was not received" in result["msg"] and "rotate: true" in result["msg"]
+    result, log = run({"name": "bot"}, fails=True)
+    assert "was created, but the response with its API key was lost" in result["msg"]
+    assert result["msg"].startswith("POST /api/accounts/") and "rotate: true" in result["msg"]
     assert "\n" not in result["msg"] and "api_key" not in result
+    assert result["service_account"]["name"] == "bot"
+    assert [e["method"] for e in writes(log)] == ["POST"]  # never sent again
+    assert len(bots_named(emulator, "bot")) == 1
     again = run({"name": "bot"})[0]
     assert not again["changed"]
     rotated = run({"name": "bot", "rotate": True})[0]
     assert rotated["api_key"].startswith("pnb_")
+
+
+@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"status": 504}, {"reset": True}])
+def test_create_not_applied_is_read_then_sent_again(run, emulator, fault):
+    set_faults(emulator, dict(fault, method="POST", path=".*/bots/$", times=2))
+    result, log = run({"name": "bot", "account_role": "Admin", "retries": 3})
+    assert result["changed"] and result["api_key"].startswith("pnb_")
+    assert result["service_account"]["account_role"] == "Admin"
+    methods = [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in log]
+    # each failed create is followed by a read of the name before it is sent again
+    assert methods.count(("POST", "")) == 3 and methods.count(("POST", "filter")) >= 3
+    assert len(bots_named(emulator, "bot")) == 1
+
+
+def test_create_not_applied_gives_up_within_retries(run, emulator):
+    set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "status": 502, "times": -1})
+    result, log = run({"name": "bot", "retries": 2}, fails=True)
+    assert "HTTP 502" in result["msg"] and "re-run the task" in result["msg"]
+    assert [e["method"] for e in writes(log)] == ["POST"] * 3
+    assert bots_named(emulator, "bot") == []
+
+
+def test_create_timeout_never_duplicates(run, emulator):
+    set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "latency": 1.0, "times": 1})
+    outcome = run({"name": "bot", "timeout": 0.3, "retries": 3}, fails=None)[0]
+    time.sleep(1.0)  # let the delayed create finish
+    assert len(bots_named(emulator, "bot")) == 1
+    if outcome.get("failed"):
+        assert "API key was lost" in outcome["msg"]
+    again = run({"name": "bot"})[0]
+    assert not again["changed"]
 
 
 def test_lost_create_response_without_account_reraises(run, emulator, monkeypatch):
@@ -235,7 +325,7 @@ def test_lost_create_response_without_account_reraises(run, emulator, monkeypatc
     assert "POST" in result["msg"] and "rotate" not in result["msg"]
 
 
-def test_concurrent_create_conflict(run, monkeypatch):
+def test_concurrent_create_conflict_converges(run, monkeypatch):
     run({"name": "bot"})
     original = PrefectCloud.bot_by_name
     calls = []
@@ -245,15 +335,59 @@ def test_concurrent_create_conflict(run, monkeypatch):
         return None if len(calls) == 1 else original(self, name)
 
     monkeypatch.setattr(PrefectCloud, "bot_by_name", first_missing)
-    result = run({"name": "bot"}, fails=True)[0]
-    assert "concurrent run" in result["msg"] and "rotate: true" in result["msg"]
+    result, log = run({"name": "bot", "account_role": "Admin"})
+    assert result["changed"] and "api_key" not in result
+    assert result["service_account"]["account_role"] == "Admin"
+    assert [e["method"] for e in writes(log)] == ["POST", "PATCH"] and writes(log)[0]["status"] == 409
+    assert any("created by another run" in w for w in get_warning_messages())  # (kept once)
+    calls.clear()
+    same = run({"name": "bot", "account_role": "Admin"})[0]
+    assert not same["changed"]
+
+
+def test_concurrent_create_conflict_without_change(run, monkeypatch):
+    run({"name": "bot"})
+    original = PrefectCloud.bot_by_name
+    calls = []
+
+    def first_missing(self, name):
+        calls.append(name)
+        return None if len(calls) == 1 else original(self, name)
+
+    monkeypatch.setattr(PrefectCloud, "bot_by_name", first_missing)
+    result = run({"name": "bot"})[0]
+    assert not result["changed"] and "api_key" not in result
+    assert result["diff"]["before"] == result["diff"]["after"]
 
 
 def test_lost_rotate_response(run, emulator):
     run({"name": "bot"})
     set_faults(emulator, {"method": "POST", "path": ".*/rotate_api_key$", "drop_response": True})
-    result = run({"name": "bot", "rotate": True}, fails=True)[0]
-    assert "may have been rotated" in result["msg"] and "rotate: true" in result["msg"]
+    result, log = run({"name": "bot", "rotate": True}, fails=True)
+    assert "was rotated, but the response with the new key was lost" in result["msg"] and "rotate: true" in result["msg"]
+    assert "previous key was deleted" in result["msg"] and "\n" not in result["msg"]
+    assert [e["path"].rsplit("/", 1)[-1] for e in writes(log)] == ["rotate_api_key"]
+
+
+@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"reset": True}])
+def test_rotate_not_applied_is_checked_then_sent_again(run, emulator, fault):
+    created = run({"name": "bot"})[0]
+    set_faults(emulator, dict(fault, method="POST", path=".*/rotate_api_key$", times=1))
+    result, log = run({"name": "bot", "rotate": True})
+    assert result["api_key"].startswith("pnb_") and result["api_key"] != created["api_key"]
+    assert [e["path"].rsplit("/", 1)[-1] for e in writes(log)] == ["rotate_api_key"] * 2
+    keys = [k for k in emulator.store.data["api_keys"].values() if k["bot_id"] == created["service_account"]["id"]]
+    assert len(keys) == 1  # one rotation: the old key was deleted once, one new key
+
+
+def test_rotate_timeout_is_not_sent_again(run, emulator):
+    run({"name": "bot"})
+    set_faults(emulator, {"method": "POST", "path": ".*/rotate_api_key$", "latency": 2.0, "times": 1})
+    result = run({"name": "bot", "rotate": True, "timeout": 0.3}, fails=True)[0]
+    time.sleep(2.0)  # the delayed rotation is applied (and logged) now
+    assert [e["path"].rsplit("/", 1)[-1] for e in writes(emulator.log.list())] == ["rotate_api_key"]
+    assert "rotate_api_key: no answer within the timeout" in result["msg"] and "not sent again" in result["msg"]
+    assert "rotate: true" in result["msg"] and "\n" not in result["msg"]
 
 
 def test_absent(run):

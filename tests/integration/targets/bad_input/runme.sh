@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Table-driven bad input test (bad_input.py). driver.yml loads the integration test variables,
+# starts or resets the emulator and runs bad_input.py, which runs the cases with ansible-playbook.
+set -eu
+cd "$(dirname "$0")"
+config=../../integration_config.yml
+if [ ! -f "$config" ]; then
+    echo "bad_input: $config is missing (tools/test writes it; see README.md, Testing)" >&2
+    exit 1
+fi
+ANSIBLE_ROLES_PATH=.. ansible-playbook -i "${INVENTORY_PATH}" -e "@$config" driver.yml "$@"
