@@ -54,6 +54,7 @@ class PrefectCloud:
 
     def __init__(self, client):
         self.client = client
+        self._team_grants = {}  # workspace id -> the team grants last listed in this module run
 
     def _get(self, model, path):
         try:
@@ -188,13 +189,25 @@ class PrefectCloud:
 
     def team_accesses(self, workspace_id):
         """Every team grant of a workspace (the team filter has no criteria, only paging)."""
-        return [TeamAccess.model_validate(i) for i in self.client.filter_all(self._ws(workspace_id, "team_access/filter"))]
+        grants = [TeamAccess.model_validate(i) for i in self.client.filter_all(self._ws(workspace_id, "team_access/filter"))]
+        self._team_grants[workspace_id] = grants
+        return grants
 
     def upsert_team_access(self, workspace_id, team_id, workspace_role_id):
-        """PUT a one-element array, as the Terraform provider does (merge semantics are UNCONFIRMED)."""
-        body = [{"team_id": team_id, "workspace_role_id": workspace_role_id}]
+        """Grant a team a role by PUTting the workspace's whole team-grant set with this grant set.
+
+        Whether PUT ``team_access/`` merges into or replaces the set is UNCONFIRMED. The Terraform
+        provider sends only the one grant, which would drop every other team's grant if it replaces;
+        sending all current grants (listed in this run, or now) gives the same result either way.
+        """
+        current = self._team_grants.get(workspace_id)
+        if current is None:
+            current = self.team_accesses(workspace_id)
+        body = [{"team_id": g.team_id, "workspace_role_id": g.workspace_role_id} for g in current if g.team_id != team_id]
+        body.append({"team_id": team_id, "workspace_role_id": workspace_role_id})
+        self._team_grants.pop(workspace_id, None)
         data = self.client.request("PUT", self._ws(workspace_id, "team_access/"), body)
-        return TeamAccess.model_validate(data[0])
+        return next(TeamAccess.model_validate(i) for i in data if i["team_id"] == team_id)
 
     def delete_team_access(self, workspace_id, team_id):
         """Delete a team grant; note the path takes the TEAM id, not the access id."""

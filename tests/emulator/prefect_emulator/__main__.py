@@ -28,6 +28,8 @@ def parse_args(argv=None):
     parser.add_argument("--ready-file", help="write {\"url\", \"pid\"} here once listening")
     parser.add_argument("--request-log", help="append the request log as JSON lines to this file")
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    parser.add_argument("--team-access-put", choices=("merge", "replace"), default="merge",
+                        help="UNCONFIRMED API behaviour to emulate for PUT team_access/ (default: merge)")
     args = parser.parse_args(argv)
     if not args.api_key:
         parser.error("--api-key or PREFECT_EMULATOR_API_KEY is required")
@@ -49,6 +51,7 @@ def main(argv=None):
     config = EmulatorConfig(
         api_key=args.api_key, account_id=args.account_id, workspaces=args.workspace, host=args.host, port=args.port,
         state_file=args.state_file, request_log=args.request_log, allow_remote=args.allow_remote,
+        team_access_put=args.team_access_put,
     )
     try:
         emulator = Emulator(config)

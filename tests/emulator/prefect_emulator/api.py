@@ -101,8 +101,9 @@ def _sorted(items, sort, keys, default="CREATED_ASC"):
 
 
 class Api:
-    def __init__(self, store):
+    def __init__(self, store, team_access_put="merge"):
         self.store = store
+        self.team_access_put = team_access_put
 
     # --- pipeline ----------------------------------------------------------------------------
     def handle(self, method, path, auth_header, body_bytes, host, query=""):  # pylint: disable=too-many-arguments
@@ -666,9 +667,15 @@ class Api:
         return Reply(204)
 
     def upsert_team_access(self, call):
-        # UNCONFIRMED: MERGE semantics. Grants of teams not named in the request are kept (TF assumes
-        # this); the response lists the rows named in the request only.
-        _workspace, rows = self._upsert_many(call, "team_access", "team_id", "teams", "Team")
+        # UNCONFIRMED: merge (default; grants of teams not named in the request are kept, as TF
+        # assumes) or replace (--team-access-put replace: they are deleted). The response lists the
+        # rows named in the request only.
+        workspace, rows = self._upsert_many(call, "team_access", "team_id", "teams", "Team")
+        if self.team_access_put == "replace":
+            kept = {row["id"] for row in rows}
+            for access_id, row in list(self.data["team_access"].items()):
+                if row["workspace_id"] == workspace["id"] and access_id not in kept:
+                    del self.data["team_access"][access_id]
         return Reply(200, [self._team_access_out(r, False) for r in rows])
 
     def filter_team_access(self, call):

@@ -43,6 +43,9 @@ class EmulatorConfig:
     state_file: Optional[str] = None
     request_log: Optional[str] = None
     allow_remote: bool = False
+    # UNCONFIRMED in Prefect Cloud: does PUT team_access/ merge into or replace the workspace's
+    # team grants? "merge" (what Terraform assumes) or "replace", so tests can cover both.
+    team_access_put: str = "merge"
 
 
 class FaultRule:
@@ -67,8 +70,37 @@ class FaultRule:
         return out
 
 
+def filter_criteria(method, path, body):
+    """The criteria a ``POST .../filter`` request filters on, as sorted dotted names, values left out.
+
+    ``{"service_accounts": {"name": {"any_": ["x"]}}, "limit": 200}`` gives
+    ``["service_accounts.name.any_"]``; a body without criteria gives ``[]``. None for other
+    requests, and for a body that is not a JSON object. Paging and sorting are not criteria.
+    """
+    if method != "POST" or not path.endswith("/filter"):
+        return None
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    found = []
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, item)
+        elif value is not None and prefix not in ("limit", "offset", "sort"):
+            found.append(prefix)
+
+    walk("", data)
+    return sorted(found)
+
+
 class RequestLog:
-    """The /api request log: seq, method, path, status, write. Never bodies, headers or keys."""
+    """The /api request log: seq, method, path, status, write, and for filter requests the names
+    of the criteria used (``criteria``). Never bodies, values, headers or keys."""
 
     def __init__(self, path=None):
         self.lock = threading.Lock()
@@ -76,10 +108,12 @@ class RequestLog:
         self.seq = 0
         self.path = path
 
-    def add(self, method, path, status):
+    def add(self, method, path, status, criteria=None):
         with self.lock:
             self.seq += 1
             entry = {"seq": self.seq, "method": method, "path": path, "status": status, "write": is_write(method, path)}
+            if criteria is not None:
+                entry["criteria"] = criteria
             self.entries.append(entry)
             if self.path:
                 with open(self.path, "a", encoding="utf-8") as handle:
@@ -104,7 +138,9 @@ class Emulator:
             raise ValueError(f"refusing to listen on non-loopback host {config.host!r} without allow_remote")
         self.config = config
         self.store = Store(config.account_id, config.api_key, config.workspaces, config.state_file)
-        self.api = Api(self.store)
+        if config.team_access_put not in ("merge", "replace"):
+            raise ValueError(f"team_access_put must be merge or replace, got {config.team_access_put!r}")
+        self.api = Api(self.store, team_access_put=config.team_access_put)
         self.admin = Admin(self)
         self.log = RequestLog(config.request_log)
         self.faults_lock = threading.Lock()
@@ -298,6 +334,7 @@ class Handler(BaseHTTPRequestHandler):
             self._abort()
             return
         body = self._read_body()
+        criteria = filter_criteria(method, path, body)
         if fault is not None and fault.latency:
             time.sleep(fault.latency)
         if fault is not None and fault.status:
@@ -305,7 +342,7 @@ class Handler(BaseHTTPRequestHandler):
             if fault.retry_after is not None:
                 value = fault.retry_after
                 headers["Retry-After"] = str(int(value)) if float(value).is_integer() else str(value)
-            emulator.log.add(method, path, fault.status)
+            emulator.log.add(method, path, fault.status, criteria)
             self._send(fault.status, {"detail": f"Emulated fault: HTTP {fault.status}"}, headers)
             return
         host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
@@ -316,8 +353,8 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write(traceback.format_exc())
             reply = Reply(500, {"detail": "Internal Server Error"})
         if fault is not None and fault.drop_response:
-            emulator.log.add(method, path, 0)
+            emulator.log.add(method, path, 0, criteria)
             self._abort()
             return
-        emulator.log.add(method, path, reply.status)
+        emulator.log.add(method, path, reply.status, criteria)
         self._send(reply.status, reply.payload, reply.headers)
