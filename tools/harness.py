@@ -12,12 +12,15 @@ from __future__ import annotations
 import argparse
 import atexit
 import glob
+import hashlib
+import json
 import os
 import re
 import secrets
 import shutil
 import signal
 import socket
+import stat
 import string
 import subprocess
 import sys
@@ -366,10 +369,11 @@ class Emulator:
                                % os.path.relpath(package, self.root))
         ready_file = os.path.join(self.workdir, 'emulator-%d.ready' % self.port)
         cmd = [self.python, '-m', 'prefect_emulator', '--port', str(self.port), '--account-id', self.account_id,
-               '--api-key', self.api_key, '--workspace', self.workspace, '--ready-file', ready_file]
+               '--workspace', self.workspace, '--ready-file', ready_file]
         print('starting the emulator on %s (account %s, workspace %s, owner key not shown)'
               % (self.url, self.account_id, self.workspace))
-        env = clean_env(PYTHONPATH=os.path.join(self.root, 'tests', 'emulator'))
+        # The owner key goes through the environment, never the command line (visible in ps).
+        env = clean_env(PYTHONPATH=os.path.join(self.root, 'tests', 'emulator'), PREFECT_EMULATOR_API_KEY=self.api_key)
         with open(self.log_path, 'wb') as log:
             self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -801,13 +805,93 @@ def run_tests(args):
 # Demo
 
 
+DEMO_INVENTORY = 'examples/demo-inventory.ini'
+# The runs of the demo playbook: (name, what it shows, extra ansible-playbook arguments).
+DEMO_RUNS = (
+    ('preview', 'ansible-playbook --check --diff: preview the changes. The modules only read from the API '
+                'and nothing is written on any host.', ['--check', '--diff']),
+    ('apply', 'ansible-playbook: create the service accounts, grant their workspace roles and deploy the '
+              'etl-worker key to the three agent hosts.', []),
+    ('re-run', 'ansible-playbook again: nothing changes, no key is rotated and no write request reaches '
+               'the API.', []),
+)
+ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;]*m')
+RECAP_LINE = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
+
+
+def emulator_admin(emulator, path, method='GET'):
+    """Call the emulator's admin API (/_emulator/...); return the decoded JSON answer."""
+    request = urllib.request.Request(emulator.url + '/_emulator/' + path, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:  # nosec - local emulator only
+        body = response.read().decode('utf-8', 'replace')
+    return json.loads(body) if body.strip() else None
+
+
+def demo_files(root):
+    """Every file and directory under root: {relative path: (mode, sha256 or None for a directory)}."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            digest = None
+            if name in filenames:
+                with open(path, 'rb') as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+            found[os.path.relpath(path, root)] = (stat.S_IMODE(os.lstat(path).st_mode), digest)
+    return found
+
+
+def demo_check_run(name, returncode, output, requests_, files, previous_files, new_keys):
+    """Check the expectations of one demo run; return (problems, one-line description)."""
+    problems = []
+    if returncode:
+        problems.append('ansible-playbook exit code %d' % returncode)
+    recap = {host: int(changed) for host, dummy_ok, changed, dummy_unreachable, dummy_failed
+             in RECAP_LINE.findall(ANSI_ESCAPE.sub('', output))}
+    writes = sum(1 for entry in requests_ if entry.get('write'))
+    api = '%d API requests, %d writes, %d keys issued' % (len(requests_), writes, new_keys)
+    changes = '%d changed tasks' % sum(recap.values())
+    if not recap and not returncode:
+        problems.append('no PLAY RECAP in the output')
+    keys = [path for path, (dummy_mode, digest) in files.items() if digest is not None]
+    if name == 'preview':
+        if writes or new_keys:
+            problems.append('the preview sent %d write requests' % writes)
+        if files:
+            problems.append('the preview wrote %d files or directories' % len(files))
+        return problems, '%s (predicted); %s; nothing written on the hosts' % (changes, api)
+    if name == 'apply':
+        loose = sorted(path for path in keys if files[path][0] != 0o600)
+        if loose:
+            problems.append('files not mode 0600: %s' % ', '.join(loose))
+        if not keys:
+            problems.append('no file was written')
+        return problems, '%s; %s; %d files with a key written, all mode 0600' % (changes, api, len(keys))
+    changed = sorted(host for host, count in recap.items() if count)
+    if writes or new_keys:
+        problems.append('the re-run sent %d write requests and got %d new keys' % (writes, new_keys))
+    if changed:
+        problems.append('the re-run changed something on %s' % ', '.join(changed))
+    if files != previous_files:
+        problems.append('files on the hosts changed')
+    return problems, '%s on %d hosts; %s; files unchanged' % (changes, len(recap), api)
+
+
 def run_demo(args):
-    """tools/demo: install the collection from the work tree and run examples/demo.yml on the emulator."""
+    """tools/demo: install the collection from the work tree and run the demo playbook on the emulator.
+
+    The playbook runs three times (DEMO_RUNS): preview (--check --diff), apply, re-run. After each
+    run the emulator's request log and the files under the agent hosts' root are checked; the demo
+    fails if a preview or a re-run writes anything or if any API key shows up in the output.
+    """
     install_cleanup_handlers()
+    started = time.monotonic()
     playbook = os.path.join(REPO, args.playbook)
-    if not os.path.isfile(playbook):
-        print('demo playbook %s is missing' % args.playbook)
-        return 1
+    inventory = os.path.join(REPO, args.inventory)
+    for path, what in ((playbook, 'playbook'), (inventory, 'inventory')):
+        if not os.path.isfile(path):
+            print('demo %s %s is missing' % (what, os.path.relpath(path, REPO)))
+            return 1
     python = args.python or shutil.which('python3') or sys.executable
     version = output_of([python, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])
     if not version:
@@ -816,11 +900,21 @@ def run_demo(args):
     venv = os.path.join(VENV_ROOT, 'demo')
     banner('demo venv: %s (Python %s, newest installable ansible-core)' % (os.path.relpath(venv, REPO), version))
     workdir = tempfile.mkdtemp(prefix='prefect-cloud-demo-')
+    demo_root = os.path.join(workdir, 'hosts')
+    os.mkdir(demo_root, 0o700)
+    os_user = output_of(['id', '-un']) or os.environ.get('USER', 'root')
+    rows = []
+    failed = False
     try:
         venv_python = ensure_venv(venv, python, version, args.recreate)
-        venv_env = clean_env(extra_path=os.path.join(venv, 'bin'))
+        # Ansible's temporary files go to the work directory too, so the demo leaves nothing behind.
+        venv_env = clean_env(extra_path=os.path.join(venv, 'bin'),
+                             ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'ansible-local'),
+                             ANSIBLE_REMOTE_TMP=os.path.join(workdir, 'ansible-remote'))
         requirements = os.path.join(REPO, 'requirements.txt')
-        check([venv_python, '-m', 'pip', 'install'] + PIP_QUIET + ['--upgrade', 'ansible-core', '-r', requirements],
+        # -qq: only pip's errors; its warnings (for example about a local pip configuration) are
+        # not part of the demo.
+        check([venv_python, '-m', 'pip', 'install'] + PIP_QUIET + ['-q', '--upgrade', 'ansible-core', '-r', requirements],
               'pip install', env=venv_env)
         print('ansible-core %s' % installed_core_version(venv_python))
 
@@ -838,36 +932,69 @@ def run_demo(args):
         banner('start the Prefect Cloud emulator')
         emulator = Emulator(venv_python, collection, args.workspace, workdir)
         emulator.start()
-        env = clean_env(extra_path=os.path.join(venv, 'bin'),
-                        ANSIBLE_COLLECTIONS_PATH=collections_path,
-                        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
-                        ANSIBLE_FORCE_COLOR='1' if sys.stdout.isatty() else '0',
-                        ANSIBLE_LOCALHOST_WARNING='false',
-                        ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
-                        PREFECT_CLOUD_API_URL=emulator.api_url,
-                        PREFECT_API_KEY=emulator.api_key,
-                        PREFECT_CLOUD_ACCOUNT_ID=emulator.account_id)
+        env = dict(venv_env,
+                   ANSIBLE_COLLECTIONS_PATH=collections_path,
+                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+                   ANSIBLE_FORCE_COLOR='1' if sys.stdout.isatty() else '0',
+                   ANSIBLE_LOCALHOST_WARNING='false',
+                   ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                   ANSIBLE_DISPLAY_SKIPPED_HOSTS='false',
+                   ANSIBLE_CALLBACK_RESULT_FORMAT='yaml',
+                   PREFECT_CLOUD_API_URL=emulator.api_url,
+                   PREFECT_API_KEY=emulator.api_key,
+                   PREFECT_CLOUD_ACCOUNT_ID=emulator.account_id)
         print('export PREFECT_CLOUD_API_URL=%s PREFECT_CLOUD_ACCOUNT_ID=%s PREFECT_API_KEY=<owner key, not shown>'
               % (emulator.api_url, emulator.account_id))
 
-        banner('ansible-playbook %s' % args.playbook)
-        cmd = [os.path.join(venv, 'bin', 'ansible-playbook'), playbook,
-               '-e', 'prefect_workspace_handle=%s' % args.workspace,
-               '-e', 'prefect_emulator_url=%s' % emulator.url] + args.playbook_args
-        returncode, output, hits = run(cmd, cwd=REPO, env=env, secrets_=[emulator.api_key], capture=True)
-        leaked = [key for key in emulator.issued_keys() if key in output]
+        outputs = []
+        hits = 0
+        previous_files = {}
+        issued_before = 0
+        for number, (name, story, extra) in enumerate(DEMO_RUNS, 1):
+            banner('%d/%d %s: %s' % (number, len(DEMO_RUNS), name, story))
+            emulator_admin(emulator, 'requests', 'DELETE')
+            cmd = [os.path.join(venv, 'bin', 'ansible-playbook'), '-i', inventory, playbook,
+                   '-e', 'demo_root=%s' % demo_root, '-e', 'demo_os_user=%s' % os_user,
+                   '-e', 'demo_workspace=%s' % args.workspace] + extra + args.playbook_args
+            returncode, output, run_hits = run(cmd, cwd=REPO, env=env, secrets_=[emulator.api_key], capture=True)
+            outputs.append(output)
+            hits += run_hits
+            files = demo_files(demo_root)
+            issued = len(emulator.issued_keys())
+            problems, detail = demo_check_run(name, returncode, output, emulator_admin(emulator, 'requests') or [],
+                                              files, previous_files, issued - issued_before)
+            previous_files, issued_before = files, issued
+            label = '%d. %s%s' % (number, name, ' (%s)' % ' '.join(extra) if extra else '')
+            rows.append(('FAIL' if problems else 'PASS', label, '; '.join(problems) or detail))
+            failed = failed or bool(problems)
+            if returncode:
+                break
+        issued = emulator.issued_keys()
+        leaked = [key for key in issued if any(key in output for output in outputs)]
         emulator.stop()
-    except HarnessError as exc:
-        print('demo failed: %s' % exc)
-        return 1
+        if hits or leaked:
+            rows.append(('FAIL', 'secrets', 'API keys in the output: the owner key %d times (redacted), %d of the '
+                         'keys the emulator issued' % (hits, len(leaked))))
+            failed = True
+        else:
+            rows.append(('PASS', 'secrets', 'no API key in the output (checked: the owner key and the %d keys '
+                         'the emulator issued)' % len(issued)))
+    except (HarnessError, OSError, ValueError) as exc:
+        rows.append(('FAIL', 'demo', str(exc)))
+        failed = True
     finally:
         stop_all_emulators()
         shutil.rmtree(workdir, ignore_errors=True)
-    if hits or leaked:
-        print('demo failed: %d owner key and %d issued key occurrences in the output (redacted)' % (hits, len(leaked)))
-        return 1
-    print('\ndemo %s' % ('finished' if returncode == 0 else 'failed (ansible-playbook exit code %d)' % returncode))
-    return returncode
+    if os.path.exists(workdir):
+        rows.append(('FAIL', 'clean-up', '%s was not removed' % workdir))
+        failed = True
+    else:
+        rows.append(('PASS', 'clean-up', 'emulator stopped; temporary directory %s removed' % workdir))
+    print('\n==== demo summary (%s) ====' % fmt_seconds(time.monotonic() - started))
+    for status, label, detail in rows:
+        print('%-5s %-28s %s' % (status, label, detail))
+    print('demo %s' % ('FAILED' if failed else 'finished: preview, apply and re-run behaved as expected'))
+    return 1 if failed else 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -942,9 +1069,13 @@ def parse_args(argv):
     test.add_argument('-v', '--verbose', action='count', default=0, help='pass -v to ansible-test (repeatable)')
 
     demo = sub.add_parser('demo', prog='tools/demo',
-                          description='Install prefect.cloud from the work tree into a venv and run a playbook '
-                                      'against the local Prefect Cloud emulator. The owner key is never printed.')
+                          description='Install prefect.cloud from the work tree into .venv/demo, start the local '
+                                      'Prefect Cloud emulator and run the demo playbook three times: a preview '
+                                      '(--check --diff), a real run and a re-run. Checks that the preview and the '
+                                      're-run write nothing and that no API key appears in the output; removes '
+                                      'its temporary directory at the end.')
     demo.add_argument('--playbook', default='examples/demo.yml', help='playbook, relative to the repo root')
+    demo.add_argument('--inventory', default=DEMO_INVENTORY, help='inventory of the agent hosts, relative to the repo root')
     demo.add_argument('--python', help='interpreter for the demo venv (default: python3)')
     demo.add_argument('--workspace', default='demo', help='handle of the seeded emulator workspace')
     demo.add_argument('--recreate', action='store_true', help='recreate .venv/demo')
