@@ -63,6 +63,10 @@ options:
     choices: [present, absent]
     default: present
 notes:
+  - In check mode an accessor that an earlier task would create (for example with
+    M(prefect.cloud.service_account)) does not exist yet, so this module fails as the real run
+    would without it. Skip the task in that case with a C(when) condition on the registered
+    result of that task, such as C(created.service_account.id is not none).
   - Requests per run without changes, for O(state=present) - at most 2 (no write) when the role
     is a built-in role (V(Owner), V(Developer), V(Runner), V(Viewer), V(Worker)) or the accessor
     is a team, names or ids alike. For a service account or user, the workspace handle lookup (none
