@@ -210,8 +210,6 @@ class APIKeyInfo:
             client.close()
 
     def run(self):
-        if not self.key.strip():
-            self.module.fail("key must not be empty")
         self.module.run(self.check)
 
     def check(self):

@@ -313,8 +313,6 @@ class ServiceAccount:
         self.now = datetime.datetime.now(datetime.timezone.utc)
         if params["id"] is not None and not is_uuid(params["id"]):
             module.fail(f"id must be the UUID of a service account, got {shown(params['id'])}")
-        if params["name"] is not None and not params["name"].strip():
-            module.fail("name must not be empty")
         grace = params["old_key_expires_in_seconds"]
         if grace is not None and not 0 <= grace <= MAX_GRACE_SECONDS:
             module.fail(f"old_key_expires_in_seconds must be between 0 and {MAX_GRACE_SECONDS} (48 hours), got {grace}")

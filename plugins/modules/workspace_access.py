@@ -388,10 +388,6 @@ def main():
         ),
         required_if=[("state", "present", ("workspace_role",))],
     )
-    for option in ("workspace", "accessor", "workspace_role"):
-        value = module.params[option]
-        if value is not None and not value.strip():
-            module.fail(f"{option} must not be empty")
     module.run(WorkspaceAccess(module).run)
 
 
