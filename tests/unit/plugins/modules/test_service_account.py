@@ -325,8 +325,11 @@ def test_lost_create_response_without_account_reraises(run, emulator, monkeypatc
     assert "POST" in result["msg"] and "rotate" not in result["msg"]
 
 
-def test_concurrent_create_conflict_converges(run, monkeypatch):
-    run({"name": "bot"})
+def miss_first_lookup(monkeypatch):
+    """Make the next by-name lookup miss, as if another run created the account just after it.
+
+    Returns the list of lookups made; clear it to make the next lookup miss again.
+    """
     original = PrefectCloud.bot_by_name
     calls = []
 
@@ -335,6 +338,12 @@ def test_concurrent_create_conflict_converges(run, monkeypatch):
         return None if len(calls) == 1 else original(self, name)
 
     monkeypatch.setattr(PrefectCloud, "bot_by_name", first_missing)
+    return calls
+
+
+def test_concurrent_create_conflict_converges(run, monkeypatch):
+    run({"name": "bot"})
+    calls = miss_first_lookup(monkeypatch)
     result, log = run({"name": "bot", "account_role": "Admin"})
     assert result["changed"] and "api_key" not in result
     assert result["service_account"]["account_role"] == "Admin"
@@ -347,14 +356,7 @@ def test_concurrent_create_conflict_converges(run, monkeypatch):
 
 def test_concurrent_create_conflict_without_change(run, monkeypatch):
     run({"name": "bot"})
-    original = PrefectCloud.bot_by_name
-    calls = []
-
-    def first_missing(self, name):
-        calls.append(name)
-        return None if len(calls) == 1 else original(self, name)
-
-    monkeypatch.setattr(PrefectCloud, "bot_by_name", first_missing)
+    miss_first_lookup(monkeypatch)
     result = run({"name": "bot"})[0]
     assert not result["changed"] and "api_key" not in result
     assert result["diff"]["before"] == result["diff"]["after"]
