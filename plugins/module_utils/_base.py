@@ -99,17 +99,25 @@ class PrefectModule:
         )
         self.api = PrefectCloud(self.client)
 
-    def _validate_types(self, spec):
+    def _validate_types(self, spec, raw=None, values=None, prefix=""):
         """Refuse what Ansible would silently convert, and text no Prefect Cloud name can be.
 
         A list, a dictionary or a boolean (YAML ``yes``/``no``) given for a string or a number
         would otherwise become text like ``['a', 'b']`` or ``True``, or the number 1. Every text
         option must not be empty or longer than MAX_TEXT, and must not contain control
-        characters (such as the line break a file lookup leaves at the end).
+        characters (such as the line break a file lookup leaves at the end). Suboptions of a list
+        of dictionaries are checked the same way (named like ``workspace_access[0].workspace``).
         """
-        raw = self.module.raw_params or {}
+        raw = (self.module.raw_params or {}) if raw is None else raw
+        values = self.params if values is None else values
         for name, option in spec.items():
             kind = option.get("type", "str")
+            if kind == "list" and option.get("options"):
+                given = raw.get(name, next((raw[a] for a in option.get("aliases") or () if a in raw), None))
+                for index, (entry, value) in enumerate(zip(given or (), values.get(name) or ())):
+                    if isinstance(entry, dict):
+                        self._validate_types(option["options"], entry, value, f"{prefix}{name}[{index}].")
+                continue
             if kind not in ("str", "int", "float"):
                 continue
             for given in [name] + list(option.get("aliases") or ()):
@@ -117,18 +125,18 @@ class PrefectModule:
                 if found is not None:
                     wanted = {"str": "a string", "int": "an integer", "float": "a number"}[kind]
                     quote = "; quote it if it is meant as text" if found == "a boolean" and kind == "str" else ""
-                    self.fail(f"{given} must be {wanted}, got {found}{quote}")
-            value = self.params.get(name)
+                    self.fail(f"{prefix}{given} must be {wanted}, got {found}{quote}")
+            value, label = values.get(name), prefix + name
             if kind != "str" or value is None:
                 continue
             if not value.strip():
-                self.fail(f"{name} must not be empty" + (" (set it or PREFECT_API_KEY)" if name == "api_key" else ""))
+                self.fail(f"{label} must not be empty" + (" (set it or PREFECT_API_KEY)" if name == "api_key" else ""))
             if len(value) > MAX_TEXT:
-                self.fail(f"{name} must be at most {MAX_TEXT} characters, got {len(value)}")
+                self.fail(f"{label} must be at most {MAX_TEXT} characters, got {len(value)}")
             if option.get("no_log"):
                 continue  # never shown; the connection key is checked below
             if _CONTROL.search(value):
-                self.fail(f"{name} must not contain control characters such as a line break, got {shown(value)}")
+                self.fail(f"{label} must not contain control characters such as a line break, got {shown(value)}")
 
     def _validate_connection(self):
         params = self.params

@@ -70,6 +70,36 @@ options:
       - If not set, the API deletes the current key at once when the key is rotated.
       - Ignored when the key is not rotated.
     type: int
+  workspace_access:
+    description:
+      - Workspaces the service account must have access to, each with its workspace role, managed
+        in the same task as the account. A new account gets them right after it is created.
+      - Each grant is created, or its role changed, as P(prefect.cloud.workspace_access#module)
+        would do it for O(prefect.cloud.workspace_access#module:accessor_type=service_account).
+      - Access to workspaces that are not listed is left as it is; remove access with
+        P(prefect.cloud.workspace_access#module) and O(prefect.cloud.workspace_access#module:state=absent).
+        V([]) manages no workspace.
+      - Every workspace and role is checked before anything is written, so that a wrong handle or
+        role name fails the task before the account is created. Each workspace may be listed once.
+      - Only with O(state=present).
+      - One task per service account with this option costs about half of a
+        P(prefect.cloud.service_account#module) task plus a P(prefect.cloud.workspace_access#module)
+        task (one module run instead of two; see C(docs/performance.md)).
+    type: list
+    elements: dict
+    suboptions:
+      workspace:
+        description:
+          - Handle or id of the workspace.
+        type: str
+        required: true
+      workspace_role:
+        description:
+          - Name or id of the workspace role, such as V(Viewer), V(Runner), V(Developer), V(Owner)
+            or a custom workspace role. Role names are case sensitive.
+        type: str
+        required: true
+        aliases: [role]
 notes:
   - The API key is shown once, in RV(api_key) of the run that created the account or rotated its
     key. Set C(no_log) to V(true) on every task that registers it, and store the key (for example
@@ -87,6 +117,9 @@ notes:
   - If another run creates the account at the same time (the create is answered HTTP 409), the
     task converges on that account like on one that already existed and warns that this run did
     not receive its key.
+  - With O(workspace_access), the account is created or updated first and its grants second. If a
+    grant fails after the account was created (for example the API answers HTTP 500), the task
+    fails and still returns the new key in RV(api_key); run the task again to converge the grants.
 seealso:
   - module: prefect.cloud.service_account_info
   - module: prefect.cloud.workspace_access
@@ -108,6 +141,8 @@ attributes:
     details:
       - The diff shows the name, the account role, the id of the active key and its expiration,
         never a key. A new key shows as C((new key)).
+      - With O(workspace_access), the diff also lists the workspaces and roles of the listed
+        grants (before: those that exist).
   idempotent:
     support: partial
     details:
@@ -139,6 +174,17 @@ EXAMPLES = r"""
         mode: "0600"
       when: ci_deployer.api_key is defined
       no_log: true
+
+    - name: A service account for the agents, with its workspace access, in one task
+      prefect.cloud.service_account:
+        name: agent-prod
+        workspace_access:
+          - workspace: production
+            workspace_role: Runner
+          - workspace: staging
+            workspace_role: Developer
+      register: agent
+      no_log: true  # the result holds the new API key when the account is created
 
     - name: Make the service account an Admin (the key does not change)
       prefect.cloud.service_account:
@@ -229,6 +275,25 @@ api_key:
   returned: only when the account was created or its key rotated in this run (never in check mode);
     it cannot be read again
   type: str
+workspace_access:
+  description:
+    - The grants listed in O(workspace_access), in the same order, as read from the API or as
+      changed by this run, shaped like RV(prefect.cloud.workspace_access#module:workspace_access).
+    - In check mode, the predicted grants; C(id) is V(null) for a grant that would be created,
+      and C(accessor_id) for an account that would be created.
+  returned: when O(workspace_access) is set
+  type: list
+  elements: dict
+  sample:
+    - id: 8a7b6c5d-4e3f-2a1b-0c9d-8e7f6a5b4c3d
+      workspace_id: 1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9
+      workspace_handle: production
+      accessor_type: service_account
+      accessor_id: 0e4d3b46-8c6a-4c4f-9a57-35a2f37a6a11
+      accessor_name: agent-prod
+      actor_id: 6f0b8a9e-2b1c-4e0a-9d7e-1c2b3a4d5e6f
+      workspace_role_id: 2b3c4d5e-6f70-4a8b-9cad-bedf00112233
+      workspace_role_name: Runner
 old_key_expires_at:
   description:
     - When the previous key stops working (RFC 3339), computed from O(old_key_expires_in_seconds)
@@ -246,6 +311,9 @@ from ansible_collections.prefect.cloud.plugins.module_utils._base import Prefect
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
     PrefectAPIError, PrefectTransportError, format_detail,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._grants import Grant, Roles
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import accessor_view
+from ansible_collections.prefect.cloud.plugins.module_utils._rolecache import BuiltinRoleCache
 from ansible_collections.prefect.cloud.plugins.module_utils._secrets import mark_secret
 
 NEW_KEY = "(new key)"
@@ -299,6 +367,17 @@ def what_happened(exc):
     return f"HTTP {exc.status}: {format_detail(exc.detail)}"
 
 
+GRANT_OPTIONS = {
+    "workspace": "workspace_access.workspace",
+    "accessor": "name",
+    "workspace_role": "workspace_access.workspace_role",
+}
+
+
+def grant_diff(grant):
+    return {"workspace": grant["workspace_handle"] or grant["workspace_id"], "workspace_role": grant["workspace_role_name"]}
+
+
 def diff_view(name, role, key_id, expiration):
     return {"name": name, "account_role": role, "api_key_id": key_id, "api_key_expiration": rfc3339(expiration)}
 
@@ -323,6 +402,15 @@ class ServiceAccount:
                 self.expiration = parse_expiration(params["api_key_expiration"], self.now)
             except ValueError as exc:
                 module.fail(str(exc))
+
+        self.wanted_grants = params["workspace_access"]
+        if self.wanted_grants is not None and params["state"] == "absent":
+            module.fail("workspace_access applies only to state=present (deleting a service account removes its "
+                        "workspace access)")
+        listed = [entry["workspace"] for entry in self.wanted_grants or ()]
+        twice = sorted({workspace for workspace in listed if listed.count(workspace) > 1})
+        if twice:
+            module.fail(f"workspace_access lists the workspace {shown(twice[0])} more than once; give each workspace once")
 
     def run(self):
         self.module.run(self.present if self.params["state"] == "present" else self.absent)
@@ -354,12 +442,64 @@ class ServiceAccount:
 
     def present(self):
         bot = self.find()
+        if bot is None and self.params["id"] is not None:
+            self.module.fail(f"no service account has the id {self.params['id']} (HTTP 404)")
+        grants = self.read_grants(bot)  # every read and check comes before the first write
         if bot is None:
-            if self.params["id"] is not None:
-                self.module.fail(f"no service account has the id {self.params['id']} (HTTP 404)")
             self.create()
         else:
             self.update(bot)
+        if grants is not None:
+            self.converge_grants(grants)
+
+    def read_grants(self, bot):
+        """Read the account's access to each workspace of ``workspace_access``: [(Grant, grant or None)].
+
+        For an account that does not exist yet, check instead that each workspace and role exists,
+        so that a wrong name fails the task before the account (and its key) is created.
+        """
+        if self.wanted_grants is None:
+            return None
+        params = self.params
+        roles = Roles(self.api, BuiltinRoleCache(params["api_url"], params["account_id"], writable=not self.module.check_mode))
+        grants, seen = [], {}
+        for entry in self.wanted_grants:
+            grant = Grant(self.api, roles, entry["workspace"], "service_account", bot.id if bot else None,
+                          entry["workspace_role"], options=GRANT_OPTIONS)
+            if bot is None:
+                grant.resolve_workspace(verify_id=True)
+                roles.all().resolve(grant.role, GRANT_OPTIONS["workspace_role"])
+                before = None
+            else:
+                before, _accessor = grant.read()
+            if grant.workspace_id in seen:
+                self.module.fail(f"workspace_access lists one workspace twice, as {shown(seen[grant.workspace_id])} and "
+                                 f"{shown(entry['workspace'])}; give each workspace once")
+            seen[grant.workspace_id] = entry["workspace"]
+            grants.append((grant, before))
+        return grants
+
+    def converge_grants(self, grants):
+        """Create or update each grant that differs (after the account exists); report them and their diff."""
+        account = self.module.result["service_account"]
+        accessor = accessor_view("service_account", account["id"], account["name"], account["actor_id"])
+        befores, afters, results = [], [], []
+        for grant, before in grants:
+            after = grant.plan(before, accessor)
+            if after is not before:
+                self.module.set_changed()
+                if not self.module.check_mode:
+                    grant.apply(before, after)
+            if before is not None:
+                befores.append(grant_diff(before))
+            afters.append(grant_diff(after))
+            results.append(dict(after, accessor_name=account["name"]))
+        self.module.result["workspace_access"] = results
+        diff = self.module.result.get("diff")
+        if diff is not None:
+            if diff["before"]:
+                diff["before"]["workspace_access"] = befores
+            diff["after"]["workspace_access"] = afters
 
     def create(self):
         name, role = self.params["name"], self.params["account_role"]
@@ -505,6 +645,10 @@ def main():
             api_key_expiration=dict(type="str", no_log=False),
             rotate=dict(type="bool", default=False),
             old_key_expires_in_seconds=dict(type="int", no_log=False),
+            workspace_access=dict(type="list", elements="dict", options=dict(
+                workspace=dict(type="str", required=True),
+                workspace_role=dict(type="str", required=True, aliases=["role"]),
+            )),
         ),
         required_one_of=[("name", "id")],
     )

@@ -195,186 +195,31 @@ workspace_access:
       sample: Developer
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid
-from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectNotFound
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import (
-    ACCESSOR_TYPES, RoleIndex, accessor_view, find_accessor, find_grant, find_team, find_workspace, grant_view,
-    team_workspace, unknown_accessor, unknown_workspace,
-)
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+from ansible_collections.prefect.cloud.plugins.module_utils._grants import NOTHING, Grant, Roles, diff_view
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ACCESSOR_TYPES
 from ansible_collections.prefect.cloud.plugins.module_utils._rolecache import BuiltinRoleCache
 
 
-def diff_view(grant):
-    """The diff form of a grant (None when there is no grant)."""
-    if grant is None:
-        return None
-    return {
-        "workspace": grant["workspace_handle"] or grant["workspace_id"],
-        "accessor_type": grant["accessor_type"],
-        "accessor": grant["accessor_name"],
-        "workspace_role": grant["workspace_role_name"],
-    }
-
-
-class WorkspaceAccess:
-    """Reads the current grant, then upserts or deletes it when needed.
-
-    Requests are kept to what a decision needs: the role list is read only when the grant's role
-    cannot be confirmed otherwise (see ``has_role``) or a role name must be resolved for a write.
-    """
-
-    def __init__(self, module):
-        params = module.params
-        self.module = module
-        self.api = module.api
-        self.workspace = params["workspace"]
-        self.accessor_type = params["accessor_type"]
-        self.accessor = params["accessor"]
-        self.role = params["workspace_role"]
-        self.present = params["state"] == "present"
-        self.workspace_id = self.handle = self.roles = self.team_entry = None
-        self.builtin_roles = BuiltinRoleCache(params["api_url"], params["account_id"], writable=not module.check_mode)
-
-    def run(self):
-        before, accessor = self.read()
-        if before is False:  # the workspace or the accessor does not exist (state=absent)
-            self.finish(None, None)
-            return
-        if self.present:
-            self.ensure_present(before, accessor)
-        else:
-            self.ensure_absent(before)
-
-    def role_index(self):
-        """Every workspace role of the account (one request, at most once per run)."""
-        if self.roles is None:
-            self.roles = RoleIndex.load(self.api)
-            self.builtin_roles.remember(self.roles.roles)
-        return self.roles
-
-    def role_name(self, role_id):
-        """The name of a grant's role: from the team's listing, the built-in role cache, or the role list."""
-        entry = self.team_entry
-        if entry is not None and entry.workspace_role_id == role_id:
-            return entry.workspace_role_name
-        name = self.builtin_roles.name_of(role_id)
-        return name if name is not None else self.role_index().name_of(role_id)
-
-    def has_role(self, grant):
-        """True when the grant provably has the requested role, without reading the role list.
-
-        - a role id: the ids are equal;
-        - a team's role: the team listing (same API response) names the grant's role;
-        - a built-in role name: its id is known (built-in role ids never change) and equal.
-        Anything else is decided from the role list by ``ensure_present``.
-        """
-        role_id, wanted = grant["workspace_role_id"], self.role
-        if is_uuid(wanted):
-            return role_id == wanted
-        entry = self.team_entry
-        if entry is not None and entry.workspace_role_id == role_id:
-            return entry.workspace_role_name == wanted
-        return self.builtin_roles.id_of(wanted) == role_id
-
-    def read(self):
-        """Return (the current grant or None, the looked-up accessor or None); False if nothing can exist."""
-        value, accessor = self.accessor, None
-        if self.accessor_type == "team":
-            # One request finds the team (two teams with one name are an error, not a guess) and
-            # lists the workspaces it has access to, with each handle, role id and role name.
-            team = find_team(self.api, value)
-            if team is None:
-                return self.missing_team()
-            accessor = accessor_view("team", team.id, team.name)
-            value = team.id
-            self.team_entry = team_workspace(team, self.workspace)
-            if self.team_entry is None and not self.present:
-                return False, accessor  # the team has no access to that workspace (or it does not exist)
-        if self.team_entry is not None:
-            self.workspace_id = self.team_entry.workspace_id
-            self.handle = None if is_uuid(self.workspace) else self.team_entry.workspace_handle
-        elif is_uuid(self.workspace):
-            self.workspace_id = self.workspace
-        else:
-            workspace = find_workspace(self.api, self.workspace)
-            if workspace is None:
-                return self.missing(unknown_workspace(self.api, self.workspace) if self.present else None)
-            self.workspace_id, self.handle = workspace.id, workspace.handle
-        try:
-            access = find_grant(self.api, self.workspace_id, self.accessor_type, value)
-        except PrefectNotFound:
-            return self.missing(unknown_workspace(self.api, self.workspace) if self.present else None)
-        if access is None:
-            return None, accessor
-        grant = grant_view(access, self.accessor_type, self.handle)
-        if accessor is not None:
-            grant["accessor_name"] = accessor["accessor_name"]
-        grant["workspace_role_name"] = self.role_name(access.workspace_role_id)
-        return grant, accessor
-
-    def missing_team(self):
-        """No such team: no change for state=absent; otherwise the same errors, in the same order, as for other accessors."""
-        if not self.present:
-            return False, None
-        if not is_uuid(self.workspace) and find_workspace(self.api, self.workspace) is None:
-            raise unknown_workspace(self.api, self.workspace)
-        self.role_index().resolve(self.role)
-        raise unknown_accessor("team", self.accessor)
-
-    @staticmethod
-    def missing(error):
-        if error is not None:
-            raise error
-        return False, None
-
-    def ensure_present(self, before, accessor):
-        if before is not None and self.has_role(before):
-            self.finish(before, before)
-            return
-        role = self.role_index().resolve(self.role)
-        if before is None:
-            if accessor is None:
-                accessor = find_accessor(self.api, self.accessor_type, self.accessor)
-                if accessor is None:
-                    raise unknown_accessor(self.accessor_type, self.accessor)
-            after = {"id": None, "workspace_id": self.workspace_id, "workspace_handle": self.handle}
-            after.update(accessor)
-        elif before["workspace_role_id"] != role.id:
-            after = dict(before)
-        else:
-            self.finish(before, before)
-            return
-        after.update(workspace_role_id=role.id, workspace_role_name=role.name)
-        if not self.module.check_mode:
-            after["id"] = self.upsert(after["accessor_id"], role.id)
-        self.module.set_changed()
-        self.finish(before, after)
-
-    def upsert(self, accessor_id, role_id):
-        api, workspace_id = self.api, self.workspace_id
-        if self.accessor_type == "service_account":
-            return api.upsert_bot_access(workspace_id, accessor_id, role_id).id
-        if self.accessor_type == "user":
-            return api.upsert_user_access(workspace_id, accessor_id, role_id).id
-        return api.upsert_team_access(workspace_id, accessor_id, role_id).id
-
-    def ensure_absent(self, before):
-        if before is not None:
-            if not self.module.check_mode:
-                api, workspace_id = self.api, self.workspace_id
-                if self.accessor_type == "service_account":
-                    api.delete_bot_access(workspace_id, before["id"])
-                elif self.accessor_type == "user":
-                    api.delete_user_access(workspace_id, before["id"])
-                else:
-                    api.delete_team_access(workspace_id, before["accessor_id"])  # by TEAM id
-            self.module.set_changed()
-        self.finish(before, None)
-
-    def finish(self, before, after):
-        self.module.set_diff(diff_view(before), diff_view(after))
-        if self.present:
-            self.module.result["workspace_access"] = after
+def converge(module):
+    """Read the grant, then upsert or delete it when needed."""
+    params = module.params
+    present = params["state"] == "present"
+    roles = Roles(module.api, BuiltinRoleCache(params["api_url"], params["account_id"], writable=not module.check_mode))
+    grant = Grant(module.api, roles, params["workspace"], params["accessor_type"], params["accessor"],
+                  params["workspace_role"], present)
+    before, accessor = grant.read()
+    if before is NOTHING:  # the workspace or the accessor does not exist (state=absent)
+        before = after = None
+    else:
+        after = grant.plan(before, accessor)
+        if after is not before:
+            if not module.check_mode:
+                grant.apply(before, after)
+            module.set_changed()
+    module.set_diff(diff_view(before), diff_view(after))
+    if present:
+        module.result["workspace_access"] = after
 
 
 def main():
@@ -388,7 +233,7 @@ def main():
         ),
         required_if=[("state", "present", ("workspace_role",))],
     )
-    module.run(WorkspaceAccess(module).run)
+    module.run(lambda: converge(module))
 
 
 if __name__ == "__main__":

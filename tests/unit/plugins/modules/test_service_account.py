@@ -65,7 +65,9 @@ def emulator_fixture():
 
 
 @pytest.fixture(name="run")
-def run_fixture(emulator, monkeypatch):
+def run_fixture(emulator, monkeypatch, tmp_path):
+    monkeypatch.setenv("PREFECT_CLOUD_ANSIBLE_CACHE", str(tmp_path / "cache"))  # the built-in role cache
+
     def exit_json(_self, **result):
         raise Exit(result)
 
@@ -408,6 +410,117 @@ def test_absent(run):
 def test_no_diff_outside_diff_mode(run):
     result = run({"name": "bot"}, diff=False)[0]
     assert "diff" not in result
+
+
+# --------------------------------------------------------------------------- workspace_access option
+
+def grants_of(emulator, bot_id):
+    """(workspace handle, role name) of every grant of a bot, read from the emulator's store."""
+    data = emulator.store.data
+    handles = {ws["id"]: ws["handle"] for ws in data["workspaces"].values()}
+    roles = {role["id"]: role["name"] for role in data["workspace_roles"].values()}
+    return sorted((handles[a["workspace_id"]], roles[a["workspace_role_id"]])
+                  for a in data["bot_access"].values() if a["bot_id"] == bot_id)
+
+
+def test_workspace_access_with_a_new_account(run, emulator):
+    args = {"name": "agent", "workspace_access": [{"workspace": "ws", "workspace_role": "Runner"}]}
+    check, check_log = run(args, check_mode=True)
+    real, real_log = run(args)
+    assert check["changed"] and real["changed"] and check["diff"] == real["diff"]
+    assert real["diff"]["before"] == {}
+    assert real["diff"]["after"]["workspace_access"] == [{"workspace": "ws", "workspace_role": "Runner"}]
+    assert writes(check_log) == [] and [e["path"].rsplit("/", 2)[-2] for e in writes(real_log)] == ["bots", "bot_access"]
+    assert [e["path"] for e in check_log] == [e["path"] for e in real_log if not e["write"]]
+    bot_id = real["service_account"]["id"]
+    assert grants_of(emulator, bot_id) == [("ws", "Runner")]
+    assert real["api_key"].startswith("pnb_")  # the key of the new account is still returned
+    grant = real["workspace_access"][0]
+    assert grant["accessor_id"] == bot_id and grant["workspace_handle"] == "ws" and grant["workspace_role_name"] == "Runner"
+    assert grant["id"] is not None and check["workspace_access"][0]["id"] is None
+    assert check["workspace_access"][0]["accessor_id"] is None
+
+
+def test_workspace_access_no_op_and_update(run, emulator):
+    args = {"name": "agent", "workspace_access": [{"workspace": "ws", "role": "Runner"}]}
+    created = run(args)[0]
+    again, log = run(args)
+    assert not again["changed"] and writes(log) == []
+    assert len(log) <= 3  # bots/filter, workspaces/filter, bot_access/filter (role confirmed by the role cache)
+    assert again["workspace_access"] == created["workspace_access"]
+    assert again["diff"]["before"] == again["diff"]["after"]
+    args["workspace_access"][0]["role"] = "Developer"
+    check, check_log = run(args, check_mode=True)
+    real, real_log = run(args)
+    assert check["changed"] and real["changed"] and check["diff"] == real["diff"]
+    assert real["diff"]["before"]["workspace_access"] == [{"workspace": "ws", "workspace_role": "Runner"}]
+    assert real["diff"]["after"]["workspace_access"] == [{"workspace": "ws", "workspace_role": "Developer"}]
+    assert writes(check_log) == [] and [e["method"] for e in writes(real_log)] == ["POST"]
+    assert grants_of(emulator, created["service_account"]["id"]) == [("ws", "Developer")]
+    assert "api_key" not in real  # an existing account: no key
+
+
+def test_workspace_access_by_ids_and_unlisted_grants_kept(run, emulator):
+    created = run({"name": "agent", "workspace_access": [{"workspace": "ws", "workspace_role": "Viewer"}]})[0]
+    ws_id = created["workspace_access"][0]["workspace_id"]
+    role_id = next(r["id"] for r in emulator.store.data["workspace_roles"].values() if r["name"] == "Owner")
+    result, log = run({"name": "agent", "workspace_access": [{"workspace": ws_id, "workspace_role": role_id}]})
+    assert result["changed"] and grants_of(emulator, created["service_account"]["id"]) == [("ws", "Owner")]
+    again, log = run({"name": "agent", "workspace_access": [{"workspace": ws_id, "workspace_role": role_id}]})
+    assert not again["changed"] and len(log) == 2  # bots/filter and bot_access/filter by id
+    unlisted = run({"name": "agent", "workspace_access": []})[0]
+    assert not unlisted["changed"] and unlisted["workspace_access"] == []
+    assert grants_of(emulator, created["service_account"]["id"]) == [("ws", "Owner")]
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"workspace": "nope", "workspace_role": "Runner"}, "workspace_access.workspace: no workspace with handle 'nope'"),
+    ({"workspace": str(uuid.uuid4()), "workspace_role": "Runner"}, "workspace_access.workspace: no workspace with id"),
+    ({"workspace": "ws", "workspace_role": "Boss"}, "workspace_access.workspace_role: no workspace role with name or id 'Boss'"),
+])
+def test_workspace_access_errors_before_any_write(run, emulator, entry, message):
+    for check_mode in (True, False):
+        result, log = run({"name": "agent", "workspace_access": [entry]}, check_mode=check_mode, fails=True)
+        assert message in result["msg"] and "\n" not in result["msg"]
+        assert writes(log) == []
+    assert emulator.store.data["bots"] == {}  # the account was not created
+    run({"name": "agent"})
+    result, log = run({"name": "agent", "workspace_access": [entry]}, fails=True)
+    assert message in result["msg"] and writes(log) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"state": "absent", "workspace_access": []}, "workspace_access applies only to state=present"),
+    ({"workspace_access": [{"workspace": "ws", "workspace_role": "Runner"}, {"workspace": "ws", "workspace_role": "Viewer"}]},
+     "workspace_access lists the workspace 'ws' more than once"),
+    ({"workspace_access": [{"workspace": "ws", "workspace_role": True}]},
+     "workspace_access[0].workspace_role must be a string, got a boolean"),
+    ({"workspace_access": [{"workspace": " ", "workspace_role": "Runner"}]}, "workspace_access[0].workspace must not be empty"),
+    ({"workspace_access": [{"workspace": "ws\n", "workspace_role": "Runner"}]},
+     "workspace_access[0].workspace must not contain control characters"),
+    ({"workspace_access": [{"workspace": "ws"}]}, "workspace_role"),
+])
+def test_workspace_access_bad_input(run, args, message):
+    result, log = run(dict({"name": "agent"}, **args), fails=True)
+    assert message in result["msg"] and log == []
+
+
+def test_workspace_access_same_workspace_by_handle_and_id(run):
+    created = run({"name": "agent", "workspace_access": [{"workspace": "ws", "workspace_role": "Viewer"}]})[0]
+    ws_id = created["workspace_access"][0]["workspace_id"]
+    entries = [{"workspace": "ws", "workspace_role": "Viewer"}, {"workspace": ws_id, "workspace_role": "Owner"}]
+    result, log = run({"name": "agent", "workspace_access": entries}, fails=True)
+    assert "workspace_access lists one workspace twice, as 'ws' and" in result["msg"] and writes(log) == []
+
+
+def test_workspace_access_grant_failure_after_create_returns_the_key(run, emulator):
+    set_faults(emulator, {"method": "POST", "path": ".*/bot_access/$", "status": 400, "times": 1})
+    result = run({"name": "agent", "workspace_access": [{"workspace": "ws", "workspace_role": "Runner"}]}, fails=True)[0]
+    assert result["status"] == 400 and "/bot_access/" in result["msg"] and result["api_key"].startswith("pnb_")
+    assert result["service_account"]["id"] in {b["id"] for b in emulator.store.data["bots"].values()}
+    again = run({"name": "agent", "workspace_access": [{"workspace": "ws", "workspace_role": "Runner"}]})[0]
+    assert again["changed"] and "api_key" not in again
+    assert grants_of(emulator, again["service_account"]["id"]) == [("ws", "Runner")]
 
 
 # --------------------------------------------------------------------------- service_account_info
