@@ -112,8 +112,21 @@ def playbook_floor():
 
 
 def playbook_collection():
-    """N service accounts, each with a workspace grant, with the collection's modules."""
-    return [{'name': 'Service accounts with workspace access (prefect.cloud)', 'hosts': 'localhost',
+    """N service accounts, each with a workspace grant, as a user of the collection writes it: one
+    service_account task per account, with its workspace_access."""
+    return [{'name': 'Service accounts with workspace access (prefect.cloud, one task)', 'hosts': 'localhost',
+             'gather_facts': False, 'tasks': [
+                 {'name': 'service_account', 'prefect.cloud.service_account': {
+                     'name': '{{ prefix }}-{{ item }}', 'account_role': 'Member',
+                     'workspace_access': [{'workspace': '{{ workspace }}', 'workspace_role': 'Developer'}]},
+                  'loop': loop_n(), 'no_log': True},
+             ]}]
+
+
+def playbook_modules():
+    """The same end state with one task per module: service_account, then workspace_access. Its
+    no-op run measures each module's no-op task against the floor."""
+    return [{'name': 'Service accounts with workspace access (prefect.cloud, two tasks)', 'hosts': 'localhost',
              'gather_facts': False, 'tasks': [
                  {'name': 'service_account', 'prefect.cloud.service_account': {
                      'name': '{{ prefix }}-{{ item }}', 'account_role': 'Member'},
@@ -305,7 +318,7 @@ class Bench:
         result.pop('api_key', None)  # a new key: never kept, never shown
         return result, log
 
-    def scenario(self, group, label, module, params, expect, budget=NOOP_BUDGET, env=None, note=''):
+    def scenario(self, group, label, module, params, expect, budget=NOOP_BUDGET, env=None, note='', writes=1):
         """Run a module call in check mode, then for real; record and check its requests."""
         check, check_log = self.call(module, params, True, env)
         real, real_log = self.call(module, params, False, env)
@@ -329,8 +342,9 @@ class Bench:
             if row['changed'] or row['writes'] or row['requests'] > budget:
                 problems.append('a no-op must not change, must not write and needs at most %d requests: '
                                 'changed=%s writes=%d requests=%d' % (budget, row['changed'], row['writes'], row['requests']))
-        elif not row['changed'] or row['writes'] != 1:
-            problems.append('a change must send exactly one write: changed=%s writes=%d' % (row['changed'], row['writes']))
+        elif not row['changed'] or row['writes'] != writes:
+            problems.append('this change must send exactly %d write%s: changed=%s writes=%d' % (
+                writes, '' if writes == 1 else 's', row['changed'], row['writes']))
         row['ok'] = not problems
         self.results['requests'].append(row)
         if problems:
@@ -406,6 +420,23 @@ def part_requests(bench, full=True):
     bench.scenario(sa, 'delete', sa, {'name': 'bench-sa', 'state': 'absent'}, 'change')
     bench.scenario(sa, 'delete again', sa, {'name': 'bench-sa', 'state': 'absent'}, 'no-op')
 
+    # one task for an account and its grant (the list form): at most 1 request for the account and
+    # 2 for the grant when nothing changes
+    group, grant = 'service_account + workspace_access', [{'workspace': WORKSPACE, 'workspace_role': 'Developer'}]
+    both = {'name': 'bench-sa-wa', 'account_role': 'Member', 'workspace_access': grant}
+    bench.scenario(group, 'create (names)', sa, both, 'change', writes=2,
+                   note='the account, then its grant; the workspace and the role are checked first')
+    created = bench.scenario(group, 'no-op (names)', sa, both, 'no-op', budget=3)
+    found = created.get('workspace_access') or [{}]
+    bench.scenario(group, 'update grant role (names)', sa, dict(both, workspace_access=[dict(grant[0], workspace_role='Runner')]),
+                   'change')
+    if full and found[0]:
+        ids = {'id': created['service_account']['id'],
+               'workspace_access': [{'workspace': found[0]['workspace_id'], 'workspace_role': found[0]['workspace_role_id']}]}
+        bench.scenario(group, 'update grant role back (ids)', sa, ids, 'change')
+        bench.scenario(group, 'no-op (ids)', sa, ids, 'no-op', budget=2)
+    bench.scenario(group, 'delete', sa, {'name': 'bench-sa-wa', 'state': 'absent'}, 'change')
+
     # fixtures (not counted): a service account to grant, a custom workspace role
     bench.call(sa, {'name': 'bench-wa-bot'})
     bench.api('POST', 'workspace_roles/', {'name': 'bench-custom', 'description': '', 'scopes': ['see_flows']})
@@ -473,70 +504,82 @@ def per_item(tasks, name, n):
     return statistics.median(later - earlier for earlier, later in zip([0.0] + ends[:-1], ends))
 
 
+def run_pair(bench, name, plays, n, pipelining, base, loops):
+    """The create run and the no-op run of a playbook (after an emulator reset): wall, CPU and
+    requests of each, and the per-item wall time of each loop task."""
+    bench.admin('POST', 'reset')
+    out = {}
+    for run in ('create', 'no-op'):
+        bench.request_log(clear=True)
+        wall, tasks, cpu = bench.playbook(name, plays(), n, 'bench-%d' % n, pipelining)
+        log = bench.request_log(clear=True)
+        result = {'wall': wall, 'requests': len(log), 'writes': sum(1 for e in log if e['write']),
+                  'cpu': (cpu - base[name]) / n}
+        result.update({task: per_item(tasks, task, n) for task in loops})
+        result['per_item'] = sum(result[task] for task in loops)
+        if name != 'uri':
+            check_filters(bench, log, '%s %s run, N=%d' % (name, run, n))
+        out[run] = result
+    return out
+
+
+PLAYBOOKS = (('floor', playbook_floor), ('collection', playbook_collection), ('modules', playbook_modules),
+             ('uri', playbook_uri))
+URI_LOOPS = ('find the service account', 'create the missing service account', 'upsert the grant')
+
+
 def part_timing(bench, ns, modes, rounds=1):
     harness.banner('2. per-task cost and 3. scale (N = %s; pipelining %s; %d round%s)'
                    % (', '.join(map(str, ns)), ' and '.join('on' if m else 'off' for m in modes), rounds,
                       's' if rounds > 1 else ''))
     for pipelining, n, round_ in [(p, n, r) for p in modes for n in ns for r in range(rounds)]:
-        # one round: the floor, the collection and the uri playbooks (each run twice), the floor again
+        # one round: the floor, the three playbooks (each run twice: create, no-op), the floor again
         bench.admin('POST', 'reset')
         # CPU of a playbook run with 0 items: its start-up, subtracted from the runs with N items
-        base = {name: bench.playbook(name, plays(), 0, 'none', pipelining)[2]
-                for name, plays in (('floor', playbook_floor), ('collection', playbook_collection), ('uri', playbook_uri))}
+        base = {name: bench.playbook(name, plays(), 0, 'none', pipelining)[2] for name, plays in PLAYBOOKS}
         floor_wall, floor, floor_cpu = bench.playbook('floor', playbook_floor(), n, 'x', pipelining)
         row = {'n': n, 'pipelining': pipelining, 'round': round_ + 1, 'ping': per_item(floor, 'ping', n),
                'floor_wall': floor_wall, 'load': os.getloadavg()[0], 'ping_cpu': (floor_cpu - base['floor']) / n}
-        for run in ('create', 'no-op'):
-            bench.request_log(clear=True)
-            wall, tasks, cpu = bench.playbook('collection', playbook_collection(), n, 'bench-%d' % n, pipelining)
-            log = bench.request_log(clear=True)
-            row['collection_%s' % run] = result = {
-                'wall': wall, 'service_account': per_item(tasks, 'service_account', n),
-                'workspace_access': per_item(tasks, 'workspace_access', n),
-                'requests': len(log), 'writes': sum(1 for e in log if e['write']), 'cpu': (cpu - base['collection']) / n}
-            result['per_item'] = result['service_account'] + result['workspace_access']
-            check_filters(bench, log, 'collection %s run, N=%d' % (run, n))
-        noop = row['collection_no-op']
+        for name, plays, loops in (('collection', playbook_collection, ('service_account',)),
+                                   ('modules', playbook_modules, ('service_account', 'workspace_access')),
+                                   ('uri', playbook_uri, URI_LOOPS)):
+            for run, result in run_pair(bench, name, plays, n, pipelining, base, loops).items():
+                row['%s_%s' % (name, run)] = result
+        noop = row['modules_no-op']
         for task in ('service_account', 'workspace_access'):  # each no-op task on its own, for its CPU time
-            noop[task + '_cpu'] = (bench.playbook('collection', playbook_collection(), n, 'bench-%d' % n, pipelining,
-                                                  tags=task)[2] - base['collection']) / n
-        bench.admin('POST', 'reset')
-        for run in ('create', 'no-op'):
-            bench.request_log(clear=True)
-            wall, tasks, cpu = bench.playbook('uri', playbook_uri(), n, 'bench-%d' % n, pipelining)
-            log = bench.request_log(clear=True)
-            loops = ('find the service account', 'create the missing service account', 'upsert the grant')
-            row['uri_%s' % run] = {
-                'wall': wall, 'requests': len(log), 'writes': sum(1 for e in log if e['write']),
-                'per_item': sum(per_item(tasks, name, n) for name in loops), 'cpu': (cpu - base['uri']) / n}
+            noop[task + '_cpu'] = (bench.playbook('modules', playbook_modules(), n, 'bench-%d' % n, pipelining,
+                                                  tags=task)[2] - base['modules']) / n
         # the floor again, after the measured playbooks: the mean is the round's wall-clock baseline
         after = per_item(bench.playbook('floor', playbook_floor(), n, 'x', pipelining)[1], 'ping', n)
         row['ping_before'], row['ping_after'] = row['ping'], after
         row['ping'] = (row['ping'] + after) / 2
-        if noop['writes'] or noop['requests'] > 3 * n:
-            bench.failures.append('N=%d: the no-op collection run sent %d requests (%d writes); budget %d, 0 writes'
-                                  % (n, noop['requests'], noop['writes'], 3 * n))
+        for name in ('collection', 'modules'):
+            result = row['%s_no-op' % name]
+            if result['writes'] or result['requests'] > 3 * n:
+                bench.failures.append('N=%d: the no-op %s run sent %d requests (%d writes); budget %d, 0 writes'
+                                      % (n, name, result['requests'], result['writes'], 3 * n))
         bench.results['timing'].append(row)
         print_timing_row(row)
     bench.results['summary'] = print_summary(bench.results['timing'])
 
 
 def part_quick(bench, n):
-    """--quick: the collection playbook's request budgets and filters only (times at N=2 mean nothing)."""
-    harness.banner('2./3. collection playbook at N=%d: request budgets and filters only (--quick: no timing)' % n)
-    bench.admin('POST', 'reset')
-    for run in ('create', 'no-op'):
-        bench.request_log(clear=True)
-        wall = bench.playbook('collection', playbook_collection(), n, 'bench-%d' % n, False)[0]
-        log = bench.request_log(clear=True)
-        writes = sum(1 for e in log if e['write'])
-        print('%-7s run: %d requests (%d writes) for %d service accounts with a grant, %.1f s' % (
-            run, len(log), writes, n, wall))
-        check_filters(bench, log, 'collection %s run, N=%d' % (run, n))
-        if run == 'no-op' and (writes or len(log) > 3 * n):
-            bench.failures.append('N=%d: the no-op collection run sent %d requests (%d writes); budget %d, 0 writes'
-                                  % (n, len(log), writes, 3 * n))
-        bench.results['timing'].append({'n': n, 'run': run, 'requests': len(log), 'writes': writes})
+    """--quick: the request budgets and filters of the collection playbooks only (times at N=2 mean nothing)."""
+    harness.banner('2./3. collection playbooks at N=%d: request budgets and filters only (--quick: no timing)' % n)
+    for name, plays in (('collection', playbook_collection), ('modules', playbook_modules)):
+        bench.admin('POST', 'reset')
+        for run in ('create', 'no-op'):
+            bench.request_log(clear=True)
+            wall = bench.playbook(name, plays(), n, 'bench-%d' % n, False)[0]
+            log = bench.request_log(clear=True)
+            writes = sum(1 for e in log if e['write'])
+            print('%-10s %-7s run: %d requests (%d writes) for %d service accounts with a grant, %.1f s' % (
+                name, run, len(log), writes, n, wall))
+            check_filters(bench, log, '%s %s run, N=%d' % (name, run, n))
+            if run == 'no-op' and (writes or len(log) > 3 * n):
+                bench.failures.append('N=%d: the no-op %s run sent %d requests (%d writes); budget %d, 0 writes'
+                                      % (n, name, len(log), writes, 3 * n))
+            bench.results['timing'].append({'n': n, 'playbook': name, 'run': run, 'requests': len(log), 'writes': writes})
 
 
 def check_filters(bench, log, what):
@@ -556,16 +599,19 @@ def print_timing_row(row):
     print('\nN=%d (%s, round %d, load average %.1f): ping %.3f s/item wall, %.3f s/item CPU' % (
         row['n'], mode, row['round'], row['load'], row['ping'], row['ping_cpu']))
     for run in ('create', 'no-op'):
-        c, u = row['collection_%s' % run], row['uri_%s' % run]
-        print('  %-7s collection: service_account %.3f s/item (%.2fx ping), workspace_access %.3f s/item (%.2fx ping); '
-              '%.3f s CPU/item; playbook %.1f s, %d requests (%d writes)' % (
-                  run, c['service_account'], c['service_account'] / row['ping'], c['workspace_access'],
-                  c['workspace_access'] / row['ping'], c['cpu'], c['wall'], c['requests'], c['writes']))
-        print('  %-7s uri:        %.3f s/item wall, %.3f s CPU/item; playbook %.1f s, %d requests (%d writes); '
-              'collection/uri %.2f wall, %.2f CPU' % (
-                  run, u['per_item'], u['cpu'], u['wall'], u['requests'], u['writes'], c['per_item'] / u['per_item'],
-                  c['cpu'] / u['cpu']))
-    n = row['collection_no-op']
+        c, m, u = row['collection_%s' % run], row['modules_%s' % run], row['uri_%s' % run]
+        print('  %-7s collection (1 task):  %.3f s/item (%.2fx ping), %.3f s CPU/item; playbook %.1f s, %d requests '
+              '(%d writes)' % (run, c['per_item'], c['per_item'] / row['ping'], c['cpu'], c['wall'], c['requests'],
+                               c['writes']))
+        print('  %-7s modules (2 tasks):    service_account %.3f s/item (%.2fx ping), workspace_access %.3f s/item '
+              '(%.2fx ping); %.3f s CPU/item; playbook %.1f s, %d requests (%d writes)' % (
+                  run, m['service_account'], m['service_account'] / row['ping'], m['workspace_access'],
+                  m['workspace_access'] / row['ping'], m['cpu'], m['wall'], m['requests'], m['writes']))
+        print('  %-7s uri (3 tasks):        %.3f s/item, %.3f s CPU/item; playbook %.1f s, %d requests (%d writes)' % (
+            run, u['per_item'], u['cpu'], u['wall'], u['requests'], u['writes']))
+        print('  %-7s collection/uri %.2f wall, %.2f CPU; modules/uri %.2f wall, %.2f CPU' % (
+            run, c['per_item'] / u['per_item'], c['cpu'] / u['cpu'], m['per_item'] / u['per_item'], m['cpu'] / u['cpu']))
+    n = row['modules_no-op']
     print('  no-op CPU per item: service_account %.3f s (%.2fx ping), workspace_access %.3f s (%.2fx ping)' % (
         n['service_account_cpu'], n['service_account_cpu'] / row['ping_cpu'], n['workspace_access_cpu'],
         n['workspace_access_cpu'] / row['ping_cpu']))
@@ -582,10 +628,13 @@ def summarize(rows):
         out.append({
             'n': key[0], 'pipelining': key[1], 'rounds': len(group), 'load': med(lambda r: r['load']),
             'ping': med(lambda r: r['ping']), 'ping_cpu': med(lambda r: r['ping_cpu']),
-            'sa_noop': med(lambda r: r['collection_no-op']['service_account'] / r['ping']),
-            'wa_noop': med(lambda r: r['collection_no-op']['workspace_access'] / r['ping']),
-            'sa_noop_cpu': med(lambda r: r['collection_no-op']['service_account_cpu'] / r['ping_cpu']),
-            'wa_noop_cpu': med(lambda r: r['collection_no-op']['workspace_access_cpu'] / r['ping_cpu']),
+            'sa_noop': med(lambda r: r['modules_no-op']['service_account'] / r['ping']),
+            'wa_noop': med(lambda r: r['modules_no-op']['workspace_access'] / r['ping']),
+            'sa_noop_cpu': med(lambda r: r['modules_no-op']['service_account_cpu'] / r['ping_cpu']),
+            'wa_noop_cpu': med(lambda r: r['modules_no-op']['workspace_access_cpu'] / r['ping_cpu']),
+            'one_noop': med(lambda r: r['collection_no-op']['per_item'] / r['ping']),
+            'modules_uri_noop_cpu': med(lambda r: r['modules_no-op']['cpu'] / r['uri_no-op']['cpu']),
+            'modules_uri_create_cpu': med(lambda r: r['modules_create']['cpu'] / r['uri_create']['cpu']),
             'uri_create': med(lambda r: r['collection_create']['per_item'] / r['uri_create']['per_item']),
             'uri_noop': med(lambda r: r['collection_no-op']['per_item'] / r['uri_no-op']['per_item']),
             'uri_create_cpu': med(lambda r: r['collection_create']['cpu'] / r['uri_create']['cpu']),
@@ -612,6 +661,8 @@ def print_summary(rows):
             row['n'], 'on' if row['pipelining'] else 'off', row['load'], row['ping'], row['ping_cpu'], row['sa_noop'],
             row['wa_noop'], row['sa_noop_cpu'], row['wa_noop_cpu'], row['uri_create'], row['uri_noop'],
             row['uri_create_cpu'], row['uri_noop_cpu'], row['req_create'], row['req_noop']))
+    print('SA/WA no-op: the no-op task of each module in the two-task playbook; coll/uri: the one-task playbook '
+          '(service_account with workspace_access) against the uri playbook')
     biggest = max(row['n'] for row in summary)
     for row in summary:
         if row['n'] != biggest:
@@ -621,10 +672,13 @@ def print_summary(rows):
                             ('wall', max(row['sa_noop'], row['wa_noop']))):
             print('target no-op task <= 1.3x ping floor (N=%d, %s, %s, worse of the two modules): %.2fx -> %s' % (
                 row['n'], mode, what, value, 'MET' if value <= 1.3 else 'NOT MET'))
+        print('  (the one-task form, service_account with workspace_access, no-op: %.2fx ping, wall)' % row['one_noop'])
         for what, value in (('CPU', max(row['uri_create_cpu'], row['uri_noop_cpu'])),
                             ('wall', max(row['uri_create'], row['uri_noop']))):
             print('target collection playbook <= 0.5x uri playbook (N=%d, %s, %s, worse of the create and no-op runs): '
                   '%.2fx -> %s' % (row['n'], mode, what, value, 'MET' if value <= 0.5 else 'NOT MET'))
+        print('  (the two-task playbook against the uri playbook, CPU: create %.2fx, no-op %.2fx)' % (
+            row['modules_uri_create_cpu'], row['modules_uri_noop_cpu']))
     requests = [(row['n'], row['req_noop'], row['req_create']) for row in summary if not row['pipelining']]
     if len(requests) > 1:
         print('requests per item by N (no-op run / create run): %s; constant, so the cost grows linearly with N'
