@@ -267,12 +267,7 @@ class Bench:
 
     # -- emulator admin API
     def admin(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.emulator.url + '/_emulator/' + path, data=data, method=method,
-                                         headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, timeout=30) as response:  # nosec - local emulator
-            text = response.read().decode()
-        return json.loads(text) if text else None
+        return self.emulator.admin.call(method, path, body)
 
     def api(self, method, path, body=None):
         """A direct API call as the owner (fixtures only; the key stays in this process)."""

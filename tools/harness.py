@@ -13,7 +13,7 @@ import argparse
 import atexit
 import glob
 import hashlib
-import json
+import importlib.util
 import os
 import re
 import secrets
@@ -38,7 +38,6 @@ VENV_ROOT = os.path.join(REPO, '.venv')
 PIP_QUIET = ['--disable-pip-version-check', '-q']
 KEY_ALPHABET = string.ascii_letters + string.digits
 # Prefect API keys: pnu_ (user) / pnb_ (bot, i.e. service account) + 36 alphanumerics.
-KEY_PATTERN = re.compile(r'pn[ub]_[A-Za-z0-9]{36}')
 REDACTED = 'pnu_<redacted>'
 
 # Oldest and newest supported ansible-core, with the controller Pythons each accepts
@@ -399,12 +398,23 @@ class Emulator:
             return '(no emulator log)'
         return text.replace(self.api_key, REDACTED)
 
+    @property
+    def admin(self):
+        """The emulator's admin API (/_emulator/), through the client the integration tests share."""
+        path = os.path.join(self.root, 'tests', 'integration', 'targets', 'setup_prefect_faults', 'files',
+                            'emulator_admin.py')
+        spec = importlib.util.spec_from_file_location('emulator_admin', path)
+        helper = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(helper)
+        return helper.Admin(self.url, timeout=10)
+
     def issued_keys(self):
         """API keys the emulator issued (for secret-leak scans; never printed)."""
-        status, body = http_get(self.url + '/_emulator/issued-keys')
-        if status != 200:
+        try:
+            keys = self.admin.issued_keys()
+        except (OSError, ValueError):
             return set()
-        return set(KEY_PATTERN.findall(body)) - {self.api_key}
+        return set(keys) - {self.api_key}
 
     def stop(self):
         """Stop the emulator (idempotent)."""
@@ -819,14 +829,6 @@ ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;]*m')
 RECAP_LINE = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
 
 
-def emulator_admin(emulator, path, method='GET'):
-    """Call the emulator's admin API (/_emulator/...); return the decoded JSON answer."""
-    request = urllib.request.Request(emulator.url + '/_emulator/' + path, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:  # nosec - local emulator only
-        body = response.read().decode('utf-8', 'replace')
-    return json.loads(body) if body.strip() else None
-
-
 def demo_files(root):
     """Every file and directory under root: {relative path: (mode, sha256 or None for a directory)}."""
     found = {}
@@ -952,7 +954,7 @@ def run_demo(args):
         issued_before = 0
         for number, (name, story, extra) in enumerate(DEMO_RUNS, 1):
             banner('%d/%d %s: %s' % (number, len(DEMO_RUNS), name, story))
-            emulator_admin(emulator, 'requests', 'DELETE')
+            emulator.admin.clear_log()
             cmd = [os.path.join(venv, 'bin', 'ansible-playbook'), '-i', inventory, playbook,
                    '-e', 'demo_root=%s' % demo_root, '-e', 'demo_os_user=%s' % os_user,
                    '-e', 'demo_workspace=%s' % args.workspace] + extra + args.playbook_args
@@ -961,7 +963,7 @@ def run_demo(args):
             hits += run_hits
             files = demo_files(demo_root)
             issued = len(emulator.issued_keys())
-            problems, detail = demo_check_run(name, returncode, output, emulator_admin(emulator, 'requests') or [],
+            problems, detail = demo_check_run(name, returncode, output, emulator.admin.requests() or [],
                                               files, previous_files, issued - issued_before)
             previous_files, issued_before = files, issued
             label = '%d. %s%s' % (number, name, ' (%s)' % ' '.join(extra) if extra else '')

@@ -19,6 +19,7 @@ may appear in the runner's job events, stdout or stderr. Nothing secret is print
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -124,12 +125,14 @@ def failed_tasks(events):
     return failed
 
 
-def writes(emulator_url):
-    return [entry for entry in http_json(emulator_url + '/_emulator/requests') if entry.get('write')]
-
-
-def clear_log(emulator_url):
-    http_json(emulator_url + '/_emulator/requests', method='DELETE')
+def emulator_admin(emulator_url):
+    """The shared client of the emulator's admin API (setup_prefect_faults/files/emulator_admin.py)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, 'setup_prefect_faults', 'files',
+                        'emulator_admin.py')
+    spec = importlib.util.spec_from_file_location('emulator_admin', path)
+    helper = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helper)
+    return helper.Admin(emulator_url)
 
 
 def artifact_texts(private_data_dir):
@@ -169,14 +172,15 @@ def main():
     os.makedirs(args.work_dir, mode=0o700, exist_ok=True)
     data_dirs = []
     try:
+        admin = emulator_admin(args.emulator_url)
         # 1. Check job: predicts the change, writes nothing.
-        clear_log(args.emulator_url)
+        admin.clear_log()
         runner, events, data_dir = run_job(args.work_dir, 'check', args.playbook, envvars, extravars, True)
         data_dirs.append(data_dir)
         check(runner.status == 'successful', 'check job: status %s (rc %s), failed tasks: %s'
               % (runner.status, runner.rc, failed_tasks(events)))
         check(changed_count(runner) >= 1, 'check job: predicted no change for a missing service account')
-        requests = http_json(args.emulator_url + '/_emulator/requests')
+        requests = admin.requests()
         check(requests, 'check job: the modules made no API request (credential not injected?)')
         bad = [entry for entry in requests if entry.get('write')]
         check(not bad, 'check job: %d write requests: %s'
@@ -194,24 +198,24 @@ def main():
         bots = http_json('%s/accounts/%s/bots/filter' % (inputs['api_url'], inputs['account_id']), method='POST',
                          body={'service_accounts': {'name': {'any_': [SERVICE_ACCOUNT]}}}, headers=api_headers)
         check(len(bots) == 1, 'run job: expected 1 service account named %s, found %d' % (SERVICE_ACCOUNT, len(bots)))
-        state = http_json(args.emulator_url + '/_emulator/state')
+        state = admin.state()
         grants = [row for row in state['access']['bot_access'] if row.get('bot_id') == bots[0]['id']]
         check(len(grants) == 1, 'run job: expected 1 workspace access for the service account, found %d' % len(grants))
         print('run job: successful, service account %s exists with workspace access' % SERVICE_ACCOUNT)
 
         # 3. Second check job: nothing left to do, still no writes.
-        clear_log(args.emulator_url)
+        admin.clear_log()
         runner, events, data_dir = run_job(args.work_dir, 'recheck', args.playbook, envvars, extravars, True)
         data_dirs.append(data_dir)
         check(runner.status == 'successful', 'second check job: status %s, failed tasks: %s'
               % (runner.status, failed_tasks(events)))
         check(changed_count(runner) == 0, 'second check job: predicted %d changes after the run job'
               % changed_count(runner))
-        check(not writes(args.emulator_url), 'second check job: write requests were made')
+        check(not [e for e in admin.requests() if e.get('write')], 'second check job: write requests were made')
         print('second check job: successful, no change predicted, 0 writes')
 
         # 4. No key in job events, stdout or stderr.
-        keys = [key for key in http_json(args.emulator_url + '/_emulator/issued-keys')['keys'] if key]
+        keys = admin.issued_keys()
         check(keys, 'the emulator reported no issued keys')
         scanned = 0
         for data_dir in data_dirs:

@@ -22,20 +22,21 @@ Never prints a key: the leak scan reports only file names, line numbers and coun
 from __future__ import annotations
 
 import hashlib
-import json
+import importlib.util
 import os
 import re
 import sys
-import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ADMIN_CLIENT = os.path.join(HERE, os.pardir, "setup_prefect_faults", "files", "emulator_admin.py")
 
 
-def admin(url, method, route, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{url}/_emulator/{route}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:  # nosec - loopback test emulator
-        text = response.read().decode()
-    return json.loads(text) if text else None
+def admin(url):
+    """The shared client of the emulator's admin API (setup_prefect_faults/files/emulator_admin.py)."""
+    spec = importlib.util.spec_from_file_location("emulator_admin", ADMIN_CLIENT)
+    helper = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helper)
+    return helper.Admin(url, timeout=10)
 
 
 def fingerprint(root, out):
@@ -92,7 +93,7 @@ def foreign_key(root):
 
 
 def leak_scan(url, files):
-    keys = [k for k in admin(url, "GET", "issued-keys")["keys"] if k]
+    keys = admin(url).issued_keys()
     hits = 0
     for path in files:
         with open(path, encoding="utf-8", errors="replace") as handle:
@@ -109,16 +110,16 @@ def main(argv):
     command, args = argv[1], argv[2:]
     if command == "health":
         try:
-            admin(args[0], "GET", "health")
+            admin(args[0]).call("GET", "health")
         except OSError:
             return 1
         return 0
     if command == "clear":
-        admin(args[0], "DELETE", "requests")
+        admin(args[0]).clear_log()
         return 0
     if command == "writes":
         pattern = re.compile(args[1]) if len(args) > 1 else None
-        writes = [e for e in admin(args[0], "GET", "requests")
+        writes = [e for e in admin(args[0]).requests()
                   if e.get("write") and (pattern is None or pattern.search(e["path"]))]
         for entry in writes:
             print(f"  write: {entry['method']} {entry['path']} -> {entry['status']}")
