@@ -36,6 +36,9 @@ options:
   validate_certs:
     description:
       - Whether to verify the API's TLS certificate. Only set to V(false) for a private test endpoint.
+      - The certificate is checked against the C(certifi) CA bundle (installed with httpx), or the
+        CA file or directory in the E(SSL_CERT_FILE) or E(SSL_CERT_DIR) environment variable when
+        one is set.
     type: bool
     default: true
   timeout:
@@ -64,4 +67,8 @@ notes:
     C(module_defaults) and the C(group/prefect.cloud.cloud) action group.
   - "Modules call the API from the machine they run on. In a play that targets agent hosts, run them
     with C(delegate_to: localhost) so the controller (or the AWX execution environment) makes the calls."
+  - Requests go through the HTTP proxy in E(HTTPS_PROXY) (E(HTTP_PROXY) for an C(http://) API URL) or
+    E(ALL_PROXY), with its credentials if the proxy URL has them, unless E(NO_PROXY) lists the API's
+    host (V(*) for all hosts; a domain covers its subdomains). Lower-case names of these variables
+    take precedence. Proxy credentials never appear in messages.
 """

@@ -88,15 +88,18 @@ class PrefectModule:
         self._validate_types(spec)
         self._validate_connection()
         params = self.params
-        self.client = PrefectClient(
-            api_url=params["api_url"],
-            api_key=params["api_key"],
-            account_id=params["account_id"],
-            timeout=params["timeout"],
-            validate_certs=params["validate_certs"],
-            retry=RetryPolicy(retries=params["retries"], max_total=max(60.0, 4 * params["timeout"])),
-            check_mode=self.check_mode,
-        )
+        try:
+            self.client = PrefectClient(
+                api_url=params["api_url"],
+                api_key=params["api_key"],
+                account_id=params["account_id"],
+                timeout=params["timeout"],
+                validate_certs=params["validate_certs"],
+                retry=RetryPolicy(retries=params["retries"], max_total=max(60.0, 4 * params["timeout"])),
+                check_mode=self.check_mode,
+            )
+        except PrefectError as exc:  # a proxy variable that is not a proxy URL
+            self.fail(str(exc))
         self.api = PrefectCloud(self.client)
 
     def _validate_types(self, spec, raw=None, values=None, prefix=""):

@@ -13,7 +13,8 @@ from __future__ import annotations
 import traceback
 
 try:
-    import httpx  # pylint: disable=unused-import
+    # httpx's HTTP engine, installed with httpx: the client uses only this part (see _http.py).
+    import httpcore  # pylint: disable=unused-import
 except ImportError:
     HTTPX_IMPORT_ERROR = traceback.format_exc()
 else:

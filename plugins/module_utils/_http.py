@@ -3,29 +3,39 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The one HTTP client every module uses (PRIVATE to this collection).
 
-It owns the base URL, bearer authentication, timeouts, TLS verification, retries and the mapping
-of error responses to exceptions. Paths are given relative to the API base, exactly as in the
-OpenAPI document minus its ``/api`` prefix (trailing slashes matter).
+It owns the base URL, bearer authentication, timeouts, TLS verification, proxies, retries and the
+mapping of error responses to exceptions. Paths are given relative to the API base, exactly as in
+the OpenAPI document minus its ``/api`` prefix (trailing slashes matter).
+
+Requests go through httpcore, the HTTP engine of httpx (installed with it): importing httpx itself
+costs a module run about 25 ms of CPU more, for client features these requests do not use (see
+``docs/performance.md``). What httpx does for its users here is done the same way: JSON bodies,
+no redirects followed, one keep-alive connection per run, the CA bundle of ``certifi`` unless
+``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is set, and the proxies of the environment (``_proxy.py``).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from urllib.parse import urlsplit
 
 from ._deps import HTTPX_IMPORT_ERROR
 from ._errors import PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectNotFound, PrefectTransportError
+from ._proxy import environment_proxy, ssl_context
 from ._retry import RetryPolicy
 
 if HTTPX_IMPORT_ERROR is None:
-    import httpx
+    import httpcore
 
     # The request never reached the server: always safe to send again.
-    _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+    _NOT_SENT = (httpcore.ConnectError, httpcore.ConnectTimeout, httpcore.PoolTimeout, httpcore.ProxyError)
     # The request may have been processed: safe to resend only when it is idempotent.
-    _MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+    _MAYBE_SENT = (httpcore.ReadTimeout, httpcore.WriteTimeout, httpcore.ReadError, httpcore.WriteError,
+                   httpcore.RemoteProtocolError)
+    _TIMEOUTS = httpcore.TimeoutException
 else:  # pragma: no cover - reported by the module through missing_required_lib
-    _NOT_SENT = _MAYBE_SENT = ()
+    _NOT_SENT = _MAYBE_SENT = _TIMEOUTS = ()
 _TRANSPORT_ERRORS = _NOT_SENT + _MAYBE_SENT
 
 USER_AGENT = "ansible-prefect.cloud/0.1.0"
@@ -33,38 +43,75 @@ PAGE_SIZE = 200  # the API's maximum filter limit
 _NO_BODY = object()
 
 
+class Response:
+    """The parts of an HTTP response the client reads (header names in lower case)."""
+
+    def __init__(self, status_code, headers=(), content=b""):
+        self.status_code = status_code
+        self.headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
+        self.content = content
+
+    def json(self):
+        """The decoded JSON body; raises ValueError."""
+        return json.loads(self.content)
+
+    @property
+    def text(self):
+        return self.content.decode("utf-8", "replace")
+
+    @property
+    def reason_phrase(self):
+        from http import HTTPStatus  # pylint: disable=import-outside-toplevel  # only for an error without a body
+
+        try:
+            return HTTPStatus(self.status_code).phrase
+        except ValueError:
+            return ""
+
+
 class PrefectClient:
     """Synchronous Prefect Cloud API client with one pooled connection per module run."""
 
     def __init__(self, api_url, api_key, account_id, timeout=30.0, validate_certs=True, retry=None,
                  check_mode=False, sleep=time.sleep, transport=None):
-        base = api_url.rstrip("/") + "/"
+        """``transport``: an object with httpcore's ``request(method, url, headers=, content=,
+        extensions=)`` and ``close()`` (tests); by default an ``httpcore`` connection pool."""
+        self._base = api_url.rstrip("/") + "/"
         self.account_id = account_id
         self.check_mode = check_mode
         self.retry = retry or RetryPolicy()
         self.requests = 0
         self.writes = 0
-        self._base_path = urlsplit(base).path.rstrip("/")
+        url = urlsplit(self._base)
+        self._base_path = url.path.rstrip("/")
         self._secrets = [api_key]
         self._sleep = sleep
-        # Loading the CA bundle costs more than a no-op run's requests; a plain http:// API (the
-        # local emulator) never does TLS (no redirects are followed), so it is not loaded there.
-        verify = validate_certs if urlsplit(base).scheme == "https" else False
-        self._http = httpx.Client(
-            base_url=base,
-            headers={
-                "Authorization": f"Bearer {api_key}",
-                "Accept": "application/json",
-                "User-Agent": USER_AGENT,
-            },
-            timeout=timeout,
-            verify=verify,
-            transport=transport,
-            follow_redirects=False,
-        )
+        self._headers = [
+            (b"Authorization", f"Bearer {api_key}".encode("latin-1")),
+            (b"Accept", b"application/json"),
+            (b"User-Agent", USER_AGENT.encode("ascii")),
+        ]
+        self._extensions = {"timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}}
+        if transport is None:
+            transport = self._pool(url, validate_certs)
+        self._http = transport
+
+    def _pool(self, url, validate_certs):
+        """One keep-alive connection (requests are sequential), through the environment's proxy if any.
+
+        Loading the CA bundle costs more than a no-op run's requests; a plain http:// API (the
+        local emulator) never does TLS (no redirects are followed), so it is not loaded there.
+        """
+        context = ssl_context(validate_certs) if url.scheme == "https" else None
+        proxy = environment_proxy(url.scheme, url.hostname or "")
+        options = {"ssl_context": context, "max_connections": 1, "retries": 0}
+        if proxy is None:
+            return httpcore.ConnectionPool(**options)
+        self._secrets.extend(proxy.secrets)
+        return httpcore.HTTPProxy(proxy_url=proxy.url, proxy_auth=proxy.auth, **options)
 
     def close(self):
-        """Release the connection pool."""
+        """Release the connection."""
         self._http.close()
 
     def add_secret(self, value):
@@ -94,7 +141,11 @@ class PrefectClient:
         shown = self.display_path(path)
         if write and self.check_mode:
             raise PrefectCheckModeWrite(f"refusing to send {method} {shown} in check mode (this is a bug in prefect.cloud)")
-        kwargs = {} if body is _NO_BODY else {"json": body}
+        headers, content = self._headers, b""
+        if body is not _NO_BODY:
+            headers = headers + [(b"Content-Type", b"application/json")]
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        url = self._base + path.lstrip("/")
         attempt, waited = 0, 0.0
         while True:
             attempt += 1
@@ -102,7 +153,8 @@ class PrefectClient:
             if write:
                 self.writes += 1
             try:
-                response = self._http.request(method, path, **kwargs)
+                raw = self._http.request(method, url, headers=headers, content=content, extensions=self._extensions)
+                response = Response(raw.status, raw.headers, raw.content)
             except _TRANSPORT_ERRORS as exc:
                 sent = isinstance(exc, _MAYBE_SENT)
                 wait = self.retry.delay(attempt)
@@ -113,9 +165,9 @@ class PrefectClient:
                 reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 raise PrefectTransportError(method, shown, self._redact(" ".join(reason.split())), attempt,
                                             maybe_applied=sent and write,
-                                            timed_out=isinstance(exc, httpx.TimeoutException)) from None
+                                            timed_out=isinstance(exc, _TIMEOUTS)) from None
             if self.retry.retryable_status(response.status_code, idempotent):
-                wait = self.retry.delay(attempt, response.headers.get("Retry-After"))
+                wait = self.retry.delay(attempt, response.headers.get("retry-after"))
                 if self.retry.allows(attempt, waited, wait):
                     waited += wait
                     self._sleep(wait)

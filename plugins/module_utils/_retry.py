@@ -10,7 +10,6 @@ time budget is spent, so no task waits forever.
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 
@@ -74,6 +73,8 @@ def parse_retry_after(value, now=None):
     except ValueError:
         pass
     try:
+        import email.utils  # pylint: disable=import-outside-toplevel  # rare: Retry-After as an HTTP date
+
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None

@@ -142,7 +142,7 @@ attributes:
       - The diff shows the name, the account role, the id of the active key and its expiration,
         never a key. A new key shows as C((new key)).
       - With O(workspace_access), the diff also lists the workspaces and roles of the listed
-        grants (before: those that exist).
+        grants (before the run, those that exist).
   idempotent:
     support: partial
     details:
@@ -311,9 +311,6 @@ from ansible_collections.prefect.cloud.plugins.module_utils._base import Prefect
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
     PrefectAPIError, PrefectTransportError, format_detail,
 )
-from ansible_collections.prefect.cloud.plugins.module_utils._grants import Grant, Roles
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import accessor_view
-from ansible_collections.prefect.cloud.plugins.module_utils._rolecache import BuiltinRoleCache
 from ansible_collections.prefect.cloud.plugins.module_utils._secrets import mark_secret
 
 NEW_KEY = "(new key)"
@@ -460,6 +457,12 @@ class ServiceAccount:
         """
         if self.wanted_grants is None:
             return None
+        # Imported here, so that a run without workspace_access does not load them (see docs/performance.md).
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_collections.prefect.cloud.plugins.module_utils._grants import Grant, Roles
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_collections.prefect.cloud.plugins.module_utils._rolecache import BuiltinRoleCache
+
         params = self.params
         roles = Roles(self.api, BuiltinRoleCache(params["api_url"], params["account_id"], writable=not self.module.check_mode))
         grants, seen = [], {}
@@ -481,6 +484,9 @@ class ServiceAccount:
 
     def converge_grants(self, grants):
         """Create or update each grant that differs (after the account exists); report them and their diff."""
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_collections.prefect.cloud.plugins.module_utils._resolve import accessor_view
+
         account = self.module.result["service_account"]
         accessor = accessor_view("service_account", account["id"], account["name"], account["actor_id"])
         befores, afters, results = [], [], []

@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
-import json
+import json as _json
+from urllib.parse import urlsplit
 
-import httpx
 import pytest
+
+httpcore = pytest.importorskip("httpcore")
 
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
     PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectNotFound, PrefectTransportError,
@@ -20,55 +22,87 @@ KEY = "pnu_" + "k" * 36
 ACCOUNT = "0b5f1c9e-3a52-4c55-9a5c-0f1f2b3c4d5e"
 
 
+def Response(status, json=None, text=None, headers=None):  # pylint: disable=invalid-name,redefined-outer-name
+    """An httpcore response with a JSON or text body."""
+    header_list = [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    if json is not None:
+        content = _json.dumps(json).encode()
+        header_list.append((b"Content-Type", b"application/json"))
+    else:
+        content = (text or "").encode()
+    response = httpcore.Response(status, headers=header_list, content=content)
+    response.read()  # as httpcore's request() returns it
+    return response
+
+
+class Sent:
+    """A request the client sent: its URL, headers (lower-case names) and body."""
+
+    def __init__(self, method, url, headers, content, extensions):
+        self.method = method
+        self.url = url
+        self.path = urlsplit(url).path
+        self.headers = {name.decode().lower(): value.decode() for name, value in headers}
+        self.content = content
+        self.extensions = extensions
+
+    def read(self):
+        return self.content
+
+
 class Script:
-    """A mock transport that answers from a list of responses (or exceptions) in order."""
+    """A fake httpcore transport that answers from a list of responses (or exceptions) in order."""
 
     def __init__(self, *answers):
         self.answers = list(answers)
         self.seen = []
+        self.closed = False
 
-    def __call__(self, request):
-        self.seen.append(request)
+    def request(self, method, url, headers=(), content=b"", extensions=None):
+        self.seen.append(Sent(method, url, headers, content, extensions))
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
         return answer
 
+    def close(self):
+        self.closed = True
+
 
 def make_client(script, retries=3, check_mode=False):
     sleeps = []
     client = PrefectClient("https://cloud.test/api", KEY, ACCOUNT, retry=RetryPolicy(retries=retries),
-                           check_mode=check_mode, sleep=sleeps.append, transport=httpx.MockTransport(script))
+                           check_mode=check_mode, sleep=sleeps.append, transport=script)
     return client, sleeps
 
 
 def test_request_shape_auth_and_paths():
-    script = Script(httpx.Response(200, json={"ok": True}))
+    script = Script(Response(200, json={"ok": True}))
     client, _transport = make_client(script)
     assert client.request("GET", client.account_path("bots/abc")) == {"ok": True}
     request = script.seen[0]
-    assert str(request.url) == f"https://cloud.test/api/accounts/{ACCOUNT}/bots/abc"
+    assert request.url == f"https://cloud.test/api/accounts/{ACCOUNT}/bots/abc"
     assert request.headers["authorization"] == f"Bearer {KEY}"
     assert request.headers["accept"] == "application/json"
 
 
 def test_trailing_slash_preserved_and_json_body():
-    script = Script(httpx.Response(201, json={"id": "1"}))
+    script = Script(Response(201, json={"id": "1"}))
     client, _transport = make_client(script)
     client.request("POST", client.account_path("bots/"), {"name": "n"})
-    assert script.seen[0].url.path.endswith("/bots/")
-    assert json.loads(script.seen[0].read()) == {"name": "n"}
+    assert script.seen[0].path.endswith("/bots/")
+    assert _json.loads(script.seen[0].read()) == {"name": "n"}
     assert script.seen[0].headers["content-type"] == "application/json"
 
 
 def test_204_returns_none():
-    client, _transport = make_client(Script(httpx.Response(204)))
+    client, _transport = make_client(Script(Response(204)))
     assert client.request("DELETE", "accounts/x/bots/1") is None
 
 
 def test_429_then_success_honours_retry_after():
-    script = Script(httpx.Response(429, headers={"Retry-After": "2"}, json={"detail": "slow down"}),
-                    httpx.Response(200, json=[]))
+    script = Script(Response(429, headers={"Retry-After": "2"}, json={"detail": "slow down"}),
+                    Response(200, json=[]))
     client, sleeps = make_client(script)
     assert client.request("POST", "accounts/x/bots/filter", {}) == []
     assert sleeps == [2.0]
@@ -76,7 +110,7 @@ def test_429_then_success_honours_retry_after():
 
 
 def test_503_exhausts_retries_and_reports_detail():
-    script = Script(*[httpx.Response(503, json={"detail": "maintenance"}) for dummy in range(4)])
+    script = Script(*[Response(503, json={"detail": "maintenance"}) for dummy in range(4)])
     client, sleeps = make_client(script, retries=3)
     with pytest.raises(PrefectAPIError) as err:
         client.request("GET", "accounts/x/bots/1")
@@ -87,17 +121,17 @@ def test_503_exhausts_retries_and_reports_detail():
 
 
 def test_500_not_retried_for_create_but_retried_for_get():
-    client, sleeps = make_client(Script(httpx.Response(500, json={"detail": "boom"})))
+    client, sleeps = make_client(Script(Response(500, json={"detail": "boom"})))
     with pytest.raises(PrefectAPIError):
         client.request("POST", "accounts/x/bots/", {"name": "n"})
     assert sleeps == []
-    client, sleeps = make_client(Script(httpx.Response(500, json={"detail": "boom"}), httpx.Response(200, json={})))
+    client, sleeps = make_client(Script(Response(500, json={"detail": "boom"}), Response(200, json={})))
     assert client.request("GET", "accounts/x/bots/1") == {}
     assert len(sleeps) == 1
 
 
 def test_429_storm_is_bounded_and_says_what_to_do():
-    script = Script(*[httpx.Response(429, headers={"Retry-After": "0.1"}, json={"detail": "slow down"}) for dummy in range(3)])
+    script = Script(*[Response(429, headers={"Retry-After": "0.1"}, json={"detail": "slow down"}) for dummy in range(3)])
     client, sleeps = make_client(script, retries=2)
     with pytest.raises(PrefectAPIError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "n"})
@@ -107,7 +141,7 @@ def test_429_storm_is_bounded_and_says_what_to_do():
 
 @pytest.mark.parametrize("status", [500, 502, 504])
 def test_ambiguous_status_of_create_not_retried_and_flagged_maybe_applied(status):
-    script = Script(httpx.Response(status, json={"detail": "upstream"}))
+    script = Script(Response(status, json={"detail": "upstream"}))
     client, sleeps = make_client(script)
     with pytest.raises(PrefectAPIError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "n"})
@@ -117,7 +151,7 @@ def test_ambiguous_status_of_create_not_retried_and_flagged_maybe_applied(status
 
 @pytest.mark.parametrize("status", [500, 502, 504])
 def test_ambiguous_status_retried_for_idempotent_writes(status):
-    script = Script(httpx.Response(status, json={"detail": "upstream"}), httpx.Response(200, json={"id": "a"}))
+    script = Script(Response(status, json={"detail": "upstream"}), Response(200, json={"id": "a"}))
     client, sleeps = make_client(script)
     assert client.request("POST", "accounts/x/workspaces/w/bot_access/", {}, idempotent=True) == {"id": "a"}
     assert len(sleeps) == 1
@@ -132,15 +166,15 @@ def test_backoff_is_bounded_by_the_policy():
 
 
 def test_transport_errors_say_what_to_do():
-    client, _sleeps = make_client(Script(httpx.ConnectError("refused\nsecond line")), retries=0)
+    client, _sleeps = make_client(Script(httpcore.ConnectError("refused\nsecond line")), retries=0)
     with pytest.raises(PrefectTransportError) as err:
         client.request("GET", "me/")
     assert "check api_url" in str(err.value) and "\n" not in str(err.value)
-    client, _sleeps = make_client(Script(httpx.ReadTimeout("timed out")), retries=0)
+    client, _sleeps = make_client(Script(httpcore.ReadTimeout("timed out")), retries=0)
     with pytest.raises(PrefectTransportError) as err:
         client.request("GET", "me/")
     assert err.value.timed_out and "raise the timeout" in str(err.value)
-    client, _sleeps = make_client(Script(httpx.ReadTimeout("timed out")), retries=3)
+    client, _sleeps = make_client(Script(httpcore.ReadTimeout("timed out")), retries=3)
     with pytest.raises(PrefectTransportError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "n"})
     assert err.value.maybe_applied and err.value.timed_out and err.value.attempts == 1
@@ -148,14 +182,14 @@ def test_transport_errors_say_what_to_do():
 
 
 def test_connect_error_retried_even_for_create():
-    script = Script(httpx.ConnectError("refused"), httpx.Response(201, json={"id": "1"}))
+    script = Script(httpcore.ConnectError("refused"), Response(201, json={"id": "1"}))
     client, sleeps = make_client(script)
     assert client.request("POST", "accounts/x/bots/", {"name": "n"}) == {"id": "1"}
     assert len(sleeps) == 1
 
 
 def test_lost_response_of_create_is_not_retried_and_flagged_maybe_applied():
-    script = Script(httpx.RemoteProtocolError("Server disconnected without sending a response."))
+    script = Script(httpcore.RemoteProtocolError("Server disconnected without sending a response."))
     client, sleeps = make_client(script)
     with pytest.raises(PrefectTransportError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "n"})
@@ -165,7 +199,7 @@ def test_lost_response_of_create_is_not_retried_and_flagged_maybe_applied():
 
 
 def test_read_timeout_retried_for_idempotent_then_gives_up():
-    script = Script(*[httpx.ReadTimeout("timed out") for dummy in range(3)])
+    script = Script(*[httpcore.ReadTimeout("timed out") for dummy in range(3)])
     client, sleeps = make_client(script, retries=2)
     with pytest.raises(PrefectTransportError) as err:
         client.request("GET", "accounts/x/bots/1")
@@ -175,14 +209,14 @@ def test_read_timeout_retried_for_idempotent_then_gives_up():
 
 @pytest.mark.parametrize("status, exc_type", [(404, PrefectNotFound), (409, PrefectConflict), (401, PrefectAPIError)])
 def test_error_statuses_map_to_exceptions(status, exc_type):
-    client, _transport = make_client(Script(httpx.Response(status, json={"detail": "nope"})))
+    client, _transport = make_client(Script(Response(status, json={"detail": "nope"})))
     with pytest.raises(exc_type) as err:
         client.request("GET", "accounts/x/bots/1")
     assert err.value.status == status and err.value.detail == "nope"
 
 
 def test_401_message_has_hint_and_never_the_key():
-    client, _transport = make_client(Script(httpx.Response(401, json={"detail": f"Invalid authentication credentials {KEY}"})))
+    client, _transport = make_client(Script(Response(401, json={"detail": f"Invalid authentication credentials {KEY}"})))
     with pytest.raises(PrefectAPIError) as err:
         client.request("GET", "me/")
     message = str(err.value)
@@ -193,7 +227,7 @@ def test_401_message_has_hint_and_never_the_key():
 def test_validation_detail_is_one_line_and_drops_input():
     detail = [{"loc": ["body", "name"], "msg": "String should have at most 5000 characters", "type": "string_too_long",
                "input": KEY}]
-    client, _transport = make_client(Script(httpx.Response(422, json={"detail": detail})))
+    client, _transport = make_client(Script(Response(422, json={"detail": detail})))
     with pytest.raises(PrefectAPIError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "x"})
     assert str(err.value) == "POST /api/accounts/x/bots/ failed with HTTP 422: name: String should have at most 5000 characters"
@@ -202,7 +236,7 @@ def test_validation_detail_is_one_line_and_drops_input():
 
 def test_keys_added_later_are_redacted_too():
     new_key = "pnb_" + "n" * 36
-    client, _transport = make_client(Script(httpx.Response(500, text=f"internal error near {new_key}")))
+    client, _transport = make_client(Script(Response(500, text=f"internal error near {new_key}")))
     client.add_secret(new_key)
     with pytest.raises(PrefectAPIError) as err:
         client.request("POST", "accounts/x/bots/", {})
@@ -210,14 +244,14 @@ def test_keys_added_later_are_redacted_too():
 
 
 def test_redirect_is_an_error_not_followed():
-    client, _transport = make_client(Script(httpx.Response(307, headers={"location": "https://cloud.test/api/accounts/x/bots/"})))
+    client, _transport = make_client(Script(Response(307, headers={"location": "https://cloud.test/api/accounts/x/bots/"})))
     with pytest.raises(PrefectAPIError) as err:
         client.request("POST", "accounts/x/bots", {})
     assert "unexpected redirect" in str(err.value)
 
 
 def test_check_mode_refuses_writes_but_allows_reads_and_filters():
-    script = Script(httpx.Response(200, json={}), httpx.Response(200, json=[]))
+    script = Script(Response(200, json={}), Response(200, json=[]))
     client, _transport = make_client(script, check_mode=True)
     client.request("GET", "accounts/x/bots/1")
     client.request("POST", "accounts/x/bots/filter", {})
@@ -230,10 +264,10 @@ def test_check_mode_refuses_writes_but_allows_reads_and_filters():
 
 def test_filter_all_pages_past_200():
     pages = [[{"i": n} for n in range(200)], [{"i": n} for n in range(200, 205)]]
-    script = Script(httpx.Response(200, json=pages[0]), httpx.Response(200, json=pages[1]))
+    script = Script(Response(200, json=pages[0]), Response(200, json=pages[1]))
     client, _transport = make_client(script)
     items = client.filter_all("accounts/x/bots/filter", {"service_accounts": {"name": {"any_": ["a"]}}})
     assert len(items) == 205
-    bodies = [json.loads(r.read()) for r in script.seen]
+    bodies = [_json.loads(r.read()) for r in script.seen]
     assert [(b["limit"], b["offset"]) for b in bodies] == [(200, 0), (200, 200)]
     assert all(b["service_accounts"] == {"name": {"any_": ["a"]}} for b in bodies)
