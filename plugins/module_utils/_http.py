@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._deps import HTTPX_IMPORT_ERROR
-from ._errors import PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectNotFound, PrefectTransportError
+from ._errors import PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectTransportError
 from ._proxy import environment_proxy, ssl_context
 from ._retry import RetryPolicy
 
@@ -41,6 +41,19 @@ _TRANSPORT_ERRORS = _NOT_SENT + _MAYBE_SENT
 USER_AGENT = "ansible-prefect.cloud/0.1.0"
 PAGE_SIZE = 200  # the API's maximum filter limit
 _NO_BODY = object()
+
+
+def ascii_url(url):
+    """``url`` as it goes on the wire: the host IDNA-encoded, other non-ASCII text percent-encoded."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise PrefectError(f"api_url has a host name that is not a valid domain name: {parts.hostname!r}") from None
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe="/%:@!$&'()*+,;="), parts.query, ""))
 
 
 class Response:
@@ -76,14 +89,14 @@ class PrefectClient:
                  check_mode=False, sleep=time.sleep, transport=None):
         """``transport``: an object with httpcore's ``request(method, url, headers=, content=,
         extensions=)`` and ``close()`` (tests); by default an ``httpcore`` connection pool."""
-        self._base = api_url.rstrip("/") + "/"
+        self._base = ascii_url(api_url.rstrip("/") + "/")
         self.account_id = account_id
         self.check_mode = check_mode
         self.retry = retry or RetryPolicy()
         self.requests = 0
         self.writes = 0
         url = urlsplit(self._base)
-        self._base_path = url.path.rstrip("/")
+        self._base_path = urlsplit(api_url).path.rstrip("/")  # as given, for messages
         self._secrets = [api_key]
         self._sleep = sleep
         self._headers = [

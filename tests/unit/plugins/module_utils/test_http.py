@@ -13,7 +13,7 @@ import pytest
 httpcore = pytest.importorskip("httpcore")
 
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
-    PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectNotFound, PrefectTransportError,
+    PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectTransportError,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
 from ansible_collections.prefect.cloud.plugins.module_utils._retry import RetryPolicy
@@ -271,3 +271,17 @@ def test_filter_all_pages_past_200():
     bodies = [_json.loads(r.read()) for r in script.seen]
     assert [(b["limit"], b["offset"]) for b in bodies] == [(200, 0), (200, 200)]
     assert all(b["service_accounts"] == {"name": {"any_": ["a"]}} for b in bodies)
+
+
+def test_non_ascii_api_url_is_sent_idna_encoded():
+    script = Script(Response(200, json={}))
+    client = PrefectClient("http://bücher.example/äpi", KEY, ACCOUNT, transport=script)
+    client.request("GET", "me/")
+    assert script.seen[0].url == "http://xn--bcher-kva.example/%C3%A4pi/me/"
+    assert client.display_path("me/") == "/äpi/me/"  # messages show the path as the user gave it
+
+
+def test_invalid_international_host_is_an_api_url_error():
+    with pytest.raises(PrefectError) as err:
+        PrefectClient("http://" + "ü" * 70 + ".example/api", KEY, ACCOUNT, transport=Script())
+    assert str(err.value).startswith("api_url has a host name that is not a valid domain name")
