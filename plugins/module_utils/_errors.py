@@ -56,7 +56,7 @@ class PrefectTransportError(PrefectError):
             hint = "the server may have applied this write; re-run the task, which reads the current state first"
         elif timed_out:
             hint = "no answer in time; raise the timeout or retries options, or re-run the task later"
-        elif not self.reason.startswith(("ConnectError", "ConnectTimeout")):
+        elif not self.reason.startswith(("ConnectError", "ConnectTimeout", "ProxyError")):
             hint = "the connection broke; re-run the task later"
         else:
             hint = "cannot reach the API; check api_url, the network and any proxy"

@@ -154,7 +154,7 @@ class PrefectClient:
         shown = self.display_path(path)
         if write and self.check_mode:
             raise PrefectCheckModeWrite(f"refusing to send {method} {shown} in check mode (this is a bug in prefect.cloud)")
-        headers, content = self._headers, b""
+        headers, content = self._headers, None  # no body: no Content-Length on GET/DELETE, as httpx
         if body is not _NO_BODY:
             headers = headers + [(b"Content-Type", b"application/json")]
             content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")

@@ -181,6 +181,27 @@ def test_transport_errors_say_what_to_do():
     assert "may have applied this write" in str(err.value)
 
 
+def test_proxy_refusal_points_at_the_proxy_and_is_retried_even_for_create():
+    script = Script(httpcore.ProxyError("407 Proxy Authentication Required"), Response(201, json={"id": "1"}))
+    client, sleeps = make_client(script)
+    assert client.request("POST", "accounts/x/bots/", {"name": "n"}) == {"id": "1"}  # never reached the API
+    assert len(sleeps) == 1
+    client, _sleeps = make_client(Script(httpcore.ProxyError("407 Proxy Authentication Required")), retries=0)
+    with pytest.raises(PrefectTransportError) as err:
+        client.request("POST", "accounts/x/bots/", {"name": "n"})
+    assert not err.value.maybe_applied and "check api_url, the network and any proxy" in str(err.value)
+
+
+def test_bodiless_requests_send_no_content_length_as_httpx():
+    script = Script(Response(200, json={}), Response(204), Response(200, json=[]))
+    client, _sleeps = make_client(script)
+    client.request("GET", "accounts/x/bots/1")
+    client.request("DELETE", "accounts/x/bots/1")
+    client.request("POST", "accounts/x/bots/filter", {})
+    # httpcore adds Content-Length for bytes content only (on the wire: test_proxy.py)
+    assert [sent.content for sent in script.seen] == [None, None, b"{}"]
+
+
 def test_connect_error_retried_even_for_create():
     script = Script(httpcore.ConnectError("refused"), Response(201, json={"id": "1"}))
     client, sleeps = make_client(script)

@@ -120,7 +120,8 @@ class _Quiet(http.server.BaseHTTPRequestHandler):
 
 class _Api(_Quiet):
     def do_GET(self):  # pylint: disable=invalid-name
-        self.answer(200, {"path": self.path, "auth": self.headers.get("Authorization") == f"Bearer {KEY}"})
+        self.answer(200, {"path": self.path, "auth": self.headers.get("Authorization") == f"Bearer {KEY}",
+                          "content_length": self.headers.get("Content-Length")})
 
 
 class _ForwardingProxy(_Quiet):
@@ -161,7 +162,7 @@ def test_requests_go_through_http_proxy_with_its_credentials(servers, monkeypatc
     client = PrefectClient(api_url, KEY, ACCOUNT)
     answer = client.request("GET", "me/")
     client.close()
-    assert answer == {"path": "/api/me/", "auth": True}
+    assert answer == {"path": "/api/me/", "auth": True, "content_length": None}  # none on a GET, as httpx
     assert len(_ForwardingProxy.seen) == 1
     assert _ForwardingProxy.seen[0]["url"] == api_url + "/me/"
     assert _ForwardingProxy.seen[0]["proxy_auth"] == "Basic YWxpY2U6cHctMTIz"  # alice:pw-123
