@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import functools
 import glob
 import hashlib
 import importlib.util
@@ -398,9 +399,9 @@ class Emulator:
             return '(no emulator log)'
         return text.replace(self.api_key, REDACTED)
 
-    @property
+    @functools.cached_property
     def admin(self):
-        """The emulator's admin API (/_emulator/), through the client the integration tests share."""
+        """The emulator's admin API (/_emulator/), through the client the integration tests share (loaded once)."""
         path = os.path.join(self.root, 'tests', 'integration', 'targets', 'setup_prefect_faults', 'files',
                             'emulator_admin.py')
         spec = importlib.util.spec_from_file_location('emulator_admin', path)

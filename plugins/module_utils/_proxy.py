@@ -78,10 +78,11 @@ def environment_proxy(scheme, host):
     if bypassed(host, _env("no_proxy")):
         return None
     name = f"{scheme}_proxy"
-    value = _env(name) or _env("all_proxy")
+    own = _env(name)
+    value = own or _env("all_proxy")
     if not value:
         return None
-    variable = name.upper() if _env(name) else "ALL_PROXY"
+    variable = name.upper() if own else "ALL_PROXY"
     url = urlsplit(value if "://" in value else f"http://{value}")
     if url.scheme not in ("http", "https") or not url.hostname:
         shown = f"{url.scheme}://{url.hostname or ''}"
