@@ -5,9 +5,9 @@
 
 Each model is a small frozen class whose fields are declared with annotations, as with pydantic,
 and the same interface as far as the modules use it: ``Model.model_validate(data)``, attribute
-access and ``to_result()``. Responses are validated, and results serialized, by pydantic-core (the
-validation engine of pydantic, installed with it) from a schema built once per model, when the
-model is first used. Importing pydantic itself and building ``BaseModel`` classes would cost more
+access and ``to_result()``. Responses are validated by pydantic-core (the validation engine of
+pydantic, installed with it) against a schema built once per model, when the model is first used;
+results are written as pydantic writes them (datetimes as RFC 3339 text). Importing pydantic itself and building ``BaseModel`` classes would cost more
 than all the requests of a run without changes (see ``docs/performance.md``).
 
 Extra fields are ignored: the real API may add fields without breaking us. Annotations use
@@ -18,29 +18,28 @@ another model, ``Optional[...]`` and ``List[...]``.
 
 from __future__ import annotations
 
+import datetime
 # The annotations below are text that name these; they are never evaluated.
-import datetime  # noqa: F401 pylint: disable=unused-import
 from typing import List, Optional  # noqa: F401 pylint: disable=unused-import
 
-from ._deps import PYDANTIC_IMPORT_ERROR
+from ._deps import pydantic_core  # None without pydantic: the module fails with missing_required_lib first
 
-if PYDANTIC_IMPORT_ERROR is None:
-    from pydantic_core import SchemaSerializer, SchemaValidator, core_schema
-# else: the module fails with missing_required_lib before using any model
-
-_SCALARS = {"str": "str_schema", "bool": "bool_schema", "int": "int_schema", "datetime.datetime": "datetime_schema"}
+# Schemas are pydantic-core's core schema, written as the plain dicts that pydantic_core.core_schema's
+# helpers return (tests/unit/plugins/module_utils/test_models.py compares them): importing those
+# helpers costs more than validating every response of a run (_deps._load_pydantic_core).
+_SCALARS = {"str": "str", "bool": "bool", "int": "int", "datetime.datetime": "datetime"}
 _MISSING = object()
 
 
 class _Model:
     """A frozen, validated record of an API object."""
 
-    _validator = _serializer = None
+    _validator = None
     _fields = None  # name -> (nested model or None, is a list)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._validator = cls._serializer = cls._fields = None
+        cls._validator = cls._fields = None
 
     @classmethod
     def _core_schema(cls):
@@ -49,19 +48,17 @@ class _Model:
         for name, text in getattr(cls, "__annotations__", {}).items():  # the models do not inherit fields
             schema, nested, is_list = _field_schema(text)
             default = getattr(cls, name, _MISSING)
-            if default is _MISSING:
-                fields[name] = core_schema.typed_dict_field(schema, required=True)
-            else:
-                fields[name] = core_schema.typed_dict_field(core_schema.with_default_schema(schema, default=default),
-                                                            required=False)
+            if default is not _MISSING:
+                schema = {"type": "default", "schema": schema, "default": default}
+            fields[name] = {"type": "typed-dict-field", "schema": schema, "required": default is _MISSING}
             kinds[name] = (nested, is_list)
-        return core_schema.typed_dict_schema(fields, extra_behavior="ignore"), kinds
+        return {"type": "typed-dict", "fields": fields, "extra_behavior": "ignore"}, kinds
 
     @classmethod
     def _build(cls):
         if cls._validator is None:
             schema, kinds = cls._core_schema()
-            cls._validator, cls._serializer, cls._fields = SchemaValidator(schema), SchemaSerializer(schema), kinds
+            cls._validator, cls._fields = pydantic_core.SchemaValidator(schema), kinds
 
     @classmethod
     def model_validate(cls, data):
@@ -96,7 +93,20 @@ class _Model:
 
     def to_result(self):
         """JSON-safe dict for module results (datetimes as RFC 3339 strings, as pydantic writes them)."""
-        return self._serializer.to_python(self._valid, mode="json")
+        return _json_safe(self._valid)
+
+
+def _json_safe(value):
+    """Validated data as JSON types. pydantic-core's SchemaSerializer would write the same, but its
+    first use imports all of pydantic-core's Python part (see _deps._load_pydantic_core)."""
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, datetime.datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return value
 
 
 def _field_schema(text):
@@ -104,12 +114,12 @@ def _field_schema(text):
     text = text.strip()
     if text.startswith("Optional[") and text.endswith("]"):
         schema, nested, is_list = _field_schema(text[len("Optional["):-1])
-        return core_schema.nullable_schema(schema), nested, is_list
+        return {"type": "nullable", "schema": schema}, nested, is_list
     if text.startswith("List[") and text.endswith("]"):
         schema, nested, dummy = _field_schema(text[len("List["):-1])
-        return core_schema.list_schema(schema), nested, True
+        return {"type": "list", "items_schema": schema}, nested, True
     if text in _SCALARS:
-        return getattr(core_schema, _SCALARS[text])(), None, False
+        return {"type": _SCALARS[text]}, None, False
     model = globals()[text]
     return model._core_schema()[0], model, False  # pylint: disable=protected-access
 
