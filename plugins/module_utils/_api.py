@@ -16,6 +16,7 @@ import datetime
 from ._errors import PrefectError, PrefectNotFound
 from ._models import (
     AccountRole, Bot, BotAccess, BotKeys, Membership, Me, Team, TeamAccess, UserAccess, Workspace, WorkspaceRole,
+    describe_invalid,
 )
 
 
@@ -37,11 +38,22 @@ def mask_key(key):
 
 def _split_created(client, data):
     """Split a ``BotCreateResponse`` into (Bot, plaintext key) and register the key as a secret."""
-    api_key = dict(data["api_key"])
+    api_key = data.get("api_key") if isinstance(data, dict) else None
+    if not isinstance(api_key, dict) or not isinstance(api_key.get("key"), str):
+        raise client.unexpected("no api_key.key in it, so the new key is unknown")
+    api_key = dict(api_key)
     key = api_key.pop("key")
     client.add_secret(key)
     api_key.setdefault("masked_key", mask_key(key))
-    return Bot.model_validate(dict(data, api_key=api_key)), key
+    return validated(client, Bot, dict(data, api_key=api_key)), key
+
+
+def validated(client, model, data):
+    """``model`` from the answer to the client's last request; another shape is a PrefectResponseError."""
+    try:
+        return model.model_validate(data)
+    except ValueError as exc:  # pydantic-core's ValidationError
+        raise client.unexpected(describe_invalid(exc)) from None
 
 
 def _criteria(**fields):
@@ -58,7 +70,7 @@ class PrefectCloud:
 
     def _get(self, model, path):
         try:
-            return model.model_validate(self.client.request("GET", path))
+            return validated(self.client, model, self.client.request("GET", path))
         except PrefectNotFound:
             return None
 
@@ -70,7 +82,11 @@ class PrefectCloud:
         return True
 
     def _filter(self, model, suffix, body=None):
-        return [model.model_validate(item) for item in self.client.filter_all(self.client.account_path(suffix), body)]
+        return self.filter_models(model, self.client.account_path(suffix), body)
+
+    def filter_models(self, model, path, body=None):
+        """Every ``model`` a ``.../filter`` path returns (all pages)."""
+        return [validated(self.client, model, item) for item in self.client.filter_all(path, body)]
 
     # Service accounts (bots) -----------------------------------------------------------------
 
@@ -165,31 +181,31 @@ class PrefectCloud:
 
     def bot_accesses(self, workspace_id, bot_ids=None):
         body = {"bots": _criteria(id=bot_ids)} if bot_ids is not None else None
-        return [BotAccess.model_validate(i) for i in self.client.filter_all(self._ws(workspace_id, "bot_access/filter"), body)]
+        return self.filter_models(BotAccess, self._ws(workspace_id, "bot_access/filter"), body)
 
     def upsert_bot_access(self, workspace_id, bot_id, workspace_role_id):
         body = {"bot_id": bot_id, "workspace_role_id": workspace_role_id}
         data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)
-        return BotAccess.model_validate(data)
+        return validated(self.client, BotAccess, data)
 
     def delete_bot_access(self, workspace_id, access_id):
         return self._delete(self._ws(workspace_id, f"bot_access/{access_id}"))
 
     def user_accesses(self, workspace_id, user_ids=None):
         body = {"users": _criteria(id=user_ids)} if user_ids is not None else None
-        return [UserAccess.model_validate(i) for i in self.client.filter_all(self._ws(workspace_id, "user_access/filter"), body)]
+        return self.filter_models(UserAccess, self._ws(workspace_id, "user_access/filter"), body)
 
     def upsert_user_access(self, workspace_id, user_id, workspace_role_id):
         body = {"user_id": user_id, "workspace_role_id": workspace_role_id}
         data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)
-        return UserAccess.model_validate(data)
+        return validated(self.client, UserAccess, data)
 
     def delete_user_access(self, workspace_id, access_id):
         return self._delete(self._ws(workspace_id, f"user_access/{access_id}"))
 
     def team_accesses(self, workspace_id):
         """Every team grant of a workspace (the team filter has no criteria, only paging)."""
-        grants = [TeamAccess.model_validate(i) for i in self.client.filter_all(self._ws(workspace_id, "team_access/filter"))]
+        grants = self.filter_models(TeamAccess, self._ws(workspace_id, "team_access/filter"))
         self._team_grants[workspace_id] = grants
         return grants
 
@@ -207,7 +223,10 @@ class PrefectCloud:
         body.append({"team_id": team_id, "workspace_role_id": workspace_role_id})
         self._team_grants.pop(workspace_id, None)
         data = self.client.request("PUT", self._ws(workspace_id, "team_access/"), body)
-        return next(TeamAccess.model_validate(i) for i in data if i["team_id"] == team_id)
+        for item in data if isinstance(data, list) else ():
+            if isinstance(item, dict) and item.get("team_id") == team_id:
+                return validated(self.client, TeamAccess, item)
+        raise self.client.unexpected(f"no grant of team {team_id} in it")
 
     def delete_team_access(self, workspace_id, team_id):
         """Delete a team grant; note the path takes the TEAM id, not the access id."""
@@ -217,4 +236,4 @@ class PrefectCloud:
 
     def me(self):
         """Who the API key belongs to."""
-        return Me.model_validate(self.client.request("GET", "me/"))
+        return validated(self.client, Me, self.client.request("GET", "me/"))

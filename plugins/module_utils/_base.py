@@ -21,7 +21,7 @@ from ._api import PrefectCloud
 from ._argspec import auth_argument_spec
 from ._deps import missing_libraries
 from ._diff import make_diff
-from ._errors import PrefectAPIError, PrefectError, PrefectTransportError
+from ._errors import PrefectAPIError, PrefectError, PrefectResponseError, PrefectTransportError
 from ._http import PrefectClient
 from ._retry import RetryPolicy
 
@@ -178,7 +178,7 @@ class PrefectModule:
             action()
         except PrefectAPIError as exc:
             self.fail(str(exc), status=exc.status, method=exc.method, path=exc.path)
-        except PrefectTransportError as exc:
+        except (PrefectTransportError, PrefectResponseError) as exc:
             self.fail(str(exc), method=exc.method, path=exc.path)
         except PrefectError as exc:
             self.fail(str(exc))

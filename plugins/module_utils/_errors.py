@@ -63,6 +63,20 @@ class PrefectTransportError(PrefectError):
         super().__init__(f"{method} {path} failed after {attempts} attempt{plural}: {reason} ({hint})")
 
 
+class PrefectResponseError(PrefectError):
+    """A success status with a body that is not what the API documents (such as a proxy's page)."""
+
+    def __init__(self, method, path, problem, maybe_applied=False):
+        self.method = method
+        self.path = path
+        self.problem = problem
+        #: True for a write: the success status says it may have been applied.
+        self.maybe_applied = maybe_applied
+        super().__init__(f"{method} {path} returned an unexpected response: {problem} (check that api_url is the "
+                         "Prefect Cloud API and that no proxy answers in its place; re-run the task, which reads "
+                         "the current state first)")
+
+
 class PrefectCheckModeWrite(PrefectError):
     """A write was attempted in check mode. This is a bug in the collection, never expected."""
 

@@ -21,7 +21,10 @@ import time
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._deps import HTTPX_IMPORT_ERROR
-from ._errors import PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectTransportError
+from ._errors import (
+    PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseError,
+    PrefectTransportError,
+)
 from ._proxy import environment_proxy, ssl_context
 from ._retry import RetryPolicy
 
@@ -95,6 +98,7 @@ class PrefectClient:
         self.retry = retry or RetryPolicy()
         self.requests = 0
         self.writes = 0
+        self._last = None  # (method, path as shown, is a write) of the last request sent
         url = urlsplit(self._base)
         self._base_path = urlsplit(api_url).path.rstrip("/")  # as given, for messages
         self._secrets = [api_key]
@@ -152,6 +156,7 @@ class PrefectClient:
         if idempotent is None:
             idempotent = method != "POST" or is_filter
         shown = self.display_path(path)
+        self._last = (method, shown, write)
         if write and self.check_mode:
             raise PrefectCheckModeWrite(f"refusing to send {method} {shown} in check mode (this is a bug in prefect.cloud)")
         headers, content = self._headers, None  # no body: no Content-Length on GET/DELETE, as httpx
@@ -203,6 +208,8 @@ class PrefectClient:
         items, offset = [], 0
         while True:
             page = self.request("POST", path, dict(body or {}, limit=PAGE_SIZE, offset=offset))
+            if not isinstance(page, list):
+                raise self.unexpected(f"a JSON {type(page).__name__} where a list was expected")
             items.extend(page)
             if len(page) < PAGE_SIZE:
                 return items
@@ -213,13 +220,22 @@ class PrefectClient:
         if 200 <= status < 300:
             if status == 204 or not response.content:
                 return None
-            return response.json()
+            try:
+                return response.json()
+            except ValueError:
+                raise self.unexpected(f"HTTP {status} with a body that is not JSON") from None
         detail = self._detail(response)
         if status == 404:
             raise PrefectNotFound(method, shown, status, detail, attempts)
         if status == 409:
             raise PrefectConflict(method, shown, status, detail, attempts)
         raise PrefectAPIError(method, shown, status, detail, attempts, maybe_applied)
+
+    def unexpected(self, problem):
+        """The error for an answer to the last request that is not what the API documents; a
+        write answered with a success status may have been applied."""
+        method, shown, write = self._last
+        return PrefectResponseError(method, shown, self._redact(problem), maybe_applied=write)
 
     def _detail(self, response):
         try:

@@ -7,8 +7,9 @@ Each model is a small frozen class whose fields are declared with annotations, a
 and the same interface as far as the modules use it: ``Model.model_validate(data)``, attribute
 access and ``to_result()``. Responses are validated by pydantic-core (the validation engine of
 pydantic, installed with it) against a schema built once per model, when the model is first used;
-results are written as pydantic writes them (datetimes as RFC 3339 text). Importing pydantic itself and building ``BaseModel`` classes would cost more
-than all the requests of a run without changes (see ``docs/performance.md``).
+results are written as pydantic writes them (datetimes as RFC 3339 text). Importing pydantic
+itself and building ``BaseModel`` classes would cost more than all the requests of a run without
+changes (see ``docs/performance.md``).
 
 Extra fields are ignored: the real API may add fields without breaking us. Annotations use
 ``typing.Optional``/``List`` because module code must run on Python 3.9; they are read as text
@@ -94,6 +95,14 @@ class _Model:
     def to_result(self):
         """JSON-safe dict for module results (datetimes as RFC 3339 strings, as pydantic writes them)."""
         return _json_safe(self._valid)
+
+
+def describe_invalid(exc):
+    """One line naming what a ``ValidationError`` found wrong, by field; never the values."""
+    errors = exc.errors() if hasattr(exc, "errors") else []
+    parts = [".".join(str(p) for p in e.get("loc", ())) + ": " + str(e.get("msg", "")) for e in errors[:3]]
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    return "; ".join(parts) + more if parts else type(exc).__name__
 
 
 def _json_safe(value):

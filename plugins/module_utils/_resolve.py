@@ -204,7 +204,7 @@ def grant_view(access, accessor_type, workspace_handle=None, roles=None):
 
 def _access_filter(api, workspace_id, suffix, model, body):
     path = api.client.account_path(f"workspaces/{workspace_id}/{suffix}/filter")
-    return [model.model_validate(item) for item in api.client.filter_all(path, body)]
+    return api.filter_models(model, path, body)
 
 
 def find_grant(api, workspace_id, accessor_type, value, option="accessor"):

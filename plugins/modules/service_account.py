@@ -309,7 +309,7 @@ import re
 from ansible_collections.prefect.cloud.plugins.module_utils._api import rfc3339
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
-    PrefectAPIError, PrefectTransportError, format_detail,
+    PrefectAPIError, PrefectResponseError, PrefectTransportError, format_detail,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._secrets import mark_secret
 
@@ -361,6 +361,8 @@ def what_happened(exc):
     """What went wrong with a request, without the advice of the exception's own message."""
     if isinstance(exc, PrefectTransportError):
         return exc.reason
+    if isinstance(exc, PrefectResponseError):
+        return exc.problem
     return f"HTTP {exc.status}: {format_detail(exc.detail)}"
 
 
@@ -535,7 +537,8 @@ class ServiceAccount:
         """Create the account; return (Bot, key, None), or (Bot, None, conflict) if another run created it.
 
         A create is never sent again blindly. After a failure that may have come after the server
-        applied it (a lost response, HTTP 500/502/504) the account is looked up, and the create
+        applied it (a lost response, HTTP 500/502/504, a success status with an answer that is not
+        the API's) the account is looked up, and the create
         is sent again only when the account does not exist. When it does, its key is lost: fail.
         """
         client, attempt, waited, lost = self.api.client, 0, 0.0, None
@@ -544,7 +547,7 @@ class ServiceAccount:
             try:
                 bot, key = self.api.create_bot(name, role_id, self.expiration)
                 return bot, key, None
-            except (PrefectAPIError, PrefectTransportError) as exc:
+            except (PrefectAPIError, PrefectTransportError, PrefectResponseError) as exc:
                 duplicate = isinstance(exc, PrefectAPIError) and exc.status in (409, 422)
                 if not (duplicate or exc.maybe_applied):
                     raise
@@ -573,7 +576,7 @@ class ServiceAccount:
             attempt += 1
             try:
                 return self.api.rotate_bot_key(bot.id, self.expiration, params["old_key_expires_in_seconds"])
-            except (PrefectAPIError, PrefectTransportError) as exc:
+            except (PrefectAPIError, PrefectTransportError, PrefectResponseError) as exc:
                 if not exc.maybe_applied:
                     raise
                 current = self.api.bot(bot.id)

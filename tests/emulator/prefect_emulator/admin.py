@@ -26,6 +26,7 @@ class FaultSpec(BaseModel):
     latency: Optional[float] = Field(None, ge=0, le=600)
     drop_response: bool = False           # apply the request, then close without a response
     reset: bool = False                   # close the connection before handling the request
+    body: Optional[str] = Field(None, max_length=10000)  # answer HTTP 200 with this text instead (a proxy's page)
 
     @field_validator("path")
     @classmethod

@@ -293,6 +293,15 @@ class Handler(BaseHTTPRequestHandler):
         if body and self.command != "HEAD":
             self.wfile.write(body)
 
+    def _send_text(self, status, text):
+        body = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def _abort(self):
         """Close the connection without a response (a reset when unread data remains)."""
         self.close_connection = True
@@ -344,6 +353,10 @@ class Handler(BaseHTTPRequestHandler):
                 headers["Retry-After"] = str(int(value)) if float(value).is_integer() else str(value)
             emulator.log.add(method, path, fault.status, criteria)
             self._send(fault.status, {"detail": f"Emulated fault: HTTP {fault.status}"}, headers)
+            return
+        if fault is not None and fault.body is not None:
+            emulator.log.add(method, path, 200, criteria)
+            self._send_text(200, fault.body)
             return
         host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
         query = urlsplit(self.path).query

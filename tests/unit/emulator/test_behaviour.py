@@ -172,6 +172,15 @@ def test_fault_drop_response_applies_the_write(client):
         {"seq": log[0]["seq"], "method": "POST", "path": f"{client.account}/bots/", "status": 0, "write": True}]
 
 
+def test_fault_body_answers_a_page_and_does_not_apply_the_write(client):
+    client.set_faults({"method": "POST", "path": r"/bots/$", "body": "<html>Sign in to the proxy</html>"})
+    response = client.http.post(f"{client.account}/bots/", json={"name": "paged"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.text == "<html>Sign in to the proxy</html>"
+    assert client.http.post(f"{client.account}/bots/filter", json={"service_accounts": {"name": {"any_": ["paged"]}}}).json() == []
+
+
 def test_fault_reset_does_not_apply_the_write(client):
     client.set_faults({"method": "POST", "path": r"/bots/$", "reset": True})
     with pytest.raises(httpx.TransportError):

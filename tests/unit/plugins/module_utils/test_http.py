@@ -1,7 +1,8 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Unit tests of the HTTP client: retries, error mapping, redaction, check mode, paging."""
+"""Unit tests of the HTTP client: retries, error mapping, redaction, check mode, paging, and
+answers that are not what the API documents."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ import pytest
 httpcore = pytest.importorskip("httpcore")
 
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
-    PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectTransportError,
+    PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseError,
+    PrefectTransportError,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
 from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
 from ansible_collections.prefect.cloud.plugins.module_utils._retry import RetryPolicy
 
@@ -306,3 +309,61 @@ def test_invalid_international_host_is_an_api_url_error():
     with pytest.raises(PrefectError) as err:
         PrefectClient("http://" + "ü" * 70 + ".example/api", KEY, ACCOUNT, transport=Script())
     assert str(err.value).startswith("api_url has a host name that is not a valid domain name")
+
+
+# -- success statuses with a body the API does not document (a proxy's page, a wrong api_url)
+
+def unexpected(exc):
+    text = str(exc)
+    assert "\n" not in text and KEY not in text
+    return text
+
+
+def test_success_with_a_body_that_is_not_json_is_one_line_naming_the_request():
+    script = Script(Response(200, text="<html>Sign in to the proxy</html>"))
+    client, _sleeps = make_client(script)
+    with pytest.raises(PrefectResponseError) as info:
+        client.request("POST", client.account_path("bots/filter"), {})
+    text = unexpected(info.value)
+    assert text.startswith(f"POST /api/accounts/{ACCOUNT}/bots/filter returned an unexpected response: "
+                           "HTTP 200 with a body that is not JSON")
+    assert "api_url" in text
+
+
+def test_filter_answer_that_is_not_a_list_is_an_error_not_a_silent_empty_result():
+    script = Script(Response(200, json={"detail": "ok"}))
+    client, _sleeps = make_client(script)
+    with pytest.raises(PrefectResponseError, match=r"bots/filter returned an unexpected response: a JSON dict where a list"):
+        client.filter_all(client.account_path("bots/filter"))
+
+
+BOT = {"id": "b1", "actor_id": "a1", "account_id": ACCOUNT, "name": "sa", "account_role_name": "Member",
+       "api_key": {"id": "k1", "name": "sa-key"}}
+
+
+def test_object_of_another_shape_names_the_fields_never_the_values():
+    secret = "pnb_" + "s" * 36
+    script = Script(Response(200, json=dict(BOT, name=None, account_role_name=secret, api_key={"id": secret})))
+    client, _sleeps = make_client(script)
+    with pytest.raises(PrefectResponseError) as info:
+        PrefectCloud(client).bot("b1")
+    text = unexpected(info.value)
+    assert text.startswith(f"GET /api/accounts/{ACCOUNT}/bots/b1 returned an unexpected response: name: ")
+    assert "api_key.name: Field required" in text
+    assert secret not in text
+
+
+@pytest.mark.parametrize("answer", [{"id": "b1"}, dict(BOT, api_key={"id": "k1", "name": "sa-key"}), []])
+def test_created_account_without_its_key_says_the_key_is_unknown(answer):
+    script = Script(Response(201, json=answer))
+    client, _sleeps = make_client(script)
+    with pytest.raises(PrefectResponseError, match=r"^POST /api/accounts/.*/bots/ returned an unexpected response: "
+                                                   r"no api_key\.key in it, so the new key is unknown"):
+        PrefectCloud(client).create_bot("sa")
+
+
+def test_team_grant_missing_from_the_put_answer_is_an_error():
+    script = Script(Response(200, json=[]), Response(200, json=[{"team_id": "other"}]))
+    client, _sleeps = make_client(script)
+    with pytest.raises(PrefectResponseError, match=r"^PUT .*/team_access/ returned an unexpected response: no grant of team t1"):
+        PrefectCloud(client).upsert_team_access("w1", "t1", "r1")

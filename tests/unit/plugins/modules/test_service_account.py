@@ -289,7 +289,10 @@ def test_lost_create_response_then_converge(run, emulator):
     assert rotated["api_key"].startswith("pnb_")
 
 
-@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"status": 504}, {"reset": True}])
+PROXY_PAGE = {"body": "<html>Sign in to the proxy</html>"}  # HTTP 200 that is not the API's answer
+
+
+@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"status": 504}, {"reset": True}, PROXY_PAGE])
 def test_create_not_applied_is_read_then_sent_again(run, emulator, fault):
     set_faults(emulator, dict(fault, method="POST", path=".*/bots/$", times=2))
     result, log = run({"name": "bot", "account_role": "Admin", "retries": 3})
@@ -325,6 +328,25 @@ def test_lost_create_response_without_account_reraises(run, emulator, monkeypatc
     monkeypatch.setattr(PrefectCloud, "bot_by_name", lambda self, name: None)
     result = run({"name": "bot", "retries": 0}, fails=True)[0]
     assert "POST" in result["msg"] and "rotate" not in result["msg"]
+
+
+def test_created_but_answered_without_the_key_says_the_key_is_lost(run, emulator, monkeypatch):
+    """A create the server applied but answered with a body that is not the API's: no traceback,
+    no second create; the one-line message says the key is lost and how to get a new one."""
+    original = PrefectCloud.create_bot
+
+    def answered_without_key(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        raise self.client.unexpected("no api_key.key in it, so the new key is unknown")
+
+    monkeypatch.setattr(PrefectCloud, "create_bot", answered_without_key)
+    result, log = run({"name": "bot"}, fails=True)
+    assert result["msg"].startswith(f"POST /api/accounts/{ACCOUNT_ID}/bots/: service account 'bot' was created, but the "
+                                    "response with its API key was lost (no api_key.key in it")
+    assert "rotate: true" in result["msg"] and "\n" not in result["msg"]
+    assert result["service_account"]["name"] == "bot" and "api_key" not in result
+    assert [e["method"] for e in writes(log)] == ["POST"]
+    assert len(bots_named(emulator, "bot")) == 1
 
 
 def miss_first_lookup(monkeypatch):
@@ -373,7 +395,7 @@ def test_lost_rotate_response(run, emulator):
     assert [e["path"].rsplit("/", 1)[-1] for e in writes(log)] == ["rotate_api_key"]
 
 
-@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"reset": True}])
+@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"reset": True}, PROXY_PAGE])
 def test_rotate_not_applied_is_checked_then_sent_again(run, emulator, fault):
     created = run({"name": "bot"})[0]
     set_faults(emulator, dict(fault, method="POST", path=".*/rotate_api_key$", times=1))
