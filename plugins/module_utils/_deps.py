@@ -29,11 +29,11 @@ def _load_pydantic_core():
 
     ``import pydantic_core`` also builds ``pydantic_core.core_schema``, typed helpers for writing
     schemas by hand: about 13 ms of every module run, more than the whole engine. The models write
-    their schemas as plain dicts (_models.py) and need only ``SchemaValidator``, ``SchemaSerializer``
-    and ``ValidationError``, which the compiled module defines. It is registered under its own
-    name, so a later ``import pydantic_core`` (pydantic, or an error message that names the
-    pydantic version) reuses it: an extension module is initialized once per process. When
-    pydantic-core is imported already or is laid out differently, this is the normal import.
+    their schemas as plain dicts and their results themselves (_models.py), and need only
+    ``SchemaValidator`` and its ``ValidationError``, which the compiled module defines. It is
+    registered under its own name, so a later ``import pydantic_core`` (by pydantic, or by the
+    text of a validation error) reuses it: an extension module is initialized once per process.
+    When pydantic-core is imported already or is laid out differently, this is the normal import.
     """
     name = "pydantic_core._pydantic_core"
     engine = sys.modules.get(name)

@@ -20,7 +20,7 @@ another model, ``Optional[...]`` and ``List[...]``.
 from __future__ import annotations
 
 import datetime
-# The annotations below are text that name these; they are never evaluated.
+# The annotations below are text that name these (and datetime); they are never evaluated.
 from typing import List, Optional  # noqa: F401 pylint: disable=unused-import
 
 from ._deps import pydantic_core  # None without pydantic: the module fails with missing_required_lib first
