@@ -538,8 +538,8 @@ class ServiceAccount:
 
         A create is never sent again blindly. After a failure that may have come after the server
         applied it (a lost response, HTTP 500/502/504, a success status with an answer that is not
-        the API's) the account is looked up, and the create
-        is sent again only when the account does not exist. When it does, its key is lost: fail.
+        the API's) the account is looked up, and the create is sent again only when the account
+        does not exist. When it does, its key is lost: fail.
         """
         client, attempt, waited, lost = self.api.client, 0, 0.0, None
         while True:
