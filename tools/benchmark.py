@@ -548,10 +548,14 @@ def part_timing(bench, ns, modes, rounds=1):
             _wall, alone, cpu = bench.playbook('modules', playbook_modules(), n, 'bench-%d' % n, pipelining, tags=task)
             noop[task + '_alone'] = per_item(alone, task, n)
             noop[task + '_cpu'] = (cpu - base['modules']) / n
-        # the floor again, after the measured playbooks: the mean is the round's wall-clock baseline
-        after = per_item(bench.playbook('floor', playbook_floor(), n, 'x', pipelining)[1], 'ping', n)
+        # the floor again, after the measured playbooks: the means are the round's baselines (the
+        # machine's speed can drift by 10% within a round, in CPU time as in wall time)
+        _wall, floor_after, floor_cpu_after = bench.playbook('floor', playbook_floor(), n, 'x', pipelining)
+        after, cpu_after = per_item(floor_after, 'ping', n), (floor_cpu_after - base['floor']) / n
         row['ping_before'], row['ping_after'] = row['ping'], after
+        row['ping_cpu_before'], row['ping_cpu_after'] = row['ping_cpu'], cpu_after
         row['ping'] = (row['ping'] + after) / 2
+        row['ping_cpu'] = (row['ping_cpu'] + cpu_after) / 2
         for name in ('collection', 'modules'):
             result = row['%s_no-op' % name]
             if result['writes'] or result['requests'] > 3 * n:
@@ -595,8 +599,10 @@ def check_filters(bench, log, what):
 
 def print_timing_row(row):
     mode = 'pipelining on' if row['pipelining'] else 'pipelining off'
-    print('\nN=%d (%s, round %d, load average %.1f): ping %.3f s/item wall, %.3f s/item CPU' % (
-        row['n'], mode, row['round'], row['load'], row['ping'], row['ping_cpu']))
+    print('\nN=%d (%s, round %d, load average %.1f): ping %.3f s/item wall (%.3f before, %.3f after the playbooks), '
+          '%.3f s/item CPU (%.3f, %.3f)' % (
+              row['n'], mode, row['round'], row['load'], row['ping'], row['ping_before'], row['ping_after'],
+              row['ping_cpu'], row['ping_cpu_before'], row['ping_cpu_after']))
     for run in ('create', 'no-op'):
         c, m, u = row['collection_%s' % run], row['modules_%s' % run], row['uri_%s' % run]
         print('  %-7s collection (1 task):  %.3f s/item (%.2fx ping), %.3f s CPU/item; playbook %.1f s, %d requests '
