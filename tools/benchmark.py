@@ -542,9 +542,8 @@ def part_timing(bench, ns, modes, rounds=1):
                 row['%s_%s' % (name, run)] = result
         noop = row['modules_no-op']
         for task in ('service_account', 'workspace_access'):
-            # each no-op task on its own (--tags): one loop in the play, as the floor is, for its wall
-            # and CPU time; in the two-task playbook the second loop runs in a controller grown by the
-            # first one's results, which is not the module's cost
+            # each no-op task on its own (--tags): one loop in the play, the same shape as the floor,
+            # for its wall and CPU time (its figure inside the two-task playbook is printed too)
             _wall, alone, cpu = bench.playbook('modules', playbook_modules(), n, 'bench-%d' % n, pipelining, tags=task)
             noop[task + '_alone'] = per_item(alone, task, n)
             noop[task + '_cpu'] = (cpu - base['modules']) / n
