@@ -281,25 +281,21 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, status, payload=None, headers=None):
-        body = b"" if payload is None else json.dumps(payload).encode("utf-8")
+        """Answer with ``payload`` as JSON (no body when it is None)."""
+        body = None if payload is None else json.dumps(payload).encode("utf-8")
+        self._answer(status, body, "application/json", headers)
+
+    def _answer(self, status, body, content_type, headers=None):
+        """Answer with ``body`` (bytes of ``content_type``, or None for no body)."""
         self.send_response(status)
-        if payload is not None:
-            self.send_header("Content-Type", "application/json")
+        if body is not None:
+            self.send_header("Content-Type", content_type)
         if status >= 200 and status not in (204, 304):
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(body or b"")))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
         if body and self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _send_text(self, status, text):
-        body = text.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
             self.wfile.write(body)
 
     def _abort(self):
@@ -356,7 +352,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.body is not None:
             emulator.log.add(method, path, 200, criteria)
-            self._send_text(200, fault.body)
+            self._answer(200, fault.body.encode("utf-8"), "text/html; charset=utf-8")
             return
         host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
         query = urlsplit(self.path).query
