@@ -14,7 +14,9 @@ In one run it:
    and the same ``changed`` and diff;
 2. times a playbook that ensures N service accounts and N workspace grants, twice (the second run
    changes nothing), beside the same loop of ``ansible.builtin.ping`` (Ansible's floor) and beside
-   the equivalent hand-written ``ansible.builtin.uri`` playbook, and prints the ratios;
+   the equivalent hand-written ``ansible.builtin.uri`` playbook, and prints the ratios; each
+   module's no-op task is timed against the floor in an interleaved series (floor and modules in
+   turn, several times), so that a machine whose speed drifts slows both alike;
 3. repeats 2 for several N and checks from the request log that requests grow linearly with N and
    that no by-name lookup lists every object of a kind (no unfiltered ``bots/filter``).
 
@@ -523,38 +525,69 @@ PLAYBOOKS = (('floor', playbook_floor), ('collection', playbook_collection), ('m
 URI_LOOPS = ('find the service account', 'create the missing service account', 'upsert the grant')
 
 
-def part_timing(bench, ns, modes, rounds=1):
-    harness.banner('2. per-task cost and 3. scale (N = %s; pipelining %s; %d round%s)'
+NOOP_SERIES = ('floor', 'service_account', 'workspace_access')
+
+
+def slice_order(index):
+    """The order of the floor and the two modules' no-op tasks in slice ``index`` of a round: rotated
+    from one slice to the next, so that each runs first, second and third equally often."""
+    turn = index % len(NOOP_SERIES)
+    return NOOP_SERIES[turn:] + NOOP_SERIES[:turn]
+
+
+def noop_series(bench, n, pipelining, base, slices):
+    """The floor and each module's no-op task alone in its play (``--tags``: one loop in the play,
+    the same shape as the floor), interleaved: ``slices`` times the three loops, in rotated order,
+    so that a change of the machine's speed within a round falls on the floor and the modules
+    alike. One dict per slice: seconds per item, wall and CPU, of each of the three."""
+    out = []
+    bench.request_log(clear=True)
+    for index in range(slices):
+        measured = {'order': slice_order(index)}
+        for what in measured['order']:
+            if what == 'floor':
+                _wall, tasks, cpu = bench.playbook('floor', playbook_floor(), n, 'x', pipelining)
+                measured['ping'], measured['ping_cpu'] = per_item(tasks, 'ping', n), (cpu - base['floor']) / n
+            else:
+                _wall, tasks, cpu = bench.playbook('modules', playbook_modules(), n, 'bench-%d' % n, pipelining,
+                                                   tags=what)
+                measured[what], measured[what + '_cpu'] = per_item(tasks, what, n), (cpu - base['modules']) / n
+        out.append(measured)
+    log = bench.request_log(clear=True)
+    writes = sum(1 for entry in log if entry['write'])
+    if writes or len(log) > 3 * n * slices:
+        bench.failures.append('N=%d: the no-op series sent %d requests (%d writes); budget %d, 0 writes'
+                              % (n, len(log), writes, 3 * n * slices))
+    return out
+
+
+def slice_ratios(rows, what, cpu=False):
+    """Every slice's ratio of a module's no-op task to the floor of the same slice, over the rounds."""
+    suffix = '_cpu' if cpu else ''
+    return [piece[what + suffix] / piece['ping' + suffix] for row in rows for piece in row['slices']]
+
+
+def part_timing(bench, ns, modes, rounds=1, slices=3):
+    harness.banner('2. per-task cost and 3. scale (N = %s; pipelining %s; %d round%s, %d no-op slice%s each)'
                    % (', '.join(map(str, ns)), ' and '.join('on' if m else 'off' for m in modes), rounds,
-                      's' if rounds > 1 else ''))
+                      's' if rounds > 1 else '', slices, 's' if slices > 1 else ''))
     for pipelining, n, round_ in [(p, n, r) for p in modes for n in ns for r in range(rounds)]:
-        # one round: the floor, the three playbooks (each run twice: create, no-op), the floor again
+        # one round: the three playbooks (each run twice: create, no-op), then the no-op series
         bench.admin('POST', 'reset')
         # CPU of a playbook run with 0 items: its start-up, subtracted from the runs with N items
         base = {name: bench.playbook(name, plays(), 0, 'none', pipelining)[2] for name, plays in PLAYBOOKS}
-        floor_wall, floor, floor_cpu = bench.playbook('floor', playbook_floor(), n, 'x', pipelining)
-        row = {'n': n, 'pipelining': pipelining, 'round': round_ + 1, 'ping': per_item(floor, 'ping', n),
-               'floor_wall': floor_wall, 'load': os.getloadavg()[0], 'ping_cpu': (floor_cpu - base['floor']) / n}
+        row = {'n': n, 'pipelining': pipelining, 'round': round_ + 1, 'load': os.getloadavg()[0]}
         for name, plays, loops in (('collection', playbook_collection, ('service_account',)),
                                    ('modules', playbook_modules, ('service_account', 'workspace_access')),
                                    ('uri', playbook_uri, URI_LOOPS)):
+            if name == 'uri':
+                # the no-op series needs the modules playbook's end state, which the uri run resets
+                row['slices'] = noop_series(bench, n, pipelining, base, slices)
             for run, result in run_pair(bench, name, plays, n, pipelining, base, loops).items():
                 row['%s_%s' % (name, run)] = result
-        noop = row['modules_no-op']
-        for task in ('service_account', 'workspace_access'):
-            # each no-op task on its own (--tags): one loop in the play, the same shape as the floor,
-            # for its wall and CPU time (its figure inside the two-task playbook is printed too)
-            _wall, alone, cpu = bench.playbook('modules', playbook_modules(), n, 'bench-%d' % n, pipelining, tags=task)
-            noop[task + '_alone'] = per_item(alone, task, n)
-            noop[task + '_cpu'] = (cpu - base['modules']) / n
-        # the floor again, after the measured playbooks: the means are the round's baselines (the
-        # machine's speed can drift by 10% within a round, in CPU time as in wall time)
-        _wall, floor_after, floor_cpu_after = bench.playbook('floor', playbook_floor(), n, 'x', pipelining)
-        after, cpu_after = per_item(floor_after, 'ping', n), (floor_cpu_after - base['floor']) / n
-        row['ping_before'], row['ping_after'] = row['ping'], after
-        row['ping_cpu_before'], row['ping_cpu_after'] = row['ping_cpu'], cpu_after
-        row['ping'] = (row['ping'] + after) / 2
-        row['ping_cpu'] = (row['ping_cpu'] + cpu_after) / 2
+        # the round's floor, for the figures of the playbooks: the median of the series' floors
+        row['ping'] = statistics.median(piece['ping'] for piece in row['slices'])
+        row['ping_cpu'] = statistics.median(piece['ping_cpu'] for piece in row['slices'])
         for name in ('collection', 'modules'):
             result = row['%s_no-op' % name]
             if result['writes'] or result['requests'] > 3 * n:
@@ -598,10 +631,8 @@ def check_filters(bench, log, what):
 
 def print_timing_row(row):
     mode = 'pipelining on' if row['pipelining'] else 'pipelining off'
-    print('\nN=%d (%s, round %d, load average %.1f): ping %.3f s/item wall (%.3f before, %.3f after the playbooks), '
-          '%.3f s/item CPU (%.3f, %.3f)' % (
-              row['n'], mode, row['round'], row['load'], row['ping'], row['ping_before'], row['ping_after'],
-              row['ping_cpu'], row['ping_cpu_before'], row['ping_cpu_after']))
+    print('\nN=%d (%s, round %d, load average %.1f): ping %.3f s/item wall, %.3f s/item CPU (medians of the no-op '
+          'series below)' % (row['n'], mode, row['round'], row['load'], row['ping'], row['ping_cpu']))
     for run in ('create', 'no-op'):
         c, m, u = row['collection_%s' % run], row['modules_%s' % run], row['uri_%s' % run]
         print('  %-7s collection (1 task):  %.3f s/item (%.2fx ping), %.3f s CPU/item; playbook %.1f s, %d requests '
@@ -615,17 +646,19 @@ def print_timing_row(row):
             run, u['per_item'], u['cpu'], u['wall'], u['requests'], u['writes']))
         print('  %-7s collection/uri %.2f wall, %.2f CPU; modules/uri %.2f wall, %.2f CPU' % (
             run, c['per_item'] / u['per_item'], c['cpu'] / u['cpu'], m['per_item'] / u['per_item'], m['cpu'] / u['cpu']))
-    n = row['modules_no-op']
-    print('  no-op each task alone: service_account %.3f s/item (%.2fx ping), %.3f s CPU (%.2fx ping); '
-          'workspace_access %.3f s/item (%.2fx ping), %.3f s CPU (%.2fx ping)' % (
-              n['service_account_alone'], n['service_account_alone'] / row['ping'], n['service_account_cpu'],
-              n['service_account_cpu'] / row['ping_cpu'], n['workspace_access_alone'],
-              n['workspace_access_alone'] / row['ping'], n['workspace_access_cpu'],
-              n['workspace_access_cpu'] / row['ping_cpu']))
+    for index, piece in enumerate(row['slices']):
+        print('  no-op series, slice %d (%s): ping %.3f s/item, %.3f s CPU; service_account %.3f s/item (%.2fx ping), '
+              '%.3f s CPU (%.2fx); workspace_access %.3f s/item (%.2fx), %.3f s CPU (%.2fx)' % (
+                  index + 1, ', '.join(piece['order']), piece['ping'], piece['ping_cpu'],
+                  piece['service_account'], piece['service_account'] / piece['ping'], piece['service_account_cpu'],
+                  piece['service_account_cpu'] / piece['ping_cpu'], piece['workspace_access'],
+                  piece['workspace_access'] / piece['ping'], piece['workspace_access_cpu'],
+                  piece['workspace_access_cpu'] / piece['ping_cpu']))
 
 
 def summarize(rows):
-    """One line per (N, pipelining): the median over the rounds of each ratio."""
+    """One line per (N, pipelining): the median over the rounds of each ratio (over the slices of
+    every round for the no-op tasks against the floor)."""
     out = []
     for key in sorted({(row['n'], row['pipelining']) for row in rows}):
         group = [row for row in rows if (row['n'], row['pipelining']) == key]
@@ -635,12 +668,9 @@ def summarize(rows):
         out.append({
             'n': key[0], 'pipelining': key[1], 'rounds': len(group), 'load': med(lambda r: r['load']),
             'ping': med(lambda r: r['ping']), 'ping_cpu': med(lambda r: r['ping_cpu']),
-            'sa_noop': med(lambda r: r['modules_no-op']['service_account_alone'] / r['ping']),
-            'wa_noop': med(lambda r: r['modules_no-op']['workspace_access_alone'] / r['ping']),
+            'slices': sum(len(row['slices']) for row in group),
             'sa_noop_in_two': med(lambda r: r['modules_no-op']['service_account'] / r['ping']),
             'wa_noop_in_two': med(lambda r: r['modules_no-op']['workspace_access'] / r['ping']),
-            'sa_noop_cpu': med(lambda r: r['modules_no-op']['service_account_cpu'] / r['ping_cpu']),
-            'wa_noop_cpu': med(lambda r: r['modules_no-op']['workspace_access_cpu'] / r['ping_cpu']),
             'one_noop': med(lambda r: r['collection_no-op']['per_item'] / r['ping']),
             'modules_uri_noop_cpu': med(lambda r: r['modules_no-op']['cpu'] / r['uri_no-op']['cpu']),
             'modules_uri_create_cpu': med(lambda r: r['modules_create']['cpu'] / r['uri_create']['cpu']),
@@ -653,6 +683,11 @@ def summarize(rows):
             'uri_req_create': med(lambda r: r['uri_create']['requests'] / r['n']),
             'uri_req_noop': med(lambda r: r['uri_no-op']['requests'] / r['n']),
         })
+        # each module's no-op task against the floor: the median of every slice of every round, pooled
+        for name, what, cpu in (('sa_noop', 'service_account', False), ('wa_noop', 'workspace_access', False),
+                                ('sa_noop_cpu', 'service_account', True), ('wa_noop_cpu', 'workspace_access', True)):
+            ratios = slice_ratios(group, what, cpu)
+            out[-1][name], out[-1][name + '_range'] = statistics.median(ratios), (min(ratios), max(ratios))
     return out
 
 
@@ -670,17 +705,20 @@ def print_summary(rows):
             row['n'], 'on' if row['pipelining'] else 'off', row['load'], row['ping'], row['ping_cpu'], row['sa_noop'],
             row['wa_noop'], row['sa_noop_cpu'], row['wa_noop_cpu'], row['uri_create'], row['uri_noop'],
             row['uri_create_cpu'], row['uri_noop_cpu'], row['req_create'], row['req_noop']))
-    print('SA/WA no-op: the no-op task of each module, alone in its play (as the ping floor); coll/uri: the one-task '
-          'playbook (service_account with workspace_access) against the uri playbook')
+    print('SA/WA no-op: the no-op task of each module, alone in its play (as the ping floor), against the floor of '
+          'the same slice of the no-op series, median over the slices; coll/uri: the one-task playbook '
+          '(service_account with workspace_access) against the uri playbook')
     biggest = max(row['n'] for row in summary)
     for row in summary:
         if row['n'] != biggest:
             continue
         mode = 'pipelining %s' % ('on' if row['pipelining'] else 'off')
-        for what, value in (('CPU', max(row['sa_noop_cpu'], row['wa_noop_cpu'])),
-                            ('wall', max(row['sa_noop'], row['wa_noop']))):
-            print('target no-op task <= 1.3x ping floor (N=%d, %s, %s, worse of the two modules): %.2fx -> %s' % (
-                row['n'], mode, what, value, 'MET' if value <= 1.3 else 'NOT MET'))
+        for what, key in (('CPU', max(('sa_noop_cpu', 'wa_noop_cpu'), key=row.get)),
+                          ('wall', max(('sa_noop', 'wa_noop'), key=row.get))):
+            value, (low, high) = row[key], row[key + '_range']
+            print('target no-op task <= 1.3x ping floor (N=%d, %s, %s, worse of the two modules, median of %d slices): '
+                  '%.2fx (slices %.2f-%.2f) -> %s' % (row['n'], mode, what, row['slices'], value, low, high,
+                                                      'MET' if value <= 1.3 else 'NOT MET'))
         print('  (wall, the one-task form, service_account with workspace_access, no-op: %.2fx ping; in the two-task '
               'playbook: service_account %.2fx, workspace_access %.2fx)' % (
                   row['one_noop'], row['sa_noop_in_two'], row['wa_noop_in_two']))
@@ -714,6 +752,8 @@ def parse_args(argv):
                         help='ANSIBLE_PIPELINING for the timed playbooks (default off, the Ansible default)')
     parser.add_argument('--rounds', type=int, default=1, metavar='R',
                         help='repeat the timed playbooks R times per N and report the median ratios (default 1)')
+    parser.add_argument('--slices', type=int, default=3, metavar='S',
+                        help='per round, time the floor and each module\'s no-op task S times, interleaved (default 3)')
     parser.add_argument('--only', choices=('requests', 'timing'), help='run only one part')
     parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default .venv/test-2.21, '
                                        'else .venv/benchmark, created like tools/test does)')
@@ -750,7 +790,7 @@ def main(argv=None):
         if args.only != 'requests' and args.quick and not args.n:
             part_quick(bench, QUICK_N[0])
         elif args.only != 'requests':
-            part_timing(bench, ns, modes, max(1, args.rounds))
+            part_timing(bench, ns, modes, max(1, args.rounds), max(1, args.slices))
         emulator.stop()
     except (BenchError, harness.HarnessError, OSError, subprocess.SubprocessError, ValueError) as exc:
         text = str(exc) if bench is None else bench.redact(str(exc))
