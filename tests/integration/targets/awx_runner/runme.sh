@@ -10,9 +10,4 @@
 # command line.
 set -eu
 cd "$(dirname "$0")"
-config=../../integration_config.yml
-if [ ! -f "$config" ]; then
-    echo "awx_runner: $config is missing (tools/test writes it; see README.md, Testing)" >&2
-    exit 1
-fi
-ANSIBLE_ROLES_PATH=.. ansible-playbook -i "${INVENTORY_PATH}" -e "@$config" driver.yml "$@"
+exec bash ../setup_prefect_emulator/files/run-playbook.sh driver.yml "$@"

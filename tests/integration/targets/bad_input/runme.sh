@@ -7,9 +7,4 @@
 # starts or resets the emulator and runs bad_input.py, which runs the cases with ansible-playbook.
 set -eu
 cd "$(dirname "$0")"
-config=../../integration_config.yml
-if [ ! -f "$config" ]; then
-    echo "bad_input: $config is missing (tools/test writes it; see README.md, Testing)" >&2
-    exit 1
-fi
-ANSIBLE_ROLES_PATH=.. ansible-playbook -i "${INVENTORY_PATH}" -e "@$config" driver.yml "$@"
+exec bash ../setup_prefect_emulator/files/run-playbook.sh driver.yml "$@"

@@ -8,9 +8,4 @@
 # `-e parity_seed=N` to this script.
 set -eu
 cd "$(dirname "$0")"
-config=../../integration_config.yml
-if [ ! -f "$config" ]; then
-    echo "check_mode_parity: $config is missing (tools/test writes it; see README.md, Testing)" >&2
-    exit 1
-fi
-ANSIBLE_ROLES_PATH=.. ansible-playbook -i "${INVENTORY_PATH}" -e "@$config" parity.yml "$@"
+exec bash ../setup_prefect_emulator/files/run-playbook.sh parity.yml "$@"
