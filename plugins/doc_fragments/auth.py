@@ -70,5 +70,7 @@ notes:
   - Requests go through the HTTP proxy in E(HTTPS_PROXY) (E(HTTP_PROXY) for an C(http://) API URL) or
     E(ALL_PROXY), with its credentials if the proxy URL has them, unless E(NO_PROXY) lists the API's
     host (V(*) for all hosts; a domain covers its subdomains). Lower-case names of these variables
-    take precedence. Proxy credentials never appear in messages.
+    take precedence. Proxy credentials never appear in messages. An C(https://) API URL goes through
+    a CONNECT tunnel and needs an C(http://) proxy URL (TLS to the proxy itself is supported for an
+    C(http://) API URL only).
 """

@@ -16,9 +16,10 @@ import sys
 import traceback
 
 try:
-    # httpx's HTTP engine, installed with httpx: the client uses only this part (see _http.py).
-    import httpcore  # pylint: disable=unused-import
+    # httpx's HTTP/1.1 protocol layer, installed with httpx: the client uses only this part (see _transport.py).
+    import h11  # pylint: disable=unused-import  # used by _transport.py
 except ImportError:
+    h11 = None
     HTTPX_IMPORT_ERROR = traceback.format_exc()
 else:
     HTTPX_IMPORT_ERROR = None

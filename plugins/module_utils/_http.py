@@ -7,11 +7,11 @@ It owns the base URL, bearer authentication, timeouts, TLS verification, proxies
 mapping of error responses to exceptions. Paths are given relative to the API base, exactly as in
 the OpenAPI document minus its ``/api`` prefix (trailing slashes matter).
 
-Requests go through httpcore, the HTTP engine of httpx (installed with it): importing httpx itself
-costs a module run about 25 ms of CPU more, for client features these requests do not use (see
-``docs/performance.md``). What httpx does for its users here is done the same way: JSON bodies,
-no redirects followed, one keep-alive connection per run, the CA bundle of ``certifi`` unless
-``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is set, and the proxies of the environment (``_proxy.py``).
+Requests go over one keep-alive HTTP/1.1 connection (``_transport.py``: h11, httpx's protocol
+layer): importing httpx or its engine httpcore costs a module run 12 to 37 ms of CPU more, for
+client features these requests do not use (see ``docs/performance.md``). What httpx does for its
+users here is done the same way: JSON bodies, no redirects followed, the CA bundle of ``certifi``
+unless ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is set, and the proxies of the environment (``_proxy.py``).
 """
 
 from __future__ import annotations
@@ -20,26 +20,13 @@ import json
 import time
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ._deps import HTTPX_IMPORT_ERROR
 from ._errors import (
     PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseError,
     PrefectTransportError,
 )
 from ._proxy import environment_proxy, ssl_context
 from ._retry import RetryPolicy
-
-if HTTPX_IMPORT_ERROR is None:
-    import httpcore
-
-    # The request never reached the server: always safe to send again.
-    _NOT_SENT = (httpcore.ConnectError, httpcore.ConnectTimeout, httpcore.PoolTimeout, httpcore.ProxyError)
-    # The request may have been processed: safe to resend only when it is idempotent.
-    _MAYBE_SENT = (httpcore.ReadTimeout, httpcore.WriteTimeout, httpcore.ReadError, httpcore.WriteError,
-                   httpcore.RemoteProtocolError)
-    _TIMEOUTS = httpcore.TimeoutException
-else:  # pragma: no cover - reported by the module through missing_required_lib
-    _NOT_SENT = _MAYBE_SENT = _TIMEOUTS = ()
-_TRANSPORT_ERRORS = _NOT_SENT + _MAYBE_SENT
+from ._transport import Connection, TransportError
 
 USER_AGENT = "ansible-prefect.cloud/0.1.0"
 PAGE_SIZE = 200  # the API's maximum filter limit
@@ -59,30 +46,13 @@ def ascii_url(url):
     return urlunsplit((parts.scheme, netloc, quote(parts.path, safe="/%:@!$&'()*+,;="), parts.query, ""))
 
 
-class Response:
-    """The parts of an HTTP response the client reads (header names in lower case)."""
+def _reason_phrase(status):
+    from http import HTTPStatus  # pylint: disable=import-outside-toplevel  # only for an error without a body
 
-    def __init__(self, status_code, headers=(), content=b""):
-        self.status_code = status_code
-        self.headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
-        self.content = content
-
-    def json(self):
-        """The decoded JSON body; raises ValueError."""
-        return json.loads(self.content)
-
-    @property
-    def text(self):
-        return self.content.decode("utf-8", "replace")
-
-    @property
-    def reason_phrase(self):
-        from http import HTTPStatus  # pylint: disable=import-outside-toplevel  # only for an error without a body
-
-        try:
-            return HTTPStatus(self.status_code).phrase
-        except ValueError:
-            return ""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 class PrefectClient:
@@ -90,8 +60,8 @@ class PrefectClient:
 
     def __init__(self, api_url, api_key, account_id, timeout=30.0, validate_certs=True, retry=None,
                  check_mode=False, sleep=time.sleep, transport=None):
-        """``transport``: an object with httpcore's ``request(method, url, headers=, content=,
-        extensions=)`` and ``close()`` (tests); by default an ``httpcore`` connection pool."""
+        """``transport``: an object with ``request(method, url, headers, content)`` returning a
+        ``_transport.Response``, and ``close()`` (tests); by default a ``_transport.Connection``."""
         self._base = ascii_url(api_url.rstrip("/") + "/")
         self.account_id = account_id
         self.check_mode = check_mode
@@ -108,24 +78,22 @@ class PrefectClient:
             (b"Accept", b"application/json"),
             (b"User-Agent", USER_AGENT.encode("ascii")),
         ]
-        self._extensions = {"timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}}
         if transport is None:
-            transport = self._pool(url, validate_certs)
+            transport = self._connection(url, validate_certs, timeout)
         self._http = transport
 
-    def _pool(self, url, validate_certs):
+    def _connection(self, url, validate_certs, timeout):
         """One keep-alive connection (requests are sequential), through the environment's proxy if any.
 
         Loading the CA bundle costs more than a no-op run's requests; a plain http:// API (the
-        local emulator) never does TLS (no redirects are followed), so it is not loaded there.
+        local emulator) through no proxy or an http:// one never does TLS (no redirects are
+        followed), so it is not loaded there.
         """
-        context = ssl_context(validate_certs) if url.scheme == "https" else None
         proxy = environment_proxy(url.scheme, url.hostname or "")
-        options = {"ssl_context": context, "max_connections": 1, "retries": 0}
-        if proxy is None:
-            return httpcore.ConnectionPool(**options)
-        self._secrets.extend(proxy.secrets)
-        return httpcore.HTTPProxy(proxy_url=proxy.url, proxy_auth=proxy.auth, **options)
+        if proxy is not None:
+            self._secrets.extend(proxy.secrets)
+        tls = url.scheme == "https" or (proxy is not None and proxy.url.startswith("https:"))
+        return Connection(url, timeout, ssl_context(validate_certs) if tls else None, proxy)
 
     def close(self):
         """Release the connection."""
@@ -171,10 +139,9 @@ class PrefectClient:
             if write:
                 self.writes += 1
             try:
-                raw = self._http.request(method, url, headers=headers, content=content, extensions=self._extensions)
-                response = Response(raw.status, raw.headers, raw.content)
-            except _TRANSPORT_ERRORS as exc:
-                sent = isinstance(exc, _MAYBE_SENT)
+                response = self._http.request(method, url, headers, content)
+            except TransportError as exc:
+                sent = exc.sent
                 wait = self.retry.delay(attempt)
                 if (idempotent or not sent) and self.retry.allows(attempt, waited, wait):
                     waited += wait
@@ -183,7 +150,7 @@ class PrefectClient:
                 reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 raise PrefectTransportError(method, shown, self._redact(" ".join(reason.split())), attempt,
                                             maybe_applied=sent and write,
-                                            timed_out=isinstance(exc, _TIMEOUTS)) from None
+                                            timed_out=exc.timed_out) from None
             if self.retry.retryable_status(response.status_code, idempotent):
                 wait = self.retry.delay(attempt, response.headers.get("retry-after"))
                 if self.retry.allows(attempt, waited, wait):
@@ -221,7 +188,7 @@ class PrefectClient:
             if status == 204 or not response.content:
                 return None
             try:
-                return response.json()
+                return json.loads(response.content)
             except ValueError:
                 raise self.unexpected(f"HTTP {status} with a body that is not JSON") from None
         detail = self._detail(response)
@@ -239,7 +206,7 @@ class PrefectClient:
 
     def _detail(self, response):
         try:
-            data = response.json()
+            data = json.loads(response.content)
         except ValueError:
             data = None
         if isinstance(data, dict) and "detail" in data:
@@ -247,7 +214,7 @@ class PrefectClient:
         elif 300 <= response.status_code < 400:
             detail = f"unexpected redirect to {response.headers.get('location', '?')}"
         else:
-            detail = response.text[:300] or response.reason_phrase
+            detail = response.content.decode("utf-8", "replace")[:300] or _reason_phrase(response.status_code)
         if isinstance(detail, list):
             return [self._redact_item(item) for item in detail]
         return self._redact(str(detail))

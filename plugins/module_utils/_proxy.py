@@ -7,7 +7,8 @@
 * Proxies: ``HTTPS_PROXY`` for an https API URL, ``HTTP_PROXY`` for an http one, else
   ``ALL_PROXY`` (the lower-case names win over the upper-case ones); ``NO_PROXY`` lists hosts
   that are reached directly: ``*`` for all, a host name (its subdomains too, with or without a
-  leading dot) or an IP address. A proxy URL without a scheme is an ``http://`` proxy.
+  leading dot) or an IP address. A proxy URL without a scheme is an ``http://`` proxy; an
+  ``https://`` proxy (TLS to the proxy) serves an http:// API URL only.
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ def environment_proxy(scheme, host):
         shown = f"{url.scheme}://{url.hostname or ''}"
         raise PrefectError(f"{variable} must be an http:// or https:// proxy URL such as http://proxy.example.com:3128, "
                            f"got {shown}...")
+    if url.scheme == "https" and scheme == "https":
+        # TLS inside TLS (to the proxy, and through it to the API) is not implemented (_transport.py).
+        raise PrefectError(f"{variable} is an https:// proxy URL, which an https:// API URL cannot go through; "
+                           "give the proxy as http://")
     auth, secrets = None, []
     if url.username is not None:
         user, password = unquote(url.username), unquote(url.password or "")

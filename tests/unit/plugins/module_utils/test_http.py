@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-httpcore = pytest.importorskip("httpcore")
+pytest.importorskip("h11")
 
+# pylint: disable=wrong-import-position
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
     PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseError,
     PrefectTransportError,
@@ -20,49 +21,47 @@ from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
 from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
 from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
 from ansible_collections.prefect.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.prefect.cloud.plugins.module_utils import _transport as transport
 
 KEY = "pnu_" + "k" * 36
 ACCOUNT = "0b5f1c9e-3a52-4c55-9a5c-0f1f2b3c4d5e"
 
 
 def Response(status, json=None, text=None, headers=None):  # pylint: disable=invalid-name,redefined-outer-name
-    """An httpcore response with a JSON or text body."""
+    """A transport response with a JSON or text body."""
     header_list = [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
     if json is not None:
         content = _json.dumps(json).encode()
         header_list.append((b"Content-Type", b"application/json"))
     else:
         content = (text or "").encode()
-    response = httpcore.Response(status, headers=header_list, content=content)
-    response.read()  # as httpcore's request() returns it
-    return response
+    return transport.Response(status, header_list, content)
 
 
 class Sent:
     """A request the client sent: its URL, headers (lower-case names) and body."""
 
-    def __init__(self, method, url, headers, content, extensions):
+    def __init__(self, method, url, headers, content):
         self.method = method
         self.url = url
         self.path = urlsplit(url).path
         self.headers = {name.decode().lower(): value.decode() for name, value in headers}
         self.content = content
-        self.extensions = extensions
 
     def read(self):
         return self.content
 
 
 class Script:
-    """A fake httpcore transport that answers from a list of responses (or exceptions) in order."""
+    """A fake transport that answers from a list of responses (or exceptions) in order."""
 
     def __init__(self, *answers):
         self.answers = list(answers)
         self.seen = []
         self.closed = False
 
-    def request(self, method, url, headers=(), content=b"", extensions=None):
-        self.seen.append(Sent(method, url, headers, content, extensions))
+    def request(self, method, url, headers=(), content=None):
+        self.seen.append(Sent(method, url, headers, content))
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
@@ -169,15 +168,15 @@ def test_backoff_is_bounded_by_the_policy():
 
 
 def test_transport_errors_say_what_to_do():
-    client, _sleeps = make_client(Script(httpcore.ConnectError("refused\nsecond line")), retries=0)
+    client, _sleeps = make_client(Script(transport.ConnectError("refused\nsecond line")), retries=0)
     with pytest.raises(PrefectTransportError) as err:
         client.request("GET", "me/")
     assert "check api_url" in str(err.value) and "\n" not in str(err.value)
-    client, _sleeps = make_client(Script(httpcore.ReadTimeout("timed out")), retries=0)
+    client, _sleeps = make_client(Script(transport.ReadTimeout("timed out")), retries=0)
     with pytest.raises(PrefectTransportError) as err:
         client.request("GET", "me/")
     assert err.value.timed_out and "raise the timeout" in str(err.value)
-    client, _sleeps = make_client(Script(httpcore.ReadTimeout("timed out")), retries=3)
+    client, _sleeps = make_client(Script(transport.ReadTimeout("timed out")), retries=3)
     with pytest.raises(PrefectTransportError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "n"})
     assert err.value.maybe_applied and err.value.timed_out and err.value.attempts == 1
@@ -185,11 +184,11 @@ def test_transport_errors_say_what_to_do():
 
 
 def test_proxy_refusal_points_at_the_proxy_and_is_retried_even_for_create():
-    script = Script(httpcore.ProxyError("407 Proxy Authentication Required"), Response(201, json={"id": "1"}))
+    script = Script(transport.ProxyError("407 Proxy Authentication Required"), Response(201, json={"id": "1"}))
     client, sleeps = make_client(script)
     assert client.request("POST", "accounts/x/bots/", {"name": "n"}) == {"id": "1"}  # never reached the API
     assert len(sleeps) == 1
-    client, _sleeps = make_client(Script(httpcore.ProxyError("407 Proxy Authentication Required")), retries=0)
+    client, _sleeps = make_client(Script(transport.ProxyError("407 Proxy Authentication Required")), retries=0)
     with pytest.raises(PrefectTransportError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "n"})
     assert not err.value.maybe_applied and "check api_url, the network and any proxy" in str(err.value)
@@ -201,19 +200,19 @@ def test_bodiless_requests_send_no_content_length_as_httpx():
     client.request("GET", "accounts/x/bots/1")
     client.request("DELETE", "accounts/x/bots/1")
     client.request("POST", "accounts/x/bots/filter", {})
-    # httpcore adds Content-Length for bytes content only (on the wire: test_proxy.py)
+    # the transport adds Content-Length for bytes content only (on the wire: test_transport.py)
     assert [sent.content for sent in script.seen] == [None, None, b"{}"]
 
 
 def test_connect_error_retried_even_for_create():
-    script = Script(httpcore.ConnectError("refused"), Response(201, json={"id": "1"}))
+    script = Script(transport.ConnectError("refused"), Response(201, json={"id": "1"}))
     client, sleeps = make_client(script)
     assert client.request("POST", "accounts/x/bots/", {"name": "n"}) == {"id": "1"}
     assert len(sleeps) == 1
 
 
 def test_lost_response_of_create_is_not_retried_and_flagged_maybe_applied():
-    script = Script(httpcore.RemoteProtocolError("Server disconnected without sending a response."))
+    script = Script(transport.RemoteProtocolError("Server disconnected without sending a response."))
     client, sleeps = make_client(script)
     with pytest.raises(PrefectTransportError) as err:
         client.request("POST", "accounts/x/bots/", {"name": "n"})
@@ -223,7 +222,7 @@ def test_lost_response_of_create_is_not_retried_and_flagged_maybe_applied():
 
 
 def test_read_timeout_retried_for_idempotent_then_gives_up():
-    script = Script(*[httpcore.ReadTimeout("timed out") for dummy in range(3)])
+    script = Script(*[transport.ReadTimeout("timed out") for dummy in range(3)])
     client, sleeps = make_client(script, retries=2)
     with pytest.raises(PrefectTransportError) as err:
         client.request("GET", "accounts/x/bots/1")

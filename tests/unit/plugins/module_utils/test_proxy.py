@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytest.importorskip("httpcore")
+pytest.importorskip("h11")
 
 # pylint: disable=wrong-import-position
 from ansible_collections.prefect.cloud.plugins.module_utils import _http, _proxy
@@ -189,3 +189,15 @@ def test_unreachable_proxy_error_has_no_credentials(monkeypatch):
     client.close()
     assert "pw-secret" not in str(err.value) and KEY not in str(err.value)
     assert "GET /api/me/" in str(err.value)
+
+
+def test_https_proxy_for_https_api_is_refused_with_the_variable(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "https://alice:pw-secret@proxy.example:3128")
+    with pytest.raises(PrefectError) as err:
+        PrefectClient("https://api.prefect.cloud/api", KEY, ACCOUNT)
+    assert "HTTPS_PROXY is an https:// proxy URL" in str(err.value) and "pw-secret" not in str(err.value)
+    monkeypatch.delenv("HTTPS_PROXY")
+    monkeypatch.setenv("ALL_PROXY", "https://proxy.example:3128")
+    assert _proxy.environment_proxy("http", "api.example.test").url == "https://proxy.example:3128"  # http API: fine
+    with pytest.raises(PrefectError, match="ALL_PROXY is an https:// proxy URL"):
+        _proxy.environment_proxy("https", "api.example.test")
