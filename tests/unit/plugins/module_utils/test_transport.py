@@ -119,14 +119,18 @@ def test_a_chunked_answer_is_read_whole(serve):
 
 
 def test_a_connection_the_server_closed_is_opened_again(serve):
+    closed = threading.Semaphore(0)
+
     def once(server, conn, _number):  # answers one request per connection, then closes it (no "close" header)
         server.next_request(conn)
         conn.sendall(_answer())
+        conn.close()
+        closed.release()
     server = serve(once)
     conn = connect(server.port)
     for dummy in range(3):
         assert conn.request("GET", f"http://127.0.0.1:{server.port}/api/").status_code == 200
-        threading.Event().wait(0.05)  # let the server's close arrive before the next request
+        assert closed.acquire(timeout=5)  # the server has closed this connection before the next request
     assert server.connections == 3
 
 
