@@ -74,10 +74,6 @@ class Response:
         self.content = content
 
 
-def _authority(host, port):
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 class Connection:
     """Requests to one origin over one connection, opened again when the server has closed it.
 
@@ -89,9 +85,9 @@ class Connection:
         self._https = origin.scheme == "https"
         self._host = origin.hostname or ""
         self._port = origin.port or (443 if self._https else 80)
-        default_port = origin.port is None or origin.port == (443 if self._https else 80)
-        self._host_header = (self._host if ":" not in self._host else f"[{self._host}]") if default_port else \
-            _authority(self._host, self._port)
+        host = f"[{self._host}]" if ":" in self._host else self._host  # an IPv6 address
+        self._authority = f"{host}:{self._port}"  # for CONNECT
+        self._host_header = host if origin.port in (None, 443 if self._https else 80) else self._authority
         self._timeout = timeout
         self._ssl_context = ssl_context
         self._proxy = urlsplit(proxy.url) if proxy else None
@@ -176,12 +172,11 @@ class Connection:
 
     def _tunnel(self, sock):
         """Ask the proxy for a tunnel to the origin (CONNECT); nothing reached the API before it."""
-        authority = _authority(self._host, self._port)
         conn = h11.Connection(h11.CLIENT)
-        headers = [(b"Host", authority.encode("ascii"))] + self._proxy_headers
-        sock_events = [h11.Request(method="CONNECT", target=authority, headers=headers), h11.EndOfMessage()]
+        headers = [(b"Host", self._authority.encode("ascii"))] + self._proxy_headers
+        events = [h11.Request(method="CONNECT", target=self._authority, headers=headers), h11.EndOfMessage()]
         try:
-            self._send(conn, sock_events, sock)
+            self._send(conn, events, sock)
             response = self._next(conn, sock, h11.Response)
         except TransportError as exc:
             raise (ConnectTimeout if exc.timed_out else ProxyError)(str(exc)) from None
