@@ -8,10 +8,11 @@ mapping of error responses to exceptions. Paths are given relative to the API ba
 the OpenAPI document minus its ``/api`` prefix (trailing slashes matter).
 
 Requests go over one keep-alive HTTP/1.1 connection (``_transport.py``: h11, httpx's protocol
-layer): importing httpx or its engine httpcore costs a module run 12 to 37 ms of CPU more, for
-client features these requests do not use (see ``docs/performance.md``). What httpx does for its
-users here is done the same way: JSON bodies, no redirects followed, the CA bundle of ``certifi``
-unless ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is set, and the proxies of the environment (``_proxy.py``).
+layer): importing httpcore (httpx's engine) or all of httpx costs a module run 6 to 40 ms of CPU
+more, for client features these requests do not use (see ``docs/performance.md``). What httpx
+does for its users here is done the same way: JSON bodies, no redirects followed, the CA bundle
+of ``certifi`` unless ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is set, and the proxies of the
+environment (``_proxy.py``).
 """
 
 from __future__ import annotations
