@@ -525,6 +525,7 @@ PLAYBOOKS = (('floor', playbook_floor), ('collection', playbook_collection), ('m
 URI_LOOPS = ('find the service account', 'create the missing service account', 'upsert the grant')
 
 
+SLICES = 5  # default --slices
 NOOP_SERIES = ('floor', 'service_account', 'workspace_access')
 
 
@@ -567,7 +568,7 @@ def slice_ratios(rows, what, cpu=False):
     return [piece[what + suffix] / piece['ping' + suffix] for row in rows for piece in row['slices']]
 
 
-def part_timing(bench, ns, modes, rounds=1, slices=5):
+def part_timing(bench, ns, modes, rounds=1, slices=SLICES):
     harness.banner('2. per-task cost and 3. scale (N = %s; pipelining %s; %d round%s, %d no-op slice%s each)'
                    % (', '.join(map(str, ns)), ' and '.join('on' if m else 'off' for m in modes), rounds,
                       's' if rounds > 1 else '', slices, 's' if slices > 1 else ''))
@@ -752,8 +753,8 @@ def parse_args(argv):
                         help='ANSIBLE_PIPELINING for the timed playbooks (default off, the Ansible default)')
     parser.add_argument('--rounds', type=int, default=1, metavar='R',
                         help='repeat the timed playbooks R times per N and report the median ratios (default 1)')
-    parser.add_argument('--slices', type=int, default=5, metavar='S',
-                        help='per round, time the floor and each module\'s no-op task S times, interleaved (default 5)')
+    parser.add_argument('--slices', type=int, default=SLICES, metavar='S',
+                        help=f'per round, time the floor and each module\'s no-op task S times, interleaved (default {SLICES})')
     parser.add_argument('--only', choices=('requests', 'timing'), help='run only one part')
     parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default .venv/test-2.21, '
                                        'else .venv/benchmark, created like tools/test does)')

@@ -74,6 +74,10 @@ class Response:
         self.content = content
 
 
+def _default_port(scheme):
+    return 443 if scheme == "https" else 80
+
+
 class Connection:
     """Requests to one origin over one connection, opened again when the server has closed it.
 
@@ -84,13 +88,15 @@ class Connection:
     def __init__(self, origin, timeout, ssl_context=None, proxy=None):
         self._https = origin.scheme == "https"
         self._host = origin.hostname or ""
-        self._port = origin.port or (443 if self._https else 80)
+        default_port = _default_port(origin.scheme)
+        self._port = origin.port or default_port
         host = f"[{self._host}]" if ":" in self._host else self._host  # an IPv6 address
         self._authority = f"{host}:{self._port}"  # for CONNECT
-        self._host_header = host if origin.port in (None, 443 if self._https else 80) else self._authority
+        self._host_header = host if self._port == default_port else self._authority
         self._timeout = timeout
         self._ssl_context = ssl_context
         self._proxy = urlsplit(proxy.url) if proxy else None
+        self._forward = proxy is not None and not self._https  # http://: the proxy gets the absolute URL
         self._proxy_headers = []
         if proxy and proxy.auth:
             token = base64.b64encode(":".join(proxy.auth).encode("utf-8"))
@@ -105,11 +111,10 @@ class Connection:
         if self._sock is None:
             self._sock = self._open()
             self._h11 = h11.Connection(h11.CLIENT)
-        forward = self._proxy is not None and not self._https
         parts = urlsplit(url)
-        target = url if forward else (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        target = url if self._forward else (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = [(b"Host", self._host_header.encode("ascii"))] + list(headers)
-        if forward:
+        if self._forward:
             headers += self._proxy_headers
         if content is not None:
             headers.append((b"Content-Length", str(len(content)).encode("ascii")))
@@ -142,8 +147,7 @@ class Connection:
     def _open(self):
         """A connected socket to the origin (through the proxy's tunnel for https://), TLS done."""
         proxy = self._proxy
-        host, port = (proxy.hostname, proxy.port or (443 if proxy.scheme == "https" else 80)) if proxy else \
-            (self._host, self._port)
+        host, port = (proxy.hostname, proxy.port or _default_port(proxy.scheme)) if proxy else (self._host, self._port)
         try:
             sock = socket.create_connection((host, port), self._timeout)
         except socket.timeout:
