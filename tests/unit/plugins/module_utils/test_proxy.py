@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
-import socket
 import threading
 from urllib.parse import urlsplit
 
@@ -178,11 +177,8 @@ def test_no_proxy_goes_direct(servers, monkeypatch):
     assert _ForwardingProxy.seen == []
 
 
-def test_unreachable_proxy_error_has_no_credentials(monkeypatch):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again: nothing listens there
-    monkeypatch.setenv("HTTP_PROXY", f"http://alice:pw-secret@127.0.0.1:{port}")
+def test_unreachable_proxy_error_has_no_credentials(monkeypatch, closed_port):
+    monkeypatch.setenv("HTTP_PROXY", f"http://alice:pw-secret@127.0.0.1:{closed_port}")
     client = PrefectClient("http://api.example.test/api", KEY, ACCOUNT, retry=RetryPolicy(retries=0))
     with pytest.raises(PrefectTransportError) as err:
         client.request("GET", "me/")

@@ -172,12 +172,9 @@ def test_garbage_answer_is_a_protocol_error(serve):
         connect(server.port).request("GET", f"http://127.0.0.1:{server.port}/api/")
 
 
-def test_refused_connection_was_not_sent():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again: nothing listens there
+def test_refused_connection_was_not_sent(closed_port):
     with pytest.raises(transport.ConnectError) as err:
-        connect(port).request("GET", f"http://127.0.0.1:{port}/api/")
+        connect(closed_port).request("GET", f"http://127.0.0.1:{closed_port}/api/")
     assert not err.value.sent and not err.value.timed_out
 
 
