@@ -120,13 +120,12 @@ class PrefectCloud:
         """
         body = BotCreate(name=name, **_given(account_role_id=account_role_id, api_key_expiration=utc(api_key_expiration)))
         try:
-            data = self.client.request("POST", self.client.account_path("bots/"), body)
+            return self._created(self.client.request("POST", self.client.account_path("bots/"), body))
         except _FAILED as exc:
             if isinstance(exc, PrefectAPIError) and exc.status == 422 and self.bot_by_name(name) is not None:
                 raise PrefectConflict(exc.method, exc.path, 409, exc.detail, exc.attempts) from None
             self._recover(exc, f"the creation of service account {name!r}", lambda: self.bot_by_name(name))
             raise
-        return self._created(data)
 
     def update_bot(self, bot_id, name=None, account_role_id=None):
         """PATCH the ``BotUpdate`` fields that are given."""
@@ -147,14 +146,13 @@ class PrefectCloud:
         """
         body = BotRotateAPIKey(api_key_expiration=utc(api_key_expiration), old_key_expires_in_seconds=old_key_expires_in_seconds)
         try:
-            data = self.client.request("POST", self.client.account_path(f"bots/{bot.id}/rotate_api_key"), body)
+            return self._created(self.client.request("POST", self.client.account_path(f"bots/{bot.id}/rotate_api_key"), body))
         except _FAILED as exc:
             def rotated():
                 current = self.bot(bot.id)
                 return current if current is not None and current.api_key.id != bot.api_key.id else None
             self._recover(exc, f"the rotation of the API key of service account {bot.name!r}", rotated)
             raise
-        return self._created(data)
 
     @staticmethod
     def _recover(exc, what, applied):

@@ -227,11 +227,14 @@ class PrefectModule:
         params = self.params
         api_url = params["api_url"] or ""
         example = "an http:// or https:// URL such as https://api.prefect.cloud/api"
+        problem = check_url(api_url, "api_url")
+        if problem is not None:
+            self.fail(f"{problem}; api_url must be {example}")
         if urlsplit(api_url).scheme not in ("http", "https") or any(char.isspace() for char in api_url):
             self.fail(f"api_url must be {example}, got {shown(api_url)}")
-        problem = check_url(api_url, "api_url") or proxy_problem(os.environ) or ca_problem(os.environ)
-        if problem:
-            self.fail(f"{problem}; api_url must be {example}" if problem.startswith("api_url") else problem)
+        problem = proxy_problem(os.environ) or ca_problem(os.environ)
+        if problem is not None:
+            self.fail(problem)
         if not is_uuid(params["account_id"]):
             self.fail(f"account_id must be a UUID (the id in your Prefect Cloud URL after /account/), got {shown(params['account_id'])}")
         key = params["api_key"]

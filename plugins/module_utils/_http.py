@@ -174,13 +174,12 @@ class PrefectClient:
     def _decode(self, method, shown, response, attempts, maybe_applied):
         status = response.status_code
         if 200 <= status < 300:
-            self.applied += self._last[2]
-            if status == 204 or not response.content:
-                return None
             try:
-                return response.json()
+                data = response.json() if status != 204 and response.content else None
             except ValueError:
                 raise self.unexpected(f"HTTP {status} with a body that is not JSON") from None
+            self.applied += self._last[2]
+            return data
         detail = self._detail(response)
         if status == 404:
             raise PrefectNotFound(method, shown, status, detail, attempts)
