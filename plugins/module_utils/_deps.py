@@ -13,7 +13,7 @@ from __future__ import annotations
 import traceback
 
 try:
-    import httpx
+    import httpx  # noqa: F401 pylint: disable=unused-import  # used through this module by _http
 except ImportError:
     httpx = None
     HTTPX_IMPORT_ERROR = traceback.format_exc()
@@ -21,7 +21,7 @@ else:
     HTTPX_IMPORT_ERROR = None
 
 try:
-    import pydantic
+    import pydantic  # noqa: F401 pylint: disable=unused-import  # used through this module by _models
 except ImportError:
     pydantic = None
     PYDANTIC_IMPORT_ERROR = traceback.format_exc()

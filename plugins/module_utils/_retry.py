@@ -20,6 +20,7 @@ them:
 
 from __future__ import annotations
 
+import math
 import random
 import time
 
@@ -99,7 +100,7 @@ def parse_retry_after(value, now=None):
     except ValueError:
         pass
     else:
-        return max(0.0, seconds) if seconds == seconds else None  # NaN is no hint
+        return None if math.isnan(seconds) else max(0.0, seconds)
     try:
         import email.utils  # pylint: disable=import-outside-toplevel  # rare: Retry-After as an HTTP date
 

@@ -115,7 +115,7 @@ notes:
     (HTTP 429 or 503, or a connection that failed before anything was sent), at most
     O(retries) times. After any other failure (HTTP 500, 502 or 504, a connection broken after
     sending, a timeout) the module reads the account back once and never sends the request again.
-    If the change is visible, the key of the new account or the new key was not received: the
+    If the change is visible, the key of the new account or the new key was not received, and the
     task fails saying so; run it again with O(rotate=true) to get a new key. If it is not visible
     yet, the task fails saying that it may still be applied; run it again after a minute.
   - If another run creates the account at the same time (the create is answered HTTP 409), the
