@@ -216,10 +216,7 @@ def failure(module, **args):
 @pytest.mark.parametrize("url", [
     "https://cloud.test:99999/api", "https://cloud.test:abc/api", "https://cloud.test/api?x=1",
     "https://cloud.test/api#frag", f"https://user:{PASSWORD}@cloud.test/api", "ftp://cloud.test/api",
-    pytest.param("http://[::1/api", marks=pytest.mark.xfail(
-        strict=True, reason="BUG: _base._validate_connection() calls urlsplit(api_url).scheme before check_url(), "
-                            "outside any try; urlsplit raises ValueError('Invalid IPv6 URL') for an unbalanced "
-                            "bracket, so the task fails with a traceback instead of one line naming api_url")),
+    "http://[::1/api",
 ])
 def test_module_refuses_a_bad_api_url_in_one_line(module, url):
     message = failure(module, api_url=url)
