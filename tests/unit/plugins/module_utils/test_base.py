@@ -324,5 +324,5 @@ def test_run_reports_changed_when_a_create_was_applied_and_its_answer_lost(modul
 def test_run_exits_with_the_result(module):
     prefect = module()
     with pytest.raises(Exit) as info:
-        prefect.run(lambda: prefect.set_changed())
+        prefect.run(prefect.set_changed)
     assert info.value.args[0]["changed"] is True

@@ -89,7 +89,7 @@ def test_upsert_declared_idempotent_is_retried_after_500(make_client):
 
 
 def test_create_under_503_only_is_sent_at_most_retries_plus_one_times(make_client):
-    client, script = make_client(*[fault(503) for _ in range(10)], retries=3)
+    client, script = make_client(*[fault(503) for dummy in range(10)], retries=3)
     with pytest.raises(PrefectAPIError) as info:
         client.request(*CREATE, {"name": "n"})
     assert script.sends == 4
@@ -150,7 +150,7 @@ def test_retries_zero_sends_once(make_client):
 def test_every_request_timeout_is_at_most_the_time_left(make_client, clock):
     # timeout 10 -> deadline 60 s; each request takes 9 s and is answered 503, so the later ones
     # must get a socket timeout below the 10 s option
-    client, script = make_client(*[fault(503) for _ in range(10)], retries=10, timeout=10.0, took=9.0,
+    client, script = make_client(*[fault(503) for dummy in range(10)], retries=10, timeout=10.0, took=9.0,
                                  max_backoff=1.0)
     with pytest.raises((PrefectAPIError, PrefectTransportError)):  # a 503, or the last request timed out
         client.request(*READ)
@@ -184,7 +184,7 @@ def test_a_request_after_the_deadline_is_not_sent_and_names_the_deadline(make_cl
 
 
 def test_timeouts_hit_the_deadline_across_retries(make_client, clock):
-    client, script = make_client(*[httpx.ReadTimeout("timed out") for _ in range(6)], retries=5, timeout=30.0,
+    client, script = make_client(*[httpx.ReadTimeout("timed out") for dummy in range(6)], retries=5, timeout=30.0,
                                  deadline=Deadline(60, clock=clock), took=30.0)
     with pytest.raises(PrefectTransportError) as info:
         client.request(*READ)

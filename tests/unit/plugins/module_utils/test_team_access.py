@@ -87,4 +87,3 @@ def test_a_put_answer_without_the_grant_is_an_unexpected_response(make_client):
     with pytest.raises(PrefectResponseError, match=r"^PUT .*/team_access/ returned an unexpected response: no grant "
                                                    r"of team " + team):
         PrefectCloud(client).upsert_team_access(ws, team, role)
-
