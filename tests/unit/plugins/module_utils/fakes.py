@@ -103,12 +103,13 @@ class Fault:
 
     ``applied``: the emulator handles the request first (so the write takes effect) and then
     the answer is lost; otherwise the request never reaches it. ``status`` answers with that
-    status; ``error`` (an httpx exception class) raises it instead.
+    status; ``error`` (an httpx exception class) raises it instead. ``took``: seconds of the
+    client's fake clock it takes.
     """
 
-    def __init__(self, method, path, status=None, error=None, applied=False, times=1):
+    def __init__(self, method, path, status=None, error=None, applied=False, times=1, took=0.0):
         self.method, self.path, self.status, self.error = method, re.compile(path), status, error
-        self.applied, self.times = applied, times
+        self.applied, self.times, self.took = applied, times, took
 
     def matches(self, method, path):
         return self.times != 0 and method == self.method and self.path.search(path) is not None
@@ -132,6 +133,7 @@ class EmulatedCloud:
         self.api = Api(self.store, team_access_put=team_access_put)
         self.faults = []
         self.sent = []
+        self.clock = None
 
     def __call__(self, request):
         method, path = request.method, request.url.path
@@ -139,6 +141,7 @@ class EmulatedCloud:
         fault = next((f for f in self.faults if f.matches(method, path)), None)
         if fault is not None:
             fault.times -= 1
+            self.clock.now += fault.took
         if fault is None or fault.applied:
             reply = self.api.handle(method, path, request.headers.get("authorization"), request.read(),
                                     request.url.netloc.decode(), request.url.query.decode())
@@ -155,6 +158,7 @@ class EmulatedCloud:
         return sum(1 for m, p in self.sent if m == method and p.endswith(path_end))
 
     def client(self, clock, retries=3, timeout=30.0):
+        self.clock = clock
         return PrefectClient(
             "http://emulator.test/api", self.OWNER_KEY, self.ACCOUNT_ID, timeout=timeout,
             retry=RetryPolicy(retries=retries, rng=random.Random(3)), deadline=Deadline.for_timeout(timeout, clock=clock),

@@ -16,7 +16,7 @@ import httpx
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
-    PrefectAPIError, PrefectConflict, PrefectOutcomeUnknown, PrefectResponseLost,
+    PrefectAPIError, PrefectConflict, PrefectError, PrefectOutcomeUnknown, PrefectResponseLost,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._models import Bot
 from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import EmulatedCloud, Fault, respond
@@ -207,9 +207,13 @@ def test_rotation_keeps_the_old_key_for_the_grace_period(cloud, api, bot):
                                        "the create's, so the user is told 'POST .../bots/filter failed' and not that "
                                        "the create may still be applied (the rule says: fail with 'may still be "
                                        "applied; run again after ...'), and run() reports changed=false")
-def test_bug_create_whose_read_back_fails_still_says_it_may_be_applied(cloud, api):
-    cloud.faults.append(Fault("POST", CREATE_PATH, status=504, applied=False))
-    cloud.faults.append(Fault("POST", r"/bots/filter$", status=500, times=-1))
-    with pytest.raises(PrefectOutcomeUnknown):
+@pytest.mark.parametrize("faults", [
+    [Fault("POST", CREATE_PATH, status=504), Fault("POST", r"/bots/filter$", status=500, times=-1)],
+    [Fault("POST", CREATE_PATH, error=httpx.ReadTimeout, took=120.0)],  # the create's timeout spends the deadline
+], ids=["read-back-fails", "deadline-spent"])
+def test_bug_create_whose_read_back_fails_still_says_it_may_be_applied(cloud, api, faults):
+    cloud.faults.extend(faults)
+    with pytest.raises(PrefectError) as info:
         api.create_bot("sa")
+    assert "may still be applied" in str(info.value) and "\n" not in str(info.value)
     assert cloud.count("POST", "/bots/") == 1
