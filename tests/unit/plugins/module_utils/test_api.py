@@ -16,7 +16,7 @@ import httpx
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
-    PrefectAPIError, PrefectConflict, PrefectError, PrefectOutcomeUnknown, PrefectResponseLost,
+    PrefectAPIError, PrefectConflict, PrefectOutcomeUnknown, PrefectResponseLost,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._models import Bot
 from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import EmulatedCloud, Fault, respond
@@ -199,21 +199,25 @@ def test_rotation_keeps_the_old_key_for_the_grace_period(cloud, api, bot):
     assert [key.id for key in keys.rotating_keys] == [bot.api_key.id]
 
 
-# -- a bug found while writing these tests (the integrator fixes plugins/)
+# -- the read-back itself fails
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: _api._recover() reads back with an ordinary request; when that read fails "
-                                       "(its own faults, or the task deadline spent by the create), its error replaces "
-                                       "the create's, so the user is told 'POST .../bots/filter failed' and not that "
-                                       "the create may still be applied (the rule says: fail with 'may still be "
-                                       "applied; run again after ...'), and run() reports changed=false")
 @pytest.mark.parametrize("faults", [
     [Fault("POST", CREATE_PATH, status=504), Fault("POST", r"/bots/filter$", status=500, times=-1)],
     [Fault("POST", CREATE_PATH, error=httpx.ReadTimeout, took=120.0)],  # the create's timeout spends the deadline
 ], ids=["read-back-fails", "deadline-spent"])
-def test_bug_create_whose_read_back_fails_still_says_it_may_be_applied(cloud, api, faults):
+def test_create_whose_read_back_fails_still_says_it_may_be_applied(cloud, api, faults):
     cloud.faults.extend(faults)
-    with pytest.raises(PrefectError) as info:
+    with pytest.raises(PrefectOutcomeUnknown) as info:
         api.create_bot("sa")
+    assert str(info.value).startswith(f"POST /api/accounts/{cloud.ACCOUNT_ID}/bots/: ")
     assert "may still be applied" in str(info.value) and "\n" not in str(info.value)
     assert cloud.count("POST", "/bots/") == 1
+
+
+def test_rotation_whose_read_back_fails_still_says_it_may_be_applied(cloud, api, bot):
+    cloud.faults.extend([Fault("POST", ROTATE_PATH, status=502), Fault("GET", f"/bots/{bot.id}$", status=500, times=-1)])
+    with pytest.raises(PrefectOutcomeUnknown) as info:
+        api.rotate_bot_key(bot)
+    assert "may still be applied" in str(info.value)
+    assert cloud.count("POST", "/rotate_api_key") == 1
