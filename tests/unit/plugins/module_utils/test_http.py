@@ -406,23 +406,18 @@ def test_an_unusable_api_url_is_a_prefect_error():
     assert str(info.value).startswith("cannot set up the HTTP client for api_url")
 
 
-# -- bugs found while writing these tests (see the reasons; the integrator fixes plugins/)
+# -- bugs found while writing these tests, fixed
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: _http.request() catches only httpx.TransportError; httpx.DecodingError "
-                                       "(a body that does not match its Content-Encoding, e.g. from a proxy) escapes "
-                                       "as a raw exception, so the module fails with a traceback")
-def test_bug_undecodable_body_is_a_prefect_error(make_client):
-    client, dummy = make_client(httpx.Response(200, content=b"not gzip", headers={"content-encoding": "gzip"}))
-    with pytest.raises(PrefectError):
+def test_undecodable_body_is_a_prefect_error(make_client):
+    answer = httpx.Response(200, stream=httpx.ByteStream(b"not gzip"), headers={"content-encoding": "gzip"})
+    client, dummy = make_client(answer)
+    with pytest.raises(PrefectResponseError, match="a body that cannot be decoded"):
         client.request(*READ)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("socksio") is not None, reason="socksio is installed: SOCKS proxies work")
-@pytest.mark.xfail(strict=True, reason="BUG: proxy_problem() accepts socks5:// proxies, but without the optional "
-                                       "socksio package httpx.Client() raises ImportError, which PrefectClient does not "
-                                       "catch (only InvalidURL, ValueError, OSError): a traceback instead of one line")
-def test_bug_socks_proxy_without_socksio_is_a_prefect_error(monkeypatch):
+def test_socks_proxy_without_socksio_is_a_prefect_error(monkeypatch):
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ALL_PROXY", "socks5://proxy.example:1080")
