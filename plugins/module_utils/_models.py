@@ -256,3 +256,53 @@ class Me(_Model):
     first_name: Optional[str] = None
     last_name: Optional[str] = None
     email: Optional[str] = None
+
+
+# Identity and access: teams with their members, account members, invitations (issue 20) ------
+
+
+class TeamMember(_Model):
+    """A member of a team (``TeamMemberResponse``); ``id`` is the ACTOR id of the user or service account."""
+
+    id: str
+    handle: Optional[str] = None
+    name: Optional[str] = None
+    email: Optional[str] = None
+    type: str
+
+
+class TeamDetail(_Model):
+    """A team with its members and workspaces (``TeamResponse``)."""
+
+    id: str
+    name: str
+    description: Optional[str] = ""
+    workos_directory_group_id: Optional[str] = None
+    memberships: List[TeamMember] = []
+    workspaces: List[TeamWorkspaceAccess] = []
+
+
+class AccountMember(_Model):
+    """A user's account membership (``AccountMembershipsResponse`` with a user id)."""
+
+    id: str
+    actor_id: str
+    user_id: str
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+    handle: Optional[str] = None
+    email: Optional[str] = None
+    account_role_name: str
+    account_role_id: str
+    last_login: Optional[datetime.datetime] = None
+    active: bool = True
+
+
+class Invitation(_Model):
+    """An invitation to join the account (``InvitationReadResponse``)."""
+
+    id: str
+    email: str
+    account_role_id: str
+    status: str
+    expiration: Optional[datetime.datetime] = None
