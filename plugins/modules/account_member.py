@@ -254,9 +254,9 @@ def converge_member(module, member, roles):
         role = roles.resolve(wanted)
         if role.id != before["account_role_id"]:
             after = dict(before, account_role_id=role.id, account_role_name=role.name)
-            module.set_changed()
             if not module.check_mode:
                 api.update_account_membership(member.id, role.id)
+            module.set_changed()  # after the write: a write that fails changed nothing
     module.set_diff(member_diff(before), member_diff(after))
     module.result.update(account_member=after, invitation=None)
 
@@ -279,9 +279,9 @@ def converge_invitation(module, roles):
     if after is None:
         after = {"id": None, "email": user, "account_role_id": role.id, "account_role_name": role.name,
                  "status": "PENDING", "expiration": None}
-        module.set_changed()
         if not module.check_mode:
             after = invitation_view(api.create_invitation(user, role.id), roles)
+        module.set_changed()
     else:
         before = after
     module.set_diff(invitation_diff(before) if before else None, invitation_diff(after))
@@ -292,9 +292,9 @@ def converge_absent(module, member, roles):
     params, api = module.params, module.api
     if member is not None:
         module.set_diff(member_diff(member_result(member)), None)
-        module.set_changed()
         if not module.check_mode:
             api.delete_account_membership(member.id)
+        module.set_changed()
         return
     if "@" not in params["user"]:
         module.set_diff(None, None)
@@ -302,11 +302,10 @@ def converge_absent(module, member, roles):
     pending = pending_invitations(api, params["user"])
     before = invitation_diff(invitation_view(pending[-1], roles)) if pending else None
     module.set_diff(before, None)
-    if pending:
-        module.set_changed()
+    for item in pending:
         if not module.check_mode:
-            for item in pending:
-                api.revoke_invitation(item.id)
+            api.revoke_invitation(item.id)
+        module.set_changed()
 
 
 def converge(module):

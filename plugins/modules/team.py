@@ -232,9 +232,11 @@ def plan_members(actors, params, current):
     return after, [wanted[actor] for actor in added], removed
 
 
-def write_members(api, actors, team_id, after, added, removed):
+def write_members(module, actors, team_id, after, added, removed):
+    api = module.api
     for actor_id in removed:
         api.remove_team_member(team_id, actor_id)  # a member already gone is no error
+        module.set_changed()
     if not added:
         return
     # The whole member set (UNCONFIRMED whether PUT adds or replaces; the full set is right either way).
@@ -246,6 +248,7 @@ def write_members(api, actors, team_id, after, added, removed):
             if member_id is not None:
                 members.append((member_id, member["type"]))
     api.upsert_team_members(team_id, members)
+    module.set_changed()
 
 
 def converge(module):
@@ -269,16 +272,21 @@ def converge(module):
         after = team_result(before["id"] if before else None, name, description, members,
                             before["workspaces"] if before else [])
     if after != before:
-        module.set_changed()
-        if not module.check_mode:
-            if after is None:
-                api.delete_team(before["id"])
-            else:
-                if before is None:
-                    after["id"] = api.create_team(after["name"], after["description"]).id
-                elif (after["name"], after["description"]) != (before["name"], before["description"]):
-                    api.update_team(before["id"], after["name"], after["description"], team.workos_directory_group_id)
-                write_members(api, actors, after["id"], after["members"], added, removed)
+        if module.check_mode:
+            module.set_changed()
+        elif after is None:
+            api.delete_team(before["id"])
+            module.set_changed()
+        else:
+            # Each write reports a change once it succeeded, so that a failure later in the run
+            # still says what was changed before it.
+            if before is None:
+                after["id"] = api.create_team(after["name"], after["description"]).id
+                module.set_changed()
+            elif (after["name"], after["description"]) != (before["name"], before["description"]):
+                api.update_team(before["id"], after["name"], after["description"], team.workos_directory_group_id)
+                module.set_changed()
+            write_members(module, actors, after["id"], after["members"], added, removed)
     module.set_diff(diff_view(before), diff_view(after))
     if after is not None:
         module.result["team"] = after

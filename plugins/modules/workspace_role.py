@@ -225,7 +225,6 @@ def converge(module):
     before = role_view(found[0], names) if found else None
     after, changes = plan(params, before, roles, names)
     if after is not before:
-        module.set_changed()
         if not module.check_mode:
             if after is None:
                 api.delete_workspace_role(before["id"])
@@ -234,6 +233,7 @@ def converge(module):
                 after = role_view(created, names)
             else:
                 api.update_workspace_role(before["id"], **changes)
+        module.set_changed()  # after the write: a write that fails changed nothing
     module.set_diff(diff_view(before), diff_view(after))
     if after is not None:
         module.result["workspace_role"] = after
