@@ -31,8 +31,8 @@ options:
     type: str
   scopes:
     description:
-      - The workspace scopes of the role, such as V(see_flows) or V(run_deployments), as a set:
-        their order and duplicates do not matter. V([]) is a role without scopes of its own.
+      - The workspace scopes of the role, such as V(see_flows) or V(run_deployments), as a set
+        (their order and duplicates do not matter). V([]) is a role without scopes of its own.
       - The scopes of O(inherited_role) need not be listed; they are part of the role through the
         inheritance.
       - A name that is not a workspace scope (the C(WorkspaceScopeName) list of the Prefect Cloud
