@@ -14,7 +14,10 @@ options:
     description:
       - Base URL of the Prefect Cloud API, ending in C(/api).
       - If not set, the value of the E(PREFECT_CLOUD_API_URL) environment variable is used, and
-        then the default.
+        then the default. An empty variable counts as not set (AWX injects one for a credential
+        without an API URL).
+      - It must be C(http://) or C(https://), a host, an optional port and a path, with no query,
+        fragment, user name or password.
       - Point it at the local emulator (C(http://127.0.0.1:4280/api)) to try the collection without
         a Prefect Cloud account.
     type: str
@@ -43,25 +46,29 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request (connect and read), greater than V(0) and at most
-        V(3600).
+      - Seconds to wait for each step of an HTTP request (connect, send, read), greater than V(0)
+        and at most V(3600).
+      - The whole task, all its requests and waits together, has max(60, 4 x O(timeout)) seconds;
+        each step's timeout is at most the time left, and a request after that deadline fails.
     type: float
     default: 30
   retries:
     description:
-      - How many times a request is retried, from V(0) to V(10), after HTTP 429 or 503, after
-        HTTP 500, 502 or 504 or a connection or timeout error for requests that are safe to repeat,
-        and after a connection error for any request, with exponential backoff that honours the
-        server's C(Retry-After) header.
-      - A create that may have been applied (HTTP 500, 502, 504, a lost response or a timeout)
-        is sent again only after reading that it was not.
-      - Retries stop when the total wait would exceed the larger of 60 seconds and four times
-        O(timeout), so a task never waits forever. V(0) disables retries.
+      - How many times one request may be sent again, from V(0) to V(10), so at most O(retries) + 1
+        sends in all, with exponential backoff (0.5 s doubling, at most 30 s) or the server's
+        C(Retry-After) header (at most 30 s). V(0) disables retries.
+      - Requests that are safe to repeat (reads, updates, deletes, grants) are sent again after
+        HTTP 429, 500, 502, 503 or 504, a timeout or a broken connection.
+      - A create or a key rotation is sent again only after HTTP 429 or 503 or a connection that
+        failed before anything was sent. After any other failure it is read back once and never
+        sent again (see the module's notes).
+      - A failed TLS certificate check is never retried. No wait is made past the task deadline
+        (see O(timeout)).
     type: int
     default: 5
 requirements:
-  - httpx >= 0.23.0
-  - pydantic >= 2.0
+  - httpx >= 0.27, < 1
+  - pydantic >= 2.7, < 3
 notes:
   - All options of this fragment can be set once for a play with
     C(module_defaults) and the C(group/prefect.cloud.cloud) action group.
@@ -70,7 +77,6 @@ notes:
   - Requests go through the HTTP proxy in E(HTTPS_PROXY) (E(HTTP_PROXY) for an C(http://) API URL) or
     E(ALL_PROXY), with its credentials if the proxy URL has them, unless E(NO_PROXY) lists the API's
     host (V(*) for all hosts; a domain covers its subdomains). Lower-case names of these variables
-    take precedence. Proxy credentials never appear in messages. An C(https://) API URL goes through
-    a CONNECT tunnel and needs an C(http://) proxy URL (TLS to the proxy itself is supported for an
-    C(http://) API URL only).
+    take precedence (this is httpx's reading of the environment). Proxy credentials never appear in
+    messages. A proxy variable httpx cannot use is an error naming it, before any request.
 """

@@ -13,12 +13,23 @@ from __future__ import annotations
 
 import datetime
 
-from ._errors import PrefectError, PrefectNotFound
-from ._models import (
-    AccountRole, Bot, BotAccess, BotKeys, Membership, Me, Team, TeamAccess, UserAccess, Workspace, WorkspaceRole,
-    describe_invalid,
+from ._errors import (
+    PrefectAPIError, PrefectConflict, PrefectError, PrefectNotFound, PrefectOutcomeUnknown, PrefectResponseError,
+    PrefectResponseLost, PrefectTransportError,
 )
-from ._models import AccountMember, Invitation, TeamDetail  # identity and access (issue 20)
+from ._models import (
+    AccountRole, AccountRoleFilter, Bot, BotAccess, BotAccessFilter, BotCreate, BotCreated, BotCriteria, BotFilter,
+    BotKeys, BotRotateAPIKey, BotUpdate, Match, Me, Membership, MembershipCriteria, MembershipFilter, NameCriteria, Team,
+    TeamAccess, TeamFilter, UserAccess, UserAccessFilter, UserCriteria, Workspace, WorkspaceBotAccessCreate,
+    WorkspaceCriteria, WorkspaceFilter, WorkspaceRole, WorkspaceRoleFilter, WorkspaceTeamAccessCreate,
+    WorkspaceUserAccessCreate, describe_invalid,
+)
+from ._models import (  # identity and access (issue 20)
+    AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
+    TeamDetail, TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
+)
+
+_FAILED = (PrefectAPIError, PrefectTransportError, PrefectResponseError)
 
 
 def rfc3339(value):
@@ -32,34 +43,32 @@ def rfc3339(value):
     return text + "Z"
 
 
+def utc(value):
+    """An aware datetime (or None) in UTC, as the API is sent it."""
+    return None if value is None else value.astimezone(datetime.timezone.utc)
+
+
 def mask_key(key):
     """The API's masked form of a key: prefix and last four characters (``pnb_...a1b2``)."""
     return f"{key[:4]}...{key[-4:]}"
-
-
-def _split_created(client, data):
-    """Split a ``BotCreateResponse`` into (Bot, plaintext key) and register the key as a secret."""
-    api_key = data.get("api_key") if isinstance(data, dict) else None
-    if not isinstance(api_key, dict) or not isinstance(api_key.get("key"), str):
-        raise client.unexpected("no api_key.key in it, so the new key is unknown")
-    api_key = dict(api_key)
-    key = api_key.pop("key")
-    client.add_secret(key)
-    api_key.setdefault("masked_key", mask_key(key))
-    return validated(client, Bot, dict(data, api_key=api_key)), key
 
 
 def validated(client, model, data):
     """``model`` from the answer to the client's last request; another shape is a PrefectResponseError."""
     try:
         return model.model_validate(data)
-    except ValueError as exc:  # pydantic-core's ValidationError
+    except ValueError as exc:  # pydantic's ValidationError
         raise client.unexpected(describe_invalid(exc)) from None
 
 
-def _criteria(**fields):
-    """Build a filter criteria object from ``field=[values]`` pairs, skipping None."""
-    return {name: {"any_": list(values)} for name, values in fields.items() if values is not None}
+def match(values):
+    """An exact-match criterion for ``values``, or None (no criterion) when ``values`` is None."""
+    return None if values is None else Match(any_=list(values))
+
+
+def _given(**fields):
+    """The fields that are not None (for bodies whose absent fields mean "not set")."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 class PrefectCloud:
@@ -93,8 +102,7 @@ class PrefectCloud:
 
     def bots(self, names=None, ids=None):
         """All bots, or those with one of ``names`` / ``ids`` (exact match)."""
-        criteria = _criteria(name=names, id=ids)
-        return self._filter(Bot, "bots/filter", {"service_accounts": criteria} if criteria else None)
+        return self._filter(Bot, "bots/filter", BotFilter(service_accounts=BotCriteria(name=match(names), id=match(ids))))
 
     def bot_by_name(self, name):
         """The bot called ``name``, or None. Names are unique per account."""
@@ -107,33 +115,69 @@ class PrefectCloud:
         return self._get(Bot, self.client.account_path(f"bots/{bot_id}"))
 
     def create_bot(self, name, account_role_id=None, api_key_expiration=None):
-        """Create a bot; return (Bot, plaintext key). The key is never readable again."""
-        body = {"name": name}
-        if account_role_id is not None:
-            body["account_role_id"] = account_role_id
-        if api_key_expiration is not None:
-            body["api_key_expiration"] = rfc3339(api_key_expiration)
-        return _split_created(self.client, self.client.request("POST", self.client.account_path("bots/"), body))
+        """Create a bot; return (Bot, plaintext key). The key is never readable again.
 
-    def update_bot(self, bot_id, **fields):
-        """PATCH the given ``BotUpdate`` fields (name, account_role_id)."""
-        self.client.request("PATCH", self.client.account_path(f"bots/{bot_id}"), fields)
+        Raises ``PrefectConflict`` when an account with this name exists (HTTP 409; or 422 with the
+        account found: the status of a duplicate name is UNCONFIRMED). After an answer that may
+        come after the server applied the create, the account is looked up by name instead of
+        sending it again: ``PrefectResponseLost`` if it exists, else ``PrefectOutcomeUnknown``.
+        """
+        body = BotCreate(name=name, **_given(account_role_id=account_role_id, api_key_expiration=utc(api_key_expiration)))
+        try:
+            return self._created(self.client.request("POST", self.client.account_path("bots/"), body))
+        except _FAILED as exc:
+            if isinstance(exc, PrefectAPIError) and exc.status == 422 and self.bot_by_name(name) is not None:
+                raise PrefectConflict(exc.method, exc.path, 409, exc.detail, exc.attempts) from None
+            self._recover(exc, f"the creation of service account {name!r}", lambda: self.bot_by_name(name))
+            raise
+
+    def update_bot(self, bot_id, name=None, account_role_id=None):
+        """PATCH the ``BotUpdate`` fields that are given."""
+        body = BotUpdate(**_given(name=name, account_role_id=account_role_id))
+        self.client.request("PATCH", self.client.account_path(f"bots/{bot_id}"), body)
 
     def delete_bot(self, bot_id):
         return self._delete(self.client.account_path(f"bots/{bot_id}"))
 
-    def rotate_bot_key(self, bot_id, api_key_expiration=None, old_key_expires_in_seconds=None):
-        """Issue a new active key; return (Bot, plaintext key).
+    def rotate_bot_key(self, bot, api_key_expiration=None, old_key_expires_in_seconds=None):
+        """Issue a new active key for ``bot``; return (Bot, plaintext key).
 
         With ``old_key_expires_in_seconds`` None the API deletes the old key at once; otherwise the
-        old key keeps working for that many seconds (at most 172800).
+        old key keeps working for that many seconds (at most 172800). After an answer that may
+        come after the server applied the rotation, the account is read back instead of sending it
+        again (a rotation applied twice leaves an active key nobody received): a new active key id
+        raises ``PrefectResponseLost``, the old one ``PrefectOutcomeUnknown``.
         """
-        body = {
-            "api_key_expiration": rfc3339(api_key_expiration),
-            "old_key_expires_in_seconds": old_key_expires_in_seconds,
-        }
-        path = self.client.account_path(f"bots/{bot_id}/rotate_api_key")
-        return _split_created(self.client, self.client.request("POST", path, body))
+        body = BotRotateAPIKey(api_key_expiration=utc(api_key_expiration), old_key_expires_in_seconds=old_key_expires_in_seconds)
+        try:
+            return self._created(self.client.request("POST", self.client.account_path(f"bots/{bot.id}/rotate_api_key"), body))
+        except _FAILED as exc:
+            def rotated():
+                current = self.bot(bot.id)
+                return current if current is not None and current.api_key.id != bot.api_key.id else None
+            self._recover(exc, f"the rotation of the API key of service account {bot.name!r}", rotated)
+            raise
+
+    @staticmethod
+    def _recover(exc, what, applied):
+        """After a failed create or rotation that may have been applied, read back once (``applied()``
+        returns what shows it, or None) and raise what the outcome is. Returns when it was not applied."""
+        if not exc.maybe_applied:
+            return
+        found = applied()
+        if found is not None:
+            raise PrefectResponseLost(exc, what, found) from None
+        raise PrefectOutcomeUnknown(exc, what) from None
+
+    def _created(self, data):
+        """Split a ``BotCreateResponse`` into (Bot, plaintext key), the key registered as a secret first."""
+        api_key = data.get("api_key") if isinstance(data, dict) else None
+        self.client.add_secret(api_key.get("key") if isinstance(api_key, dict) and isinstance(api_key.get("key"), str) else None)
+        created = validated(self.client, BotCreated, data)
+        key = created.api_key.key
+        bot = created.model_dump(exclude={"api_key"})
+        bot["api_key"] = dict(created.api_key.model_dump(exclude={"key"}), masked_key=mask_key(key))
+        return Bot.model_validate(bot), key
 
     def bot_keys(self, bot_id):
         """The active key and the rotating (grace period) keys of a bot, or None if it is gone."""
@@ -142,63 +186,66 @@ class PrefectCloud:
     # Roles and workspaces --------------------------------------------------------------------
 
     def account_roles(self, names=None):
-        criteria = _criteria(name=names)
-        return self._filter(AccountRole, "account_roles/filter", {"account_roles": criteria} if criteria else None)
+        return self._filter(AccountRole, "account_roles/filter", AccountRoleFilter(account_roles=NameCriteria(name=match(names))))
 
     def account_role(self, role_id):
         return self._get(AccountRole, self.client.account_path(f"account_roles/{role_id}"))
 
     def workspace_roles(self, names=None):
-        criteria = _criteria(name=names)
-        return self._filter(WorkspaceRole, "workspace_roles/filter", {"workspace_roles": criteria} if criteria else None)
+        body = WorkspaceRoleFilter(workspace_roles=NameCriteria(name=match(names)))
+        return self._filter(WorkspaceRole, "workspace_roles/filter", body)
 
     def workspace_role(self, role_id):
         return self._get(WorkspaceRole, self.client.account_path(f"workspace_roles/{role_id}"))
 
     def workspaces(self, handles=None, ids=None):
-        criteria = _criteria(handle=handles, id=ids)
-        return self._filter(Workspace, "workspaces/filter", {"workspaces": criteria} if criteria else None)
+        body = WorkspaceFilter(workspaces=WorkspaceCriteria(handle=match(handles), id=match(ids)))
+        return self._filter(Workspace, "workspaces/filter", body)
 
     def workspace(self, workspace_id):
         return self._get(Workspace, self.client.account_path(f"workspaces/{workspace_id}"))
 
     # Users and teams (as accessors) ----------------------------------------------------------
 
-    def user_memberships(self, emails=None, handles=None, user_ids=None):
-        criteria = _criteria(email=emails, handle=handles, user_id=user_ids)
-        body = {"only_users": True}
-        if criteria:
-            body["account_memberships"] = criteria
-        return self._filter(Membership, "account_memberships/filter", body)
+    def user_memberships(self, email=None, handles=None, user_ids=None):
+        """Account members that are users; ``email`` matches regardless of case (``like_``), so
+        the caller compares the address exactly, without case, on what comes back."""
+        criteria = MembershipCriteria(email=Match(like_=email) if email is not None else None, handle=match(handles),
+                                      user_id=match(user_ids))
+        return self._filter(Membership, "account_memberships/filter", MembershipFilter(account_memberships=criteria,
+                                                                                       only_users=True))
 
     def teams(self, names=None, ids=None):
-        criteria = _criteria(name=names, id=ids)
-        return self._filter(Team, "teams/filter", {"teams": criteria} if criteria else None)
+        return self._filter(Team, "teams/filter", TeamFilter(teams=BotCriteria(name=match(names), id=match(ids))))
 
     # Workspace access ------------------------------------------------------------------------
 
     def _ws(self, workspace_id, suffix):
         return self.client.account_path(f"workspaces/{workspace_id}/{suffix}")
 
-    def bot_accesses(self, workspace_id, bot_ids=None):
-        body = {"bots": _criteria(id=bot_ids)} if bot_ids is not None else None
+    def bot_accesses(self, workspace_id, bot_ids=None, bot_names=None):
+        """Grants of a workspace to bots: all, or those of ``bot_ids`` or ``bot_names`` (exact)."""
+        body = BotAccessFilter(bots=BotCriteria(id=match(bot_ids), name=match(bot_names)))
         return self.filter_models(BotAccess, self._ws(workspace_id, "bot_access/filter"), body)
 
     def upsert_bot_access(self, workspace_id, bot_id, workspace_role_id):
-        body = {"bot_id": bot_id, "workspace_role_id": workspace_role_id}
-        data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)
+        body = WorkspaceBotAccessCreate(bot_id=bot_id, workspace_role_id=workspace_role_id)
+        data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)  # an upsert
         return validated(self.client, BotAccess, data)
 
     def delete_bot_access(self, workspace_id, access_id):
         return self._delete(self._ws(workspace_id, f"bot_access/{access_id}"))
 
-    def user_accesses(self, workspace_id, user_ids=None):
-        body = {"users": _criteria(id=user_ids)} if user_ids is not None else None
-        return self.filter_models(UserAccess, self._ws(workspace_id, "user_access/filter"), body)
+    def user_accesses(self, workspace_id, user_ids=None, handles=None, email=None):
+        """Grants of a workspace to users: all, or those of ``user_ids`` / ``handles`` (exact) or
+        ``email`` (regardless of case)."""
+        criteria = UserCriteria(id=match(user_ids), handle=match(handles),
+                                email=Match(like_=email) if email is not None else None)
+        return self.filter_models(UserAccess, self._ws(workspace_id, "user_access/filter"), UserAccessFilter(users=criteria))
 
     def upsert_user_access(self, workspace_id, user_id, workspace_role_id):
-        body = {"user_id": user_id, "workspace_role_id": workspace_role_id}
-        data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)
+        body = WorkspaceUserAccessCreate(user_id=user_id, workspace_role_id=workspace_role_id)
+        data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)  # an upsert
         return validated(self.client, UserAccess, data)
 
     def delete_user_access(self, workspace_id, access_id):
@@ -220,8 +267,9 @@ class PrefectCloud:
         current = self._team_grants.get(workspace_id)
         if current is None:
             current = self.team_accesses(workspace_id)
-        body = [{"team_id": g.team_id, "workspace_role_id": g.workspace_role_id} for g in current if g.team_id != team_id]
-        body.append({"team_id": team_id, "workspace_role_id": workspace_role_id})
+        body = [WorkspaceTeamAccessCreate(team_id=g.team_id, workspace_role_id=g.workspace_role_id)
+                for g in current if g.team_id != team_id]
+        body.append(WorkspaceTeamAccessCreate(team_id=team_id, workspace_role_id=workspace_role_id))
         self._team_grants.pop(workspace_id, None)
         data = self.client.request("PUT", self._ws(workspace_id, "team_access/"), body)
         for item in data if isinstance(data, list) else ():
@@ -243,33 +291,32 @@ class PrefectCloud:
 
     def create_workspace_role(self, name, description, scopes, inherited_role_id=None):
         """Create a custom workspace role (201 with the role)."""
-        body = {"name": name, "description": description, "scopes": list(scopes), "inherited_role_id": inherited_role_id}
+        body = WorkspaceRoleCreate(name=name, description=description, scopes=list(scopes), inherited_role_id=inherited_role_id)
         data = self.client.request("POST", self.client.account_path("workspace_roles/"), body)
         return validated(self.client, WorkspaceRole, data)
 
     def update_workspace_role(self, role_id, **fields):
         """PATCH the given ``WorkspaceRoleUpdate`` fields (name, description, scopes, inherited_role_id)."""
-        self.client.request("PATCH", self.client.account_path(f"workspace_roles/{role_id}"), fields)
+        self.client.request("PATCH", self.client.account_path(f"workspace_roles/{role_id}"), WorkspaceRoleUpdate(**fields))
 
     def delete_workspace_role(self, role_id):
         return self._delete(self.client.account_path(f"workspace_roles/{role_id}"))
 
     def team_details(self, names=None, ids=None):
         """Teams with their members and workspaces: all, or those with one of ``names`` / ``ids``."""
-        criteria = _criteria(name=names, id=ids)
-        return self._filter(TeamDetail, "teams/filter", {"teams": criteria} if criteria else None)
+        return self._filter(TeamDetail, "teams/filter", TeamFilter(teams=BotCriteria(name=match(names), id=match(ids))))
 
     def team_detail(self, team_id):
         return self._get(TeamDetail, self.client.account_path(f"teams/{team_id}"))
 
     def create_team(self, name, description=""):
-        data = self.client.request("POST", self.client.account_path("teams/"), {"name": name, "description": description})
+        data = self.client.request("POST", self.client.account_path("teams/"), TeamCreate(name=name, description=description))
         return validated(self.client, TeamDetail, data)
 
     def update_team(self, team_id, name, description, workos_directory_group_id=None):
         """PUT the team's metadata. Whether PUT keeps fields it is not sent is UNCONFIRMED, so every
         field is sent, unchanged ones with their current value."""
-        body = {"name": name, "description": description, "workos_directory_group_id": workos_directory_group_id}
+        body = TeamUpdate(name=name, description=description, workos_directory_group_id=workos_directory_group_id)
         self.client.request("PUT", self.client.account_path(f"teams/{team_id}"), body)
 
     def delete_team(self, team_id):
@@ -277,7 +324,7 @@ class PrefectCloud:
 
     def upsert_team_members(self, team_id, members):
         """PUT ``members`` ((member id, member type) pairs: the user id or the bot id, not the actor id)."""
-        body = {"members": [{"member_id": member_id, "member_type": kind} for member_id, kind in members]}
+        body = TeamMembersUpsert(members=[TeamMembershipCreate(member_id=member_id, member_type=kind) for member_id, kind in members])
         self.client.request("PUT", self.client.account_path(f"teams/{team_id}/members"), body)
 
     def remove_team_member(self, team_id, actor_id):
@@ -286,43 +333,39 @@ class PrefectCloud:
 
     def account_members(self, user_ids=None, handles=None, email_like=None):
         """The account's users (``only_users``): all, or by user ids / handles (exact) or by an e-mail
-        substring that matches regardless of case (``like_``; the caller compares exactly)."""
-        criteria = _criteria(user_id=user_ids, handle=handles)
-        if email_like is not None:
-            criteria["email"] = {"like_": email_like}
-        body = {"only_users": True}
-        if criteria:
-            body["account_memberships"] = criteria
+        that matches regardless of case (``like_``, a substring: the caller compares exactly)."""
+        criteria = MembershipCriteria(user_id=match(user_ids), handle=match(handles),
+                                      email=Match(like_=email_like) if email_like is not None else None)
+        body = MembershipFilter(account_memberships=criteria, only_users=True)
         return self._filter(AccountMember, "account_memberships/filter", body)
 
     def update_account_membership(self, membership_id, account_role_id):
-        body = {"account_role_id": account_role_id}
+        body = AccountMembershipUpdate(account_role_id=account_role_id)
         self.client.request("PATCH", self.client.account_path(f"account_memberships/{membership_id}"), body)
 
     def delete_account_membership(self, membership_id):
         return self._delete(self.client.account_path(f"account_memberships/{membership_id}"))
 
     def invitations(self, email_like=None, statuses=None):
-        """Invitations to the account: all, or by an e-mail substring (any case) and statuses."""
-        criteria = _criteria(status=statuses)
-        if email_like is not None:
-            criteria["email"] = {"like_": email_like}
-        return self._filter(Invitation, "invitations/filter", {"invitations": criteria} if criteria else None)
+        """Invitations to the account: all, or by an e-mail (any case, substring) and statuses."""
+        criteria = InvitationCriteria(email=Match(like_=email_like) if email_like is not None else None, status=match(statuses))
+        return self._filter(Invitation, "invitations/filter", InvitationFilter(invitations=criteria))
 
     def create_invitation(self, email, account_role_id):
-        """Invite one e-mail address (the API revokes that address's pending invitations)."""
-        data = self.client.request("POST", self.client.account_path("invitations/"),
-                                   [{"email": email, "account_role_id": account_role_id}])
+        """Invite one e-mail address (the API revokes that address's pending invitations).
+
+        Not sent again after an ambiguous answer (a POST that creates); the module's next run reads
+        the pending invitations first, so a re-run converges."""
+        body = [InvitationCreate(email=email, account_role_id=account_role_id)]
+        data = self.client.request("POST", self.client.account_path("invitations/"), body)
         if not isinstance(data, list) or len(data) != 1:
             raise self.client.unexpected("not a list of one invitation")
         return validated(self.client, Invitation, data[0])
 
     def revoke_invitation(self, invitation_id):
-        return self._delete_like("POST", self.client.account_path(f"invitations/{invitation_id}/revoke"))
-
-    def _delete_like(self, method, path):
+        """Revoke a pending invitation; False when there is no such invitation."""
         try:
-            self.client.request(method, path)
+            self.client.request("POST", self.client.account_path(f"invitations/{invitation_id}/revoke"))
         except PrefectNotFound:
             return False
         return True

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import env_fallback
+import os
+
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 DEFAULT_API_URL = "https://api.prefect.cloud/api"
 
@@ -14,6 +16,19 @@ DEFAULT_API_URL = "https://api.prefect.cloud/api"
 ENV_API_URL = "PREFECT_CLOUD_API_URL"
 ENV_API_KEY = "PREFECT_API_KEY"
 ENV_ACCOUNT_ID = "PREFECT_CLOUD_ACCOUNT_ID"
+
+
+def env_fallback(*names):
+    """The first of the environment variables ``names`` that is set and not empty.
+
+    Unlike ansible-core's ``env_fallback``, an empty variable counts as unset: AWX injects
+    ``PREFECT_CLOUD_API_URL=''`` for a credential created through its API without ``api_url``.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and value.strip():
+            return value
+    raise AnsibleFallbackNotFound
 
 
 def auth_argument_spec():

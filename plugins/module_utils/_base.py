@@ -11,8 +11,9 @@ one-line ``fail_json`` messages and keeps the result (``changed``, ``diff``).
 from __future__ import annotations
 
 import math
+import os
 import re
-import uuid
+import unicodedata
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -21,30 +22,100 @@ from ._api import PrefectCloud
 from ._argspec import auth_argument_spec
 from ._deps import missing_libraries
 from ._diff import make_diff
-from ._errors import PrefectAPIError, PrefectError, PrefectResponseError, PrefectTransportError
+from ._errors import PrefectAPIError, PrefectError, PrefectResponseError, PrefectResponseLost, PrefectTransportError
 from ._http import PrefectClient
-from ._retry import RetryPolicy
+from ._secrets import mark_secret
+from ._retry import Deadline, RetryPolicy
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 3600.0
 # Prefect Cloud names, handles and e-mail addresses are at most 5000 characters (the OpenAPI
 # document's maxLength); longer text can only be a mistake.
 MAX_TEXT = 5000
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Characters no name, handle or e-mail address has: controls (Cc, such as a line break or U+0085),
+# format characters (Cf, such as the bidi override U+202E) and line or paragraph separators.
+_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp"))
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+# The proxy variables httpx reads (each also in lower case), and the schemes it can use.
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 _SHOWN = 60
 _KINDS = {list: "a list", tuple: "a list", dict: "a dictionary", bool: "a boolean"}
 
 
 def is_uuid(value):
-    """True when ``value`` is a UUID string (ASCII; dashes optional, as the API accepts)."""
-    text = str(value)
-    if not text.isascii():
-        return False
+    """True when ``value`` is a UUID in its canonical 36-character form (hex digits in any case)."""
+    return isinstance(value, str) and _UUID.match(value) is not None
+
+
+def invisible(value):
+    """The first character of ``value`` that no name can have (see ``_INVISIBLE``), or None."""
+    return next((char for char in value if unicodedata.category(char) in _INVISIBLE), None)
+
+
+def check_url(value, option):
+    """Return an error message for a URL that is not ``scheme://host[:port][/path]``, else None."""
     try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
+        url = urlsplit(value)
+        port = url.port  # raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        return f"{option} is not a valid URL ({exc})"
+    if url.username is not None or url.password is not None:
+        return f"{option} must not contain a user name or password"
+    if url.query or url.fragment or value.rstrip().endswith(("?", "#")):
+        return f"{option} must not have a query or a fragment (?... or #...)"
+    if not url.hostname:
+        return f"{option} has no host name"
+    if port == 0:
+        return f"{option} has port 0"
+    return None
+
+
+def proxy_problem(environ):
+    """Return a one-line error for a proxy variable httpx could not use, else None (never the value)."""
+    for name in PROXY_VARIABLES:
+        for variable in (name, name.lower()):
+            value = environ.get(variable)
+            if not value:
+                continue
+            if "://" not in value:
+                value = "http://" + value  # as httpx reads a bare host:port
+            scheme = value.split("://", 1)[0].lower()
+            try:
+                url = urlsplit(value)
+                url.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
+                valid = scheme in _PROXY_SCHEMES and url.hostname and not any(c.isspace() for c in value)
+            except ValueError:
+                valid = False
+            if not valid:
+                return (f"the environment variable {variable} is not a proxy URL such as http://proxy.example.com:3128 "
+                        f"(schemes: {', '.join(_PROXY_SCHEMES)}); fix or unset it")
+    return None
+
+
+def proxy_secrets(environ):
+    """The user names and passwords in the proxy variables, never to be shown."""
+    found = []
+    for name in PROXY_VARIABLES:
+        for value in (environ.get(name), environ.get(name.lower())):
+            if value:
+                try:
+                    url = urlsplit(value if "://" in value else "http://" + value)
+                except ValueError:
+                    continue
+                found.extend(part for part in (url.username, url.password) if part and len(part) > 3)
+    return found
+
+
+def ca_problem(environ):
+    """Return a one-line error for SSL_CERT_FILE or SSL_CERT_DIR naming nothing usable, else None."""
+    path = environ.get("SSL_CERT_FILE")
+    if path and not os.path.isfile(path):
+        return f"the environment variable SSL_CERT_FILE names {path!r}, which is not a file; point it at a CA bundle or unset it"
+    path = environ.get("SSL_CERT_DIR")
+    if path and not os.path.isdir(path):
+        return f"the environment variable SSL_CERT_DIR names {path!r}, which is not a directory; fix or unset it"
+    return None
 
 
 def shown(value):
@@ -87,20 +158,27 @@ class PrefectModule:
             self.module.fail_json(msg=missing_required_lib(name), exception=error)
         self._validate_types(spec)
         self._validate_connection()
+        self.deadline = Deadline.for_timeout(self.params["timeout"])
+        self.client = self.client_for(self.params["api_key"])
+        self.api = PrefectCloud(self.client)
+
+    def client_for(self, api_key):
+        """A client of the task's API with ``api_key``, sharing the task's deadline."""
         params = self.params
         try:
-            self.client = PrefectClient(
+            return PrefectClient(
                 api_url=params["api_url"],
-                api_key=params["api_key"],
+                api_key=api_key,
                 account_id=params["account_id"],
                 timeout=params["timeout"],
                 validate_certs=params["validate_certs"],
-                retry=RetryPolicy(retries=params["retries"], max_total=max(60.0, 4 * params["timeout"])),
+                retry=RetryPolicy(retries=params["retries"]),
+                deadline=self.deadline,
                 check_mode=self.check_mode,
+                secrets=[params["api_key"]] + proxy_secrets(os.environ),
             )
-        except PrefectError as exc:  # a proxy variable that is not a proxy URL
+        except PrefectError as exc:
             self.fail(str(exc))
-        self.api = PrefectCloud(self.client)
 
     def _validate_types(self, spec, raw=None, values=None, prefix=""):
         """Refuse what Ansible would silently convert, and text no Prefect Cloud name can be.
@@ -138,15 +216,25 @@ class PrefectModule:
                 self.fail(f"{label} must be at most {MAX_TEXT} characters, got {len(value)}")
             if option.get("no_log"):
                 continue  # never shown; the connection key is checked below
-            if _CONTROL.search(value):
-                self.fail(f"{label} must not contain control characters such as a line break, got {shown(value)}")
+            char = invisible(value)
+            if char is not None:
+                self.fail(f"{label} must not contain control or invisible format characters such as a line break or "
+                          f"U+202E, got U+{ord(char):04X} in {shown(value)}")
+            if is_uuid(value):
+                values[name] = value.lower()  # the API writes ids in lower case
 
     def _validate_connection(self):
         params = self.params
         api_url = params["api_url"] or ""
-        url = urlsplit(api_url)
-        if url.scheme not in ("http", "https") or not url.netloc or any(char.isspace() for char in api_url):
-            self.fail(f"api_url must be an http:// or https:// URL such as https://api.prefect.cloud/api, got {shown(api_url)}")
+        example = "an http:// or https:// URL such as https://api.prefect.cloud/api"
+        problem = check_url(api_url, "api_url")
+        if problem is not None:
+            self.fail(f"{problem}; api_url must be {example}")
+        if urlsplit(api_url).scheme not in ("http", "https") or any(char.isspace() for char in api_url):
+            self.fail(f"api_url must be {example}, got {shown(api_url)}")
+        problem = proxy_problem(os.environ) or ca_problem(os.environ)
+        if problem is not None:
+            self.fail(problem)
         if not is_uuid(params["account_id"]):
             self.fail(f"account_id must be a UUID (the id in your Prefect Cloud URL after /account/), got {shown(params['account_id'])}")
         key = params["api_key"]
@@ -167,21 +255,36 @@ class PrefectModule:
     def set_changed(self, changed=True):
         self.result["changed"] = self.result["changed"] or changed
 
+    def return_key(self, key):
+        """Return a new API key in ``api_key``: marked as a secret where ansible-core can, and with a
+        warning when the task does not have ``no_log``."""
+        self.result["api_key"] = mark_secret(key)
+        if not self.module.no_log:
+            self.module.warn("this task returns a new API key in api_key and does not set no_log: true; set "
+                             "no_log: true on it so that the key is kept out of the output and the job logs")
+
     def set_diff(self, before, after, header=None):
         """Record a diff; only reported in diff mode, and never containing a key."""
         if self.diff_mode:
             self.result["diff"] = make_diff(before, after, header)
 
     def run(self, action):
-        """Run ``action()``, map client errors to failures and exit with the result."""
+        """Run ``action()``, map client errors to one-line failures and exit with the result.
+
+        A failed real run reports ``changed`` only when a write was applied before the failure
+        (or a create or rotation was applied and its answer lost).
+        """
         try:
             action()
-        except PrefectAPIError as exc:
-            self.fail(str(exc), status=exc.status, method=exc.method, path=exc.path)
-        except (PrefectTransportError, PrefectResponseError) as exc:
-            self.fail(str(exc), method=exc.method, path=exc.path)
         except PrefectError as exc:
-            self.fail(str(exc))
+            if not self.check_mode:
+                self.result["changed"] = self.client.applied > 0 or isinstance(exc, PrefectResponseLost)
+            details = {}
+            if isinstance(exc, (PrefectAPIError, PrefectTransportError, PrefectResponseError)):
+                details = {"method": exc.method, "path": exc.path}
+            if isinstance(exc, PrefectAPIError):
+                details["status"] = exc.status
+            self.fail(str(exc), **details)
         finally:
             self.client.close()
         self.module.exit_json(**self.result)

@@ -40,9 +40,9 @@ class PrefectConflict(PrefectAPIError):
 
 
 class PrefectTransportError(PrefectError):
-    """The request never got an HTTP answer (connection refused or reset, timeout)."""
+    """The request never got an HTTP answer (connection refused or reset, timeout, TLS failure)."""
 
-    def __init__(self, method, path, reason, attempts, maybe_applied, timed_out=False):
+    def __init__(self, method, path, reason, attempts, maybe_applied=False, timed_out=False, hint=None):
         self.method = method
         self.path = path
         self.reason = reason
@@ -52,14 +52,9 @@ class PrefectTransportError(PrefectError):
         #: True when no answer came in time: the request may still be processed after this.
         self.timed_out = timed_out
         plural = "s" if attempts != 1 else ""
-        if maybe_applied:
-            hint = "the server may have applied this write; re-run the task, which reads the current state first"
-        elif timed_out:
-            hint = "no answer in time; raise the timeout or retries options, or re-run the task later"
-        elif not self.reason.startswith(("ConnectError", "ConnectTimeout", "ProxyError")):
-            hint = "the connection broke; re-run the task later"
-        else:
-            hint = "cannot reach the API; check api_url, the network and any proxy"
+        if hint is None:
+            hint = "no answer in time; raise the timeout or retries options, or re-run the task later" if timed_out \
+                else "the connection broke; re-run the task later"
         super().__init__(f"{method} {path} failed after {attempts} attempt{plural}: {reason} ({hint})")
 
 
@@ -77,8 +72,51 @@ class PrefectResponseError(PrefectError):
                          "the current state first)")
 
 
+class PrefectOutcomeUnknown(PrefectError):
+    """A create or a key rotation may have been applied, and reading back does not show it (yet).
+
+    It is never sent again: a late-applied rotation sent twice would leave an active key nobody
+    received.
+    """
+
+    def __init__(self, cause, what):
+        self.method, self.path = cause.method, cause.path
+        super().__init__(
+            f"{cause.method} {cause.path}: {describe(cause)}; {what} may still be applied by the server, and it "
+            f"is not sent again; run the task again after {RECHECK_SECONDS} seconds: it reads the current state first")
+
+
+class PrefectResponseLost(PrefectError):
+    """A create or a key rotation was applied, but its answer (with the new key) was lost.
+
+    ``found`` is what reading back returned (the service account, for the module's result).
+    """
+
+    def __init__(self, cause, what, found):
+        self.method, self.path, self.found = cause.method, cause.path, found
+        super().__init__(
+            f"{cause.method} {cause.path}: {what} was applied, but the response with the new API key was lost "
+            f"({describe(cause)}); a key cannot be read back: run the task again with rotate: true to issue a new key")
+
+
 class PrefectCheckModeWrite(PrefectError):
     """A write was attempted in check mode. This is a bug in the collection, never expected."""
+
+
+# How long to wait before re-running after an outcome that is unknown (a gateway that gave up may
+# still pass the request on; the 504 case in docs/reliability.md).
+RECHECK_SECONDS = 60
+
+
+def describe(exc):
+    """What went wrong with a request, without the advice of the exception's own message."""
+    if isinstance(exc, PrefectTransportError):
+        return exc.reason
+    if isinstance(exc, PrefectResponseError):
+        return exc.problem
+    if isinstance(exc, PrefectAPIError):
+        return f"HTTP {exc.status}: {format_detail(exc.detail)}"
+    return str(exc)
 
 
 def format_detail(detail):

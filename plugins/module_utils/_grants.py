@@ -36,23 +36,20 @@ def diff_view(grant):
 
 
 class Roles:
-    """The workspace roles of one module run: the built-in role cache, and the role list read at most once."""
+    """The workspace roles of one module run, read at most once (kept in memory only)."""
 
-    def __init__(self, api, builtin_roles):
+    def __init__(self, api):
         self.api = api
-        self.builtin = builtin_roles
         self.index = None
 
     def all(self):
         """Every workspace role of the account (one request, at most once per run)."""
         if self.index is None:
             self.index = RoleIndex.load(self.api)
-            self.builtin.remember(self.index.roles)
         return self.index
 
     def name_of(self, role_id):
-        name = self.builtin.name_of(role_id)
-        return name if name is not None else self.all().name_of(role_id)
+        return self.all().name_of(role_id)
 
 
 class Grant:
@@ -77,7 +74,7 @@ class Grant:
     # -- reading
 
     def role_name(self, role_id):
-        """The name of a grant's role: from the team's listing, the built-in role cache, or the role list."""
+        """The name of a grant's role: from the team's listing, or the role list."""
         entry = self.team_entry
         if entry is not None and entry.workspace_role_id == role_id:
             return entry.workspace_role_name
@@ -87,17 +84,14 @@ class Grant:
         """True when the grant provably has the requested role, without reading the role list.
 
         - a role id: the ids are equal;
-        - a team's role: the team listing (same API response) names the grant's role;
-        - a built-in role name: its id is known (built-in role ids never change) and equal.
+        - a team's role: the team listing (same API response) names the grant's role.
         Anything else is decided from the role list by ``plan``.
         """
         role_id, wanted = grant["workspace_role_id"], self.role
         if is_uuid(wanted):
             return role_id == wanted
         entry = self.team_entry
-        if entry is not None and entry.workspace_role_id == role_id:
-            return entry.workspace_role_name == wanted
-        return self.roles.builtin.id_of(wanted) == role_id
+        return entry is not None and entry.workspace_role_id == role_id and entry.workspace_role_name == wanted
 
     def resolve_workspace(self, verify_id=False):
         """Set the workspace id and handle from the option; raise when it does not exist.

@@ -3,98 +3,95 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The one HTTP client every module uses (PRIVATE to this collection).
 
-It owns the base URL, bearer authentication, timeouts, TLS verification, proxies, retries and the
-mapping of error responses to exceptions. Paths are given relative to the API base, exactly as in
-the OpenAPI document minus its ``/api`` prefix (trailing slashes matter).
-
-Requests go over one keep-alive HTTP/1.1 connection (``_transport.py``: h11, httpx's protocol
-layer): importing httpcore (httpx's engine) or all of httpx costs a module run 6 to 40 ms of CPU
-more, for client features these requests do not use (see ``docs/performance.md``). What httpx
-does for its users here is done the same way: JSON bodies, no redirects followed, the CA bundle
-of ``certifi`` unless ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is set, and the proxies of the
-environment (``_proxy.py``).
+An ``httpx.Client`` with the base URL, bearer authentication, a User-Agent, timeouts, ``verify``
+from ``validate_certs``, the CA bundle and proxies of the environment (as httpx reads them), one
+keep-alive connection and no redirects followed. On top of it: the retry policy (``_retry``), the
+task deadline, check mode's refusal to write, and the mapping of answers to exceptions whose text
+never holds a secret. Paths are relative to the API base, exactly as in the OpenAPI document minus
+its ``/api`` prefix (trailing slashes matter).
 """
 
 from __future__ import annotations
 
-import json
+import ssl
 import time
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
+from ._deps import httpx
 from ._errors import (
     PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseError,
     PrefectTransportError,
 )
-from ._proxy import environment_proxy, ssl_context
-from ._retry import RetryPolicy
-from ._transport import Connection, TransportError
+from ._retry import Deadline, RetryPolicy
+from ._secrets import redact
 
-USER_AGENT = "ansible-prefect.cloud/0.1.0"
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = f"ansible-prefect.cloud/{COLLECTION_VERSION}"
 PAGE_SIZE = 200  # the API's maximum filter limit
-_NO_BODY = object()
+DETAIL_LIMIT = 300  # characters of a server's error text that are shown
+_CANNOT_REACH = "cannot reach the API; check api_url, the network and any proxy"
 
 
-def ascii_url(url):
-    """``url`` as it goes on the wire: the host IDNA-encoded, other non-ASCII text percent-encoded."""
-    if url.isascii():
-        return url
-    parts = urlsplit(url)
-    try:
-        host = parts.hostname.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise PrefectError(f"api_url has a host name that is not a valid domain name: {parts.hostname!r}") from None
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe="/%:@!$&'()*+,;="), parts.query, ""))
+def _failure(exc):
+    """(reason, sent, fatal, hint) for an httpx transport error.
+
+    ``sent``: the request may have reached the server. ``fatal``: sending again cannot help.
+    """
+    cause = exc
+    while cause is not None and not isinstance(cause, ssl.SSLCertVerificationError):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        reason = f"TLS certificate verification failed: {cause.verify_message or cause}"
+        return reason, False, True, "check validate_certs, SSL_CERT_FILE or SSL_CERT_DIR; a certificate failure is not retried"
+    reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, httpx.ProxyError):
+        return reason, False, True, "the proxy refused the connection; check HTTPS_PROXY, HTTP_PROXY and NO_PROXY"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return reason, False, True, _CANNOT_REACH
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return reason, False, False, _CANNOT_REACH
+    return reason, True, False, None
 
 
-def _reason_phrase(status):
-    from http import HTTPStatus  # pylint: disable=import-outside-toplevel  # only for an error without a body
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
+def _json_body(body):
+    """Request models as JSON data (``_models._Body.to_json``); other JSON data as it is."""
+    if isinstance(body, (list, tuple)):
+        return [_json_body(item) for item in body]
+    return body.to_json() if hasattr(body, "to_json") else body
 
 
 class PrefectClient:
-    """Synchronous Prefect Cloud API client with one pooled connection per module run."""
+    """Synchronous Prefect Cloud API client with one keep-alive connection per module run."""
 
-    def __init__(self, api_url, api_key, account_id, timeout=30.0, validate_certs=True, retry=None,
-                 check_mode=False, sleep=time.sleep, transport=None):
-        """``transport``: an object with ``request(method, url, headers, content)`` returning a
-        ``_transport.Response``, and ``close()`` (tests); by default a ``_transport.Connection``."""
-        self._base = ascii_url(api_url.rstrip("/") + "/")
+    def __init__(self, api_url, api_key, account_id, timeout=30.0, validate_certs=True, retry=None, deadline=None,
+                 check_mode=False, sleep=time.sleep, transport=None, secrets=()):
+        """``transport``: an ``httpx.BaseTransport`` such as ``httpx.MockTransport`` (tests).
+        ``secrets``: more values never to show in a message (such as a proxy's password)."""
         self.account_id = account_id
         self.check_mode = check_mode
+        self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.deadline = deadline or Deadline.for_timeout(timeout)
         self.requests = 0
         self.writes = 0
+        self.applied = 0  # writes answered with a success status
         self._last = None  # (method, path as shown, is a write) of the last request sent
-        url = urlsplit(self._base)
         self._base_path = urlsplit(api_url).path.rstrip("/")  # as given, for messages
-        self._secrets = [api_key]
+        self._secrets = [api_key] + list(secrets)
         self._sleep = sleep
-        self._headers = [
-            (b"Authorization", f"Bearer {api_key}".encode("latin-1")),
-            (b"Accept", b"application/json"),
-            (b"User-Agent", USER_AGENT.encode("ascii")),
-        ]
-        if transport is None:
-            transport = self._connection(url, validate_certs, timeout)
-        self._http = transport
-
-    def _connection(self, url, validate_certs, timeout):
-        """One keep-alive connection (requests are sequential), through the environment's proxy if any.
-
-        Loading the CA bundle costs more than a no-op run's requests; a plain http:// API (the
-        local emulator) through no proxy or an http:// one never does TLS (no redirects are
-        followed), so it is not loaded there.
-        """
-        proxy = environment_proxy(url.scheme, url.hostname or "")
-        if proxy is not None:
-            self._secrets.extend(proxy.secrets)
-        tls = url.scheme == "https" or (proxy is not None and proxy.url.startswith("https:"))
-        return Connection(url, timeout, ssl_context(validate_certs) if tls else None, proxy)
+        try:
+            self._http = httpx.Client(
+                base_url=api_url.rstrip("/") + "/",
+                headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json", "User-Agent": USER_AGENT},
+                timeout=timeout,
+                verify=validate_certs,
+                follow_redirects=False,
+                trust_env=True,
+                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                transport=transport,
+            )
+        except (httpx.InvalidURL, ValueError, OSError) as exc:  # a URL or environment httpx cannot use
+            raise PrefectError(f"cannot set up the HTTP client for api_url: {self._redact(str(exc))}") from None
 
     def close(self):
         """Release the connection."""
@@ -113,69 +110,60 @@ class PrefectClient:
         """The path as the user knows it from the API docs (with the base path, e.g. /api/...)."""
         return f"{self._base_path}/{path.lstrip('/')}"
 
-    def request(self, method, path, body=_NO_BODY, write=None, idempotent=None):
-        """Send one request, retrying as the policy allows, and return the decoded JSON (or None).
+    def request(self, method, path, body=None, idempotent=None):
+        """Send one request as the retry policy allows, and return the decoded JSON (or None).
 
-        ``write`` defaults to "anything but GET and ``POST .../filter``"; ``idempotent``
-        defaults to "not a POST that creates something".
+        A write is anything but GET and ``POST .../filter``. ``idempotent`` (safe to send again
+        whatever happened) defaults to "not a POST that creates something". A failed write that
+        is not idempotent raises with ``maybe_applied`` set when it may have been applied.
         """
         is_filter = method == "POST" and path.endswith("/filter")
-        if write is None:
-            write = method != "GET" and not is_filter
+        write = method != "GET" and not is_filter
         if idempotent is None:
             idempotent = method != "POST" or is_filter
         shown = self.display_path(path)
         self._last = (method, shown, write)
         if write and self.check_mode:
             raise PrefectCheckModeWrite(f"refusing to send {method} {shown} in check mode (this is a bug in prefect.cloud)")
-        headers, content = self._headers, None  # no body: no Content-Length on GET/DELETE, as httpx
-        if body is not _NO_BODY:
-            headers = headers + [(b"Content-Type", b"application/json")]
-            content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-        url = self._base + path.lstrip("/")
-        attempt, waited = 0, 0.0
+        payload = _json_body(body)
+        sends = 0
         while True:
-            attempt += 1
+            left = self.deadline.left()
+            if left <= 0:
+                raise PrefectTransportError(
+                    method, shown, f"the task deadline of {self.deadline.seconds:g} s was reached", sends, timed_out=True,
+                    hint="raise the timeout option (the deadline is max(60, 4 x timeout) seconds) or re-run the task later")
+            sends += 1
             self.requests += 1
-            if write:
-                self.writes += 1
+            self.writes += write
             try:
-                response = self._http.request(method, url, headers, content)
-            except TransportError as exc:
-                sent = exc.sent
-                wait = self.retry.delay(attempt)
-                if (idempotent or not sent) and self.retry.allows(attempt, waited, wait):
-                    waited += wait
-                    self._sleep(wait)
+                response = self._http.request(method, path.lstrip("/"), json=payload, timeout=min(self.timeout, left))
+            except httpx.TransportError as exc:
+                reason, sent, fatal, hint = _failure(exc)
+                if not fatal and (idempotent or not sent) and self._wait(sends):
                     continue
-                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                raise PrefectTransportError(method, shown, self._redact(" ".join(reason.split())), attempt,
-                                            maybe_applied=sent and write,
-                                            timed_out=exc.timed_out) from None
-            if self.retry.retryable_status(response.status_code, idempotent):
-                wait = self.retry.delay(attempt, response.headers.get("retry-after"))
-                if self.retry.allows(attempt, waited, wait):
-                    waited += wait
-                    self._sleep(wait)
-                    continue
+                maybe_applied = write and not idempotent and sent
+                raise PrefectTransportError(method, shown, self._redact(" ".join(reason.split())), sends, maybe_applied,
+                                            isinstance(exc, httpx.TimeoutException), hint) from None
+            if self.retry.resend_status(response.status_code, idempotent) and \
+                    self._wait(sends, response.headers.get("retry-after")):
+                continue
             maybe_applied = write and not idempotent and self.retry.ambiguous_status(response.status_code)
-            return self._decode(method, shown, response, attempt, maybe_applied)
+            return self._decode(method, shown, response, sends, maybe_applied)
 
-    def backoff(self, attempt, waited):
-        """Before sending again a write that failed ``attempt`` times (having waited ``waited``
-        seconds so far) and was found not applied: sleep as the retry policy says and return the
-        new total wait, or return None when the policy allows no more attempts."""
-        wait = self.retry.delay(attempt)
-        if not self.retry.allows(attempt, waited, wait):
-            return None
+    def _wait(self, sends, retry_after=None):
+        """Sleep before sending again and return True, or return False when the policy allows no more."""
+        wait = self.retry.delay(sends, retry_after)
+        if not self.retry.may_resend(sends, wait, self.deadline):
+            return False
         self._sleep(wait)
-        return waited + wait
+        return True
 
     def filter_all(self, path, body=None):
-        """POST a ``.../filter`` request page by page and return every item."""
-        items, offset = [], 0
+        """POST a ``.../filter`` request (a filter model, or None for all) page by page; return every item."""
+        criteria, items, offset = _json_body(body) or {}, [], 0
         while True:
-            page = self.request("POST", path, dict(body or {}, limit=PAGE_SIZE, offset=offset))
+            page = self.request("POST", path, dict(criteria, limit=PAGE_SIZE, offset=offset))
             if not isinstance(page, list):
                 raise self.unexpected(f"a JSON {type(page).__name__} where a list was expected")
             items.extend(page)
@@ -183,15 +171,15 @@ class PrefectClient:
                 return items
             offset += PAGE_SIZE
 
-    def _decode(self, method, shown, response, attempts=1, maybe_applied=False):
+    def _decode(self, method, shown, response, attempts, maybe_applied):
         status = response.status_code
         if 200 <= status < 300:
-            if status == 204 or not response.content:
-                return None
             try:
-                return json.loads(response.content)
+                data = response.json() if status != 204 and response.content else None
             except ValueError:
                 raise self.unexpected(f"HTTP {status} with a body that is not JSON") from None
+            self.applied += self._last[2]
+            return data
         detail = self._detail(response)
         if status == 404:
             raise PrefectNotFound(method, shown, status, detail, attempts)
@@ -207,7 +195,7 @@ class PrefectClient:
 
     def _detail(self, response):
         try:
-            data = json.loads(response.content)
+            data = response.json()
         except ValueError:
             data = None
         if isinstance(data, dict) and "detail" in data:
@@ -215,19 +203,16 @@ class PrefectClient:
         elif 300 <= response.status_code < 400:
             detail = f"unexpected redirect to {response.headers.get('location', '?')}"
         else:
-            detail = response.content.decode("utf-8", "replace")[:300] or _reason_phrase(response.status_code)
+            detail = response.text or response.reason_phrase
         if isinstance(detail, list):
             return [self._redact_item(item) for item in detail]
-        return self._redact(str(detail))
+        return self._redact(" ".join(str(detail).split()), DETAIL_LIMIT)
 
     def _redact_item(self, item):
         if isinstance(item, dict):
             # 'input' may echo a request value back: drop it rather than risk a secret.
-            return {k: (self._redact(v) if isinstance(v, str) else v) for k, v in item.items() if k != "input"}
-        return self._redact(str(item))
+            return {k: (self._redact(v, DETAIL_LIMIT) if isinstance(v, str) else v) for k, v in item.items() if k != "input"}
+        return self._redact(str(item), DETAIL_LIMIT)
 
-    def _redact(self, text):
-        for secret in self._secrets:
-            if secret:
-                text = text.replace(secret, "********")
-        return text
+    def _redact(self, text, limit=None):
+        return redact(text, self._secrets, limit)

@@ -10,7 +10,7 @@ read once per run (``Actors``).
 
 from __future__ import annotations
 
-from ._base import is_uuid
+from ._base import MAX_TEXT, invisible, is_uuid, shown
 from ._errors import PrefectError
 
 # The OpenAPI document's ``WorkspaceScopeName`` enum, in its order.
@@ -48,6 +48,24 @@ def check_scopes(scopes, option="scopes"):
         raise PrefectError(f"{option}: unknown workspace scope {', '.join(repr(s) for s in unknown)}; "
                            f"valid scopes are: {', '.join(WORKSPACE_SCOPES)}")
     return sorted(set(scopes))
+
+
+def check_names(values, option):
+    """The entries of a list option of names, e-mail addresses or ids, checked as the base checks a
+    text option (not empty, not too long, no invisible characters); ids in lower case."""
+    checked = []
+    for index, value in enumerate(values):
+        label = f"{option}[{index}]"
+        if not value.strip():
+            raise PrefectError(f"{label} must not be empty")
+        if len(value) > MAX_TEXT:
+            raise PrefectError(f"{label} must be at most {MAX_TEXT} characters, got {len(value)}")
+        char = invisible(value)
+        if char is not None:
+            raise PrefectError(f"{label} must not contain control or invisible format characters such as a line break "
+                               f"or U+202E, got U+{ord(char):04X} in {shown(value)}")
+        checked.append(value.lower() if is_uuid(value) else value)
+    return checked
 
 
 def user_label(user):

@@ -1,280 +1,351 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Models of the Prefect Cloud objects the collection reads (PRIVATE to this collection).
+"""pydantic models of the Prefect Cloud API (PRIVATE to this collection).
 
-Each model is a small frozen class whose fields are declared with annotations, as with pydantic,
-and the same interface as far as the modules use it: ``Model.model_validate(data)``, attribute
-access and ``to_result()``. Responses are validated by pydantic-core (the validation engine of
-pydantic, installed with it) against a schema built once per model, when the model is first used;
-results are written as pydantic writes them (datetimes as RFC 3339 text). Importing pydantic
-itself and building ``BaseModel`` classes would cost more than all the requests of a run without
-changes (see ``docs/performance.md``).
+Responses (``_Response``) are frozen and ignore unknown fields: the real API may add fields
+without breaking us. Every id they carry is checked to be a canonical UUID, and a new key to have
+the shape of a Prefect service-account key, before anything uses it. Request bodies (``_Body``)
+forbid unknown fields, as the OpenAPI document's schemas do, and are written with
+``to_json()``: only the fields that were set, in JSON form (datetimes as RFC 3339 text).
 
-Extra fields are ignored: the real API may add fields without breaking us. Annotations use
-``typing.Optional``/``List`` because module code must run on Python 3.9; they are read as text
-(``from __future__ import annotations``) and may name ``str``, ``bool``, ``datetime.datetime``,
-another model, ``Optional[...]`` and ``List[...]``.
+Schemas are built on first use (``defer_build``), so a module pays only for the models it uses.
+Annotations use ``typing.Optional``/``List`` so that they also evaluate on older Pythons.
 """
 
 from __future__ import annotations
 
 import datetime
-# The annotations below are text that name these (and datetime); they are never evaluated.
-from typing import List, Optional  # noqa: F401 pylint: disable=unused-import
+from typing import List, Optional
 
-from ._deps import pydantic_core  # None without pydantic: the module fails with missing_required_lib first
+from ._deps import pydantic
 
-# Schemas are pydantic-core's core schema, written as the plain dicts that pydantic_core.core_schema's
-# helpers return (tests/unit/plugins/module_utils/test_models.py compares them): importing those
-# helpers costs more than validating every response of a run (_deps._load_pydantic_core).
-_SCALARS = {"str": "str", "bool": "bool", "int": "int", "datetime.datetime": "datetime"}
-_MISSING = object()
+# A canonical UUID: 36 characters, hex digits in the 8-4-4-4-12 pattern (any case).
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+# A service-account (bot) key: pnb_ and letters and digits only. The exact length of real keys is
+# UNCONFIRMED (36 characters after the prefix in every example seen), so 16 to 128 are accepted;
+# what matters is that no whitespace, control character or other text can ride along with it.
+BOT_KEY_PATTERN = r"^pnb_[A-Za-z0-9]{16,128}$"
 
+if pydantic is not None:
+    from typing import Annotated
 
-class _Model:
-    """A frozen, validated record of an API object."""
+    from pydantic import BaseModel, ConfigDict, StringConstraints
 
-    _validator = None
-    _fields = None  # name -> (nested model or None, is a list)
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        cls._validator = cls._fields = None
-
-    @classmethod
-    def _core_schema(cls):
-        """The pydantic-core schema of this model: a typed dict of its annotated fields."""
-        fields, kinds = {}, {}
-        for name, text in getattr(cls, "__annotations__", {}).items():  # the models do not inherit fields
-            schema, nested, is_list = _field_schema(text)
-            default = getattr(cls, name, _MISSING)
-            if default is not _MISSING:
-                schema = {"type": "default", "schema": schema, "default": default}
-            fields[name] = {"type": "typed-dict-field", "schema": schema, "required": default is _MISSING}
-            kinds[name] = (nested, is_list)
-        return {"type": "typed-dict", "fields": fields, "extra_behavior": "ignore"}, kinds
-
-    @classmethod
-    def _build(cls):
-        if cls._validator is None:
-            schema, kinds = cls._core_schema()
-            cls._validator, cls._fields = pydantic_core.SchemaValidator(schema), kinds
-
-    @classmethod
-    def model_validate(cls, data):
-        """Validate a decoded JSON object; raise pydantic-core's ``ValidationError`` (a ``ValueError``)."""
-        cls._build()
-        return cls._from_valid(cls._validator.validate_python(data))
-
-    @classmethod
-    def _from_valid(cls, valid):
-        cls._build()
-        item = object.__new__(cls)
-        values = {"_valid": valid}
-        for name, (nested, is_list) in cls._fields.items():
-            value = valid[name]
-            if nested is not None and value is not None:
-                value = [nested._from_valid(v) for v in value] if is_list else nested._from_valid(value)
-            values[name] = value
-        item.__dict__.update(values)
-        return item
-
-    def __setattr__(self, name, value):
-        raise AttributeError(f"{type(self).__name__} is frozen")
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self._valid == other._valid
-
-    def __hash__(self):
-        return hash((type(self), repr(self._valid)))
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self._valid!r})"
-
-    def to_result(self):
-        """JSON-safe dict for module results (datetimes as RFC 3339 strings, as pydantic writes them)."""
-        return _json_safe(self._valid)
+    Id = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
+    BotKey = Annotated[str, StringConstraints(pattern=BOT_KEY_PATTERN)]
+else:  # the module fails with missing_required_lib before any model is used
+    BaseModel, ConfigDict, Id, BotKey = object, dict, str, str
 
 
 def describe_invalid(exc):
     """One line naming what a ``ValidationError`` found wrong, by field; never the values."""
     errors = exc.errors() if hasattr(exc, "errors") else []
-    parts = [".".join(str(p) for p in e.get("loc", ())) + ": " + str(e.get("msg", "")) for e in errors[:3]]
+    parts = [".".join(str(p) for p in e.get("loc", ())) + ": " + _message(e) for e in errors[:3]]
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     return "; ".join(parts) + more if parts else type(exc).__name__
 
 
-def _json_safe(value):
-    """Validated data as JSON types. pydantic-core's SchemaSerializer would write the same, but its
-    first use imports all of pydantic-core's Python part (see _deps._load_pydantic_core)."""
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(item) for item in value]
-    if isinstance(value, datetime.datetime):
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-    return value
+def _message(error):
+    if error.get("type") == "string_pattern_mismatch":
+        return "not in the expected form"  # pydantic's text quotes the whole pattern
+    return str(error.get("msg", ""))
 
 
-def _field_schema(text):
-    """(pydantic-core schema, nested model or None, is a list) for an annotation's text."""
-    text = text.strip()
-    if text.startswith("Optional[") and text.endswith("]"):
-        schema, nested, is_list = _field_schema(text[len("Optional["):-1])
-        return {"type": "nullable", "schema": schema}, nested, is_list
-    if text.startswith("List[") and text.endswith("]"):
-        schema, nested, dummy = _field_schema(text[len("List["):-1])
-        return {"type": "list", "items_schema": schema}, nested, True
-    if text in _SCALARS:
-        return {"type": _SCALARS[text]}, None, False
-    model = globals()[text]
-    return model._core_schema()[0], model, False  # pylint: disable=protected-access
+class _Response(BaseModel):
+    """A frozen, validated record of an API object."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
+
+    def to_result(self):
+        """JSON-safe dict for module results (datetimes as RFC 3339 text)."""
+        return self.model_dump(mode="json")
 
 
-class APIKey(_Model):
+class _Body(BaseModel):
+    """A request body; unknown fields are an error, as in the OpenAPI document."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    def to_json(self):
+        """The body as JSON data: only the fields that were set."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+# Responses ------------------------------------------------------------------------------------
+
+
+class APIKey(_Response):
     """Metadata of an API key (``APIKeyReadResponse``); never the key itself."""
 
-    id: Optional[str] = None
+    id: Optional[Id] = None
     created: Optional[datetime.datetime] = None
     name: str
     expiration: Optional[datetime.datetime] = None
     masked_key: Optional[str] = None
 
 
-class Bot(_Model):
+class CreatedAPIKey(_Response):
+    """``APIKeyCreateResponse``: the metadata and the plaintext key, once."""
+
+    id: Optional[Id] = None
+    created: Optional[datetime.datetime] = None
+    name: str
+    expiration: Optional[datetime.datetime] = None
+    key: BotKey
+
+
+class Bot(_Response):
     """A service account (``BotReadResponse``)."""
 
-    id: Optional[str] = None
+    id: Id
     created: Optional[datetime.datetime] = None
     updated: Optional[datetime.datetime] = None
-    actor_id: str
-    account_id: str
+    actor_id: Id
+    account_id: Id
     name: str
     account_role_name: str
     api_key: APIKey
 
 
-class BotKeys(_Model):
+class BotCreated(_Response):
+    """``BotCreateResponse`` (create and rotate): the account with its new plaintext key."""
+
+    id: Id
+    created: Optional[datetime.datetime] = None
+    updated: Optional[datetime.datetime] = None
+    actor_id: Id
+    account_id: Id
+    name: str
+    account_role_name: str
+    api_key: CreatedAPIKey
+
+
+class BotKeys(_Response):
     """``BotAPIKeyReadResponse``: the active key and the keys still in their grace period."""
 
     active_key: APIKey
     rotating_keys: List[APIKey] = []
 
 
-class AccountRole(_Model):
-    id: str
+class AccountRole(_Response):
+    id: Id
     name: str
-    account_id: Optional[str] = None
+    account_id: Optional[Id] = None
     is_system_role: bool = False
     permissions: List[str] = []
 
 
-class WorkspaceRole(_Model):
-    id: str
+class WorkspaceRole(_Response):
+    id: Id
     name: str
-    account_id: Optional[str] = None
+    account_id: Optional[Id] = None  # null for the built-in roles
     description: Optional[str] = ""
     scopes: List[str] = []
-    inherited_role_id: Optional[str] = None
+    inherited_role_id: Optional[Id] = None
 
 
-class Workspace(_Model):
-    id: str
+class Workspace(_Response):
+    id: Id
     name: str
     handle: str
-    account_id: str
+    account_id: Id
     description: Optional[str] = ""
-    default_workspace_role_id: Optional[str] = None
+    default_workspace_role_id: Optional[Id] = None
 
 
-class BotAccess(_Model):
-    id: str
-    workspace_id: str
-    workspace_role_id: str
-    actor_id: str
-    bot_id: str
+class BotAccess(_Response):
+    id: Id
+    workspace_id: Id
+    workspace_role_id: Id
+    actor_id: Id
+    bot_id: Id
     bot_name: str
 
 
-class UserAccess(_Model):
-    id: str
-    workspace_id: str
-    workspace_role_id: str
-    actor_id: str
-    user_id: str
+class UserAccess(_Response):
+    id: Id
+    workspace_id: Id
+    workspace_role_id: Id
+    actor_id: Id
+    user_id: Id
     first_name: Optional[str] = None
     last_name: Optional[str] = None
     email: Optional[str] = None
     handle: Optional[str] = None
 
 
-class TeamAccess(_Model):
-    id: str
-    workspace_id: str
-    workspace_role_id: str
-    team_id: str
+class TeamAccess(_Response):
+    """``WorkspaceTeamAccessResponse`` (filter); the PUT answer (``WorkspaceTeamAccess``) has no team_name."""
+
+    id: Id
+    workspace_id: Id
+    workspace_role_id: Id
+    team_id: Id
     team_name: Optional[str] = None
 
 
-class Membership(_Model):
+class Membership(_Response):
     """An account member (``AccountMembershipsResponse``): a user, or a bot when user_id is None."""
 
-    id: str
-    actor_id: str
-    user_id: Optional[str] = None
+    id: Id
+    actor_id: Id
+    user_id: Optional[Id] = None
     first_name: Optional[str] = None
     last_name: Optional[str] = None
     handle: Optional[str] = None
     email: Optional[str] = None
     account_role_name: Optional[str] = None
-    account_role_id: Optional[str] = None
+    account_role_id: Optional[Id] = None
 
 
-class TeamWorkspaceAccess(_Model):
+class TeamWorkspaceAccess(_Response):
     """A workspace a team has access to, as listed in ``TeamResponse.workspaces``."""
 
-    workspace_id: str
+    workspace_id: Id
     workspace_handle: str
-    workspace_role_id: str
+    workspace_role_id: Id
     workspace_role_name: str
 
 
-class Team(_Model):
-    id: str
+class Team(_Response):
+    id: Id
     name: str
     description: Optional[str] = ""
     workspaces: List[TeamWorkspaceAccess] = []
 
 
-class Me(_Model):
+class Me(_Response):
     """``GET /api/me/`` (``MeReadResponse``)."""
 
-    id: Optional[str] = None
+    id: Optional[Id] = None
     handle: str
     first_name: Optional[str] = None
     last_name: Optional[str] = None
     email: Optional[str] = None
 
 
-# Identity and access: teams with their members, account members, invitations (issue 20) ------
+# Request bodies -------------------------------------------------------------------------------
 
 
-class TeamMember(_Model):
+class BotCreate(_Body):
+    name: str
+    api_key_expiration: Optional[datetime.datetime] = None
+    account_role_id: Optional[Id] = None
+
+
+class BotUpdate(_Body):
+    name: Optional[str] = None
+    account_role_id: Optional[Id] = None
+
+
+class BotRotateAPIKey(_Body):
+    api_key_expiration: Optional[datetime.datetime] = None
+    old_key_expires_in_seconds: Optional[int] = None
+
+
+class WorkspaceBotAccessCreate(_Body):
+    bot_id: Id
+    workspace_role_id: Id
+
+
+class WorkspaceUserAccessCreate(_Body):
+    user_id: Id
+    workspace_role_id: Id
+
+
+class WorkspaceTeamAccessCreate(_Body):
+    team_id: Id
+    workspace_role_id: Id
+
+
+# Filter bodies. Paging (limit, offset) is added by the client, which reads every page.
+
+
+class Match(_Body):
+    """A filter criterion: ``any_`` (exact, any of) or ``like_`` (case-insensitive substring)."""
+
+    any_: Optional[List[str]] = None
+    like_: Optional[str] = None
+
+
+class BotCriteria(_Body):
+    id: Optional[Match] = None
+    name: Optional[Match] = None
+
+
+class NameCriteria(_Body):
+    name: Optional[Match] = None
+
+
+class WorkspaceCriteria(_Body):
+    id: Optional[Match] = None
+    handle: Optional[Match] = None
+
+
+class MembershipCriteria(_Body):
+    email: Optional[Match] = None
+    handle: Optional[Match] = None
+    user_id: Optional[Match] = None
+
+
+class UserCriteria(_Body):
+    id: Optional[Match] = None
+    email: Optional[Match] = None
+    handle: Optional[Match] = None
+
+
+class BotFilter(_Body):
+    service_accounts: Optional[BotCriteria] = None
+
+
+class AccountRoleFilter(_Body):
+    account_roles: Optional[NameCriteria] = None
+
+
+class WorkspaceRoleFilter(_Body):
+    workspace_roles: Optional[NameCriteria] = None
+
+
+class WorkspaceFilter(_Body):
+    workspaces: Optional[WorkspaceCriteria] = None
+
+
+class MembershipFilter(_Body):
+    account_memberships: Optional[MembershipCriteria] = None
+    only_users: Optional[bool] = None
+
+
+class TeamFilter(_Body):
+    teams: Optional[BotCriteria] = None  # the team criteria have the same id and name fields
+
+
+class BotAccessFilter(_Body):
+    bots: Optional[BotCriteria] = None
+
+
+class UserAccessFilter(_Body):
+    users: Optional[UserCriteria] = None
+
+
+# Identity and access: workspace roles, teams with their members, account members, invitations
+# (issue 20) ------------------------------------------------------------------------------------
+
+
+class TeamMember(_Response):
     """A member of a team (``TeamMemberResponse``); ``id`` is the ACTOR id of the user or service account."""
 
-    id: str
+    id: Id
     handle: Optional[str] = None
     name: Optional[str] = None
     email: Optional[str] = None
     type: str
 
 
-class TeamDetail(_Model):
+class TeamDetail(_Response):
     """A team with its members and workspaces (``TeamResponse``)."""
 
-    id: str
+    id: Id
     name: str
     description: Optional[str] = ""
     workos_directory_group_id: Optional[str] = None
@@ -282,27 +353,79 @@ class TeamDetail(_Model):
     workspaces: List[TeamWorkspaceAccess] = []
 
 
-class AccountMember(_Model):
+class AccountMember(_Response):
     """A user's account membership (``AccountMembershipsResponse`` with a user id)."""
 
-    id: str
-    actor_id: str
-    user_id: str
+    id: Id
+    actor_id: Id
+    user_id: Id
     first_name: Optional[str] = None
     last_name: Optional[str] = None
     handle: Optional[str] = None
     email: Optional[str] = None
     account_role_name: str
-    account_role_id: str
+    account_role_id: Id
     last_login: Optional[datetime.datetime] = None
     active: bool = True
 
 
-class Invitation(_Model):
+class Invitation(_Response):
     """An invitation to join the account (``InvitationReadResponse``)."""
 
-    id: str
+    id: Id
     email: str
-    account_role_id: str
+    account_role_id: Id
     status: str
     expiration: Optional[datetime.datetime] = None
+
+
+class WorkspaceRoleCreate(_Body):
+    name: str
+    description: str = ""
+    scopes: List[str] = []
+    inherited_role_id: Optional[Id] = None
+
+
+class WorkspaceRoleUpdate(_Body):
+    name: Optional[str] = None
+    description: Optional[str] = None
+    scopes: Optional[List[str]] = None  # not nullable in the OAS: only ever set to a list
+    inherited_role_id: Optional[Id] = None
+
+
+class TeamCreate(_Body):
+    name: str
+    description: Optional[str] = ""
+
+
+class TeamUpdate(_Body):
+    name: str
+    description: Optional[str] = ""
+    workos_directory_group_id: Optional[str] = None
+
+
+class TeamMembershipCreate(_Body):
+    member_id: Id  # the user id or the bot id, not the actor id
+    member_type: str  # "user" or "service_account"
+
+
+class TeamMembersUpsert(_Body):
+    members: List[TeamMembershipCreate]
+
+
+class AccountMembershipUpdate(_Body):
+    account_role_id: Id
+
+
+class InvitationCreate(_Body):
+    email: str
+    account_role_id: Id
+
+
+class InvitationCriteria(_Body):
+    email: Optional[Match] = None
+    status: Optional[Match] = None
+
+
+class InvitationFilter(_Body):
+    invitations: Optional[InvitationCriteria] = None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from ._base import is_uuid
 from ._errors import PrefectError
-from ._models import BotAccess, UserAccess
 
 ACCESSOR_TYPES = ("service_account", "user", "team")
 ACCESSOR_LABELS = {"service_account": "service account", "user": "user", "team": "team"}
@@ -110,13 +109,17 @@ def _user_name(item):
     return item.email or item.handle
 
 
-def _user_criteria(value):
-    """The ``users`` / ``account_memberships`` criterion for a user id, e-mail or handle."""
+def _user_lookup(value):
+    """Keyword arguments of ``user_memberships`` / ``user_accesses`` for a user id, e-mail or handle.
+
+    An e-mail is matched regardless of case by the API (``like_``); ``_user_matches`` then keeps
+    the exact address, compared without case.
+    """
     if is_uuid(value):
-        return "id", value
+        return {"user_ids": [value]}
     if "@" in value:
-        return "email", value
-    return "handle", value
+        return {"email": value}
+    return {"handles": [value]}
 
 
 def _user_matches(item, value, user_id):
@@ -145,9 +148,7 @@ def find_accessor(api, accessor_type, value, option="accessor"):
         bot = _one(bots, accessor_type, value, option)
         return accessor_view(accessor_type, bot.id, bot.name, bot.actor_id) if bot else None
     if accessor_type == "user":
-        field, criterion = _user_criteria(value)
-        kwargs = {"user_ids" if field == "id" else f"{field}s": [criterion]}
-        users = [m for m in api.user_memberships(**kwargs) if m.user_id and _user_matches(m, value, m.user_id)]
+        users = [m for m in api.user_memberships(**_user_lookup(value)) if m.user_id and _user_matches(m, value, m.user_id)]
         user = _one(users, accessor_type, value, option)
         return accessor_view(accessor_type, user.user_id, _user_name(user), user.actor_id) if user else None
     team = find_team(api, value, option)
@@ -202,11 +203,6 @@ def grant_view(access, accessor_type, workspace_handle=None, roles=None):
     return grant
 
 
-def _access_filter(api, workspace_id, suffix, model, body):
-    path = api.client.account_path(f"workspaces/{workspace_id}/{suffix}/filter")
-    return api.filter_models(model, path, body)
-
-
 def find_grant(api, workspace_id, accessor_type, value, option="accessor"):
     """The access of the accessor ``value`` (an id, or a name for bots and users) in a workspace.
 
@@ -218,15 +214,9 @@ def find_grant(api, workspace_id, accessor_type, value, option="accessor"):
         if is_uuid(value):
             found = [a for a in api.bot_accesses(workspace_id, bot_ids=[value]) if a.bot_id == value]
         else:
-            found = [a for a in _access_filter(api, workspace_id, "bot_access", BotAccess, {"bots": {"name": {"any_": [value]}}})
-                     if a.bot_name == value]
+            found = [a for a in api.bot_accesses(workspace_id, bot_names=[value]) if a.bot_name == value]
     elif accessor_type == "user":
-        if is_uuid(value):
-            found = [a for a in api.user_accesses(workspace_id, user_ids=[value]) if a.user_id == value]
-        else:
-            field, criterion = _user_criteria(value)
-            body = {"users": {field: {"any_": [criterion]}}}
-            found = [a for a in _access_filter(api, workspace_id, "user_access", UserAccess, body) if _user_matches(a, value, a.user_id)]
+        found = [a for a in api.user_accesses(workspace_id, **_user_lookup(value)) if _user_matches(a, value, a.user_id)]
     else:
         found = [a for a in api.team_accesses(workspace_id) if a.team_id == value]
     return _one(found, accessor_type, value, option)

@@ -150,8 +150,6 @@ import datetime
 from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud, rfc3339
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectAPIError
-from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
-from ansible_collections.prefect.cloud.plugins.module_utils._retry import RetryPolicy
 
 
 def key_matches(key, masked_key):
@@ -184,22 +182,12 @@ class APIKeyInfo:
 
     def candidate_identity(self):
         """``GET /api/me/`` with the candidate key: the Me model, or None on HTTP 401."""
-        params = self.params
         if not (self.key.isascii() and self.key.isprintable()) or " " in self.key:
             # It cannot be sent in an HTTP header (and no key looks like this): never echo it.
             self.module.module.warn("key has characters that no Prefect API key has (it must be printable ASCII "
                                     "without spaces, such as pnb_...); it was not sent and does not authenticate")
             return None
-        client = PrefectClient(
-            api_url=params["api_url"],
-            api_key=self.key,
-            account_id=params["account_id"],
-            timeout=params["timeout"],
-            validate_certs=params["validate_certs"],
-            retry=RetryPolicy(retries=params["retries"], max_total=max(60.0, 4 * params["timeout"])),
-            check_mode=self.module.check_mode,
-        )
-        client.add_secret(params["api_key"])
+        client = self.module.client_for(self.key)
         try:
             return PrefectCloud(client).me()
         except PrefectAPIError as exc:

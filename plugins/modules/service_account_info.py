@@ -123,22 +123,8 @@ service_accounts:
           sample: pnb_...x7Qa
 """
 
+from ansible_collections.prefect.cloud.plugins.module_utils._accounts import account_result
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
-
-
-def account_result(bot):
-    """The returned form of a service account (never a key); the same as in service_account."""
-    data = bot.to_result()
-    key = data["api_key"]
-    return {
-        "id": data["id"],
-        "actor_id": data["actor_id"],
-        "name": data["name"],
-        "account_role": data["account_role_name"],
-        "created": data["created"],
-        "updated": data["updated"],
-        "api_key": {name: key.get(name) for name in ("id", "name", "created", "expiration", "masked_key")},
-    }
 
 
 def main():

@@ -187,7 +187,7 @@ team:
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
 from ansible_collections.prefect.cloud.plugins.module_utils._iam import (
-    Actors, member_label, team_detail_result, team_result,
+    Actors, check_names, member_label, team_detail_result, team_result,
 )
 
 
@@ -313,9 +313,11 @@ def main():
         if given or params["purge_members"]:
             module.fail(f"{(given or ['purge_members'])[0]} cannot be used with state=absent (the team is deleted)")
     for option in ("users", "service_accounts"):
-        for index, value in enumerate(params[option] or ()):
-            if not value.strip():
-                module.fail(f"{option}[{index}] must not be empty")
+        if params[option] is not None:
+            try:
+                params[option] = check_names(params[option], option)
+            except PrefectError as exc:
+                module.fail(str(exc))
     module.run(lambda: converge(module))
 
 

@@ -67,20 +67,12 @@ notes:
     M(prefect.cloud.service_account)) does not exist yet, so this module fails as the real run
     would without it. Skip the task in that case with a C(when) condition on the registered
     result of that task, such as C(created.service_account.id is not none).
-  - Requests per run without changes, for O(state=present) - at most 2 (no write) when the role
-    is a built-in role (V(Owner), V(Developer), V(Runner), V(Viewer), V(Worker)) or the accessor
-    is a team, names or ids alike. For a service account or user, the workspace handle lookup (none
-    with a workspace id) and the accessor's grant; for a team, the team lookup (which also lists the
-    team's workspaces and roles) and the team's grant. The role list is read only when the grant's
-    role cannot be confirmed otherwise, so a custom role given to a service account or user costs
-    one more request unless O(workspace) is an id. See the collection's C(docs/performance.md).
-  - To confirm a built-in role without reading the role list, the module remembers the ids of the
-    built-in workspace roles (global objects of the API that an account cannot change) in
-    C(~/.cache/ansible-prefect-cloud/workspace-roles.json) (C($XDG_CACHE_HOME) is honoured) on the
-    host that runs it. The file holds role names and ids only; it is not written in check mode.
-    The first run on a host, or a run with the cache off, reads the role list (one more request).
-    Set the environment variable E(PREFECT_CLOUD_ANSIBLE_CACHE) to another directory, or to V(off)
-    to turn the cache off. A cached id is only used to confirm a match, never to decide a change.
+  - Requests per run without changes, for O(state=present) - 2 (no write) when O(workspace) and
+    O(workspace_role) are ids or the accessor is a team, and 3 for a service account or user named
+    with a workspace handle and a role name. For a service account or user, the workspace handle
+    lookup (none with a workspace id), the accessor's grant and, unless the role is an id, the role
+    list; for a team, the team lookup (which also lists the team's workspaces and role names) and
+    the team's grant. Nothing is cached between runs. See the collection's C(docs/performance.md).
   - Requests with O(state=absent) when there is no grant - service account or user, 2 with a
     workspace handle and 1 with an id; team, 1.
   - Removing the last workspace access of a user whose account role is C(Collaborator) also removes
@@ -198,14 +190,13 @@ workspace_access:
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
 from ansible_collections.prefect.cloud.plugins.module_utils._grants import NOTHING, Grant, Roles, diff_view
 from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ACCESSOR_TYPES
-from ansible_collections.prefect.cloud.plugins.module_utils._rolecache import BuiltinRoleCache
 
 
 def converge(module):
     """Read the grant, then upsert or delete it when needed."""
     params = module.params
     present = params["state"] == "present"
-    roles = Roles(module.api, BuiltinRoleCache(params["api_url"], params["account_id"], writable=not module.check_mode))
+    roles = Roles(module.api)
     grant = Grant(module.api, roles, params["workspace"], params["accessor_type"], params["accessor"],
                   params["workspace_role"], present)
     before, accessor = grant.read()

@@ -27,6 +27,9 @@ class FaultSpec(BaseModel):
     drop_response: bool = False           # apply the request, then close without a response
     reset: bool = False                   # close the connection before handling the request
     body: Optional[str] = Field(None, max_length=10000)  # answer HTTP 200 with this text instead (a proxy's page)
+    # with status: answer at once, and apply the request this many seconds later (a gateway that
+    # gave up waiting and still passes the request on)
+    forward_after: Optional[float] = Field(None, ge=0, le=60)
 
     @field_validator("path")
     @classmethod

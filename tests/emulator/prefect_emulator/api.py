@@ -377,7 +377,8 @@ class Api:
                     checks.append(ok)
                 if crit.email is not None:
                     # UNCONFIRMED: e-mail any_ is compared case-insensitively.
-                    checks.append(_any(crit.email, (row["email"] or "").lower(), lambda v: v.lower()) and _like(crit.email, row["email"]))
+                    # UNCONFIRMED: any_ is taken as an exact, case-sensitive match (the strict reading); like_ ignores case.
+                    checks.append(_any(crit.email, row["email"]) and _like(crit.email, row["email"]))
                 if crit.handle is not None:
                     checks.append(_any(crit.handle, row["handle"]) and _like(crit.handle, row["handle"]))
                 if crit.name is not None:
@@ -651,7 +652,7 @@ class Api:
             rows = [
                 r for r in rows
                 if _any(crit.id, r["user_id"]) and (crit.id is None or crit.id.not_any_ is None or r["user_id"] not in [str(v) for v in crit.id.not_any_])
-                and _any(crit.email, r["email"].lower(), lambda v: v.lower()) and _like(crit.email, r["email"])
+                and _any(crit.email, r["email"]) and _like(crit.email, r["email"])
                 and _any(crit.handle, r["handle"]) and _like(crit.handle, r["handle"])
                 and _like(crit.name, r["first_name"], r["last_name"])
             ]

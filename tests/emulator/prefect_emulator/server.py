@@ -330,6 +330,17 @@ class Handler(BaseHTTPRequestHandler):
         status, payload = self.emulator.admin.handle(self.command, path, body)
         self._send(status, payload)
 
+    def _forward_later(self, delay, method, path, body):
+        """Apply the request ``delay`` seconds from now, as a gateway that answered already would pass it on."""
+        authorization, host = self.headers.get("Authorization"), self.headers.get("Host") or ""
+        query = urlsplit(self.path).query
+
+        def forward():
+            time.sleep(delay)
+            self.emulator.api.handle(method, path, authorization, body, host, query)
+
+        threading.Thread(target=forward, daemon=True).start()
+
     def _handle_api(self, path):
         emulator = self.emulator
         method = self.command
@@ -349,6 +360,8 @@ class Handler(BaseHTTPRequestHandler):
                 headers["Retry-After"] = str(int(value)) if float(value).is_integer() else str(value)
             emulator.log.add(method, path, fault.status, criteria)
             self._send(fault.status, {"detail": f"Emulated fault: HTTP {fault.status}"}, headers)
+            if fault.forward_after is not None:
+                self._forward_later(fault.forward_after, method, path, body)
             return
         if fault is not None and fault.body is not None:
             emulator.log.add(method, path, 200, criteria)

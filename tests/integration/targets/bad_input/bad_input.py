@@ -84,7 +84,15 @@ def module_cases():
     add(SA, {'name': ''}, fail('name', 'must not be empty'))
     add(SA, {'name': '   '}, fail('name', 'must not be empty'))
     add(SA, {'name': LONG}, fail('name', 'at most 5000 characters'))
-    add(SA, {'name': 'bot\n'}, fail('name', 'control characters'))
+    add(SA, {'name': 'bot\n'}, fail('name', 'control or invisible format characters'))
+    add(SA, {'name': 'bot\u0085'}, fail('name', 'U+0085'))
+    add(SA, {'name': 'bot\u2028x'}, fail('name', 'U+2028'))
+    add(SA, {'name': 'bot\u2029x'}, fail('name', 'U+2029'))
+    add(SA, {'name': 'gnp.\u202eexe'}, fail('name', 'U+202E'))
+    add(SA, {'id': ' ' + NO_SUCH_ID + ' '}, fail('id', 'UUID'), base=False)
+    add(SA, {'id': '{' + NO_SUCH_ID + '}'}, fail('id', 'UUID'), base=False)
+    add(SA, {'id': 'urn:uuid:' + NO_SUCH_ID}, fail('id', 'UUID'), base=False)
+    add(SA, {'id': NO_SUCH_ID.replace('-', '')}, fail('id', 'UUID'), base=False)
     add(SA, {'name': UNI, 'state': 'absent'}, succeed(changed=False))
     add(SA, {'id': 'not-a-uuid'}, fail('id', 'UUID'), base=False)
     add(SA, {'id': UNI}, fail('id', 'UUID'), base=False)
@@ -108,6 +116,7 @@ def module_cases():
     add(SA, {'api_key_expiration': ''}, fail('api_key_expiration', 'must not be empty'))
     add(SA, {'api_key_expiration': 2030}, fail('api_key_expiration', 'RFC 3339'))
     add(SA, {'api_key_expiration': SHOWN}, fail('api_key_expiration', '(300 characters)'))
+    add(SA, {'api_key_expiration': '9999-12-31T23:59:59-23:59'}, fail('api_key_expiration', 'out of range'))
     add(SA, {'rotate': 'maybe'}, fail('rotate', 'bool'))
     add(SA, {'rotate': ['yes']}, fail('rotate', 'bool'))
     add(SA, {'old_key_expires_in_seconds': -1, 'rotate': True}, fail('old_key_expires_in_seconds', '172800'))
@@ -196,6 +205,12 @@ def auth_cases():
         ({'api_url': ['http://127.0.0.1/api']}, fail('api_url', 'got a list')),
         ({'api_url': 'http://' + LONG}, fail('api_url', 'at most 5000 characters')),
         ({'api_url': 'http://ünï.invalid/api', 'retries': 0}, fail('api_url', 'cannot reach the API')),
+        ({'api_url': 'http://127.0.0.1:99999/api'}, fail('api_url', 'not a valid URL')),
+        ({'api_url': 'http://127.0.0.1:abc/api'}, fail('api_url', 'not a valid URL')),
+        ({'api_url': 'http://[::1/api'}, fail('api_url', 'not a valid URL')),
+        ({'api_url': 'http://127.0.0.1/api?x=1'}, fail('api_url', 'query or a fragment')),
+        ({'api_url': 'http://127.0.0.1/api#x'}, fail('api_url', 'query or a fragment')),
+        ({'api_url': 'http://me:pw@127.0.0.1/api'}, fail('api_url', 'user name or password')),
         ({'api_key': ''}, fail('api_key', 'must not be empty', 'PREFECT_API_KEY')),
         ({'api_key': 'pnu_' + UNI}, fail('api_key', 'printable ASCII')),
         ({'api_key': 'pnu_with space'}, fail('api_key', 'printable ASCII')),

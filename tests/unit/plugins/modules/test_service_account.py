@@ -23,7 +23,9 @@ pytest.importorskip("httpx")
 pytest.importorskip("pydantic")
 
 # pylint: disable=wrong-import-position
+from ansible_collections.prefect.cloud.plugins.module_utils._accounts import parse_expiration
 from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
+from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
 from ansible_collections.prefect.cloud.plugins.modules import api_key_info, service_account, service_account_info
 
 try:
@@ -66,7 +68,7 @@ def emulator_fixture():
 
 @pytest.fixture(name="run")
 def run_fixture(emulator, monkeypatch, tmp_path):
-    monkeypatch.setenv("PREFECT_CLOUD_ANSIBLE_CACHE", str(tmp_path / "cache"))  # the built-in role cache
+    monkeypatch.setenv("HOME", str(tmp_path))  # nothing may be written there (no cache on disk)
 
     def exit_json(_self, **result):
         raise Exit(result)
@@ -120,7 +122,7 @@ NOW = datetime.datetime(2026, 1, 1, tzinfo=UTC)
     ("2030-01-31T00:00:00.123456789-00:00", datetime.datetime(2030, 1, 31, 0, 0, 0, 123456, tzinfo=UTC)),
 ])
 def test_parse_expiration(text, expected):
-    assert service_account.parse_expiration(text, NOW) == expected
+    assert parse_expiration(text, NOW) == expected
 
 
 @pytest.mark.parametrize("text, message", [
@@ -129,10 +131,11 @@ def test_parse_expiration(text, expected):
     ("2030-01-31T00:00:00", "has no time zone"),
     ("2030-13-01T00:00:00Z", "not a valid date"),
     ("2025-12-31T23:59:59Z", "in the past"),
+    ("9999-12-31T23:59:59-23:59", "out of range"),
 ])
 def test_parse_expiration_errors(text, message):
     with pytest.raises(ValueError, match=message):
-        service_account.parse_expiration(text, NOW)
+        parse_expiration(text, NOW)
 
 
 # --------------------------------------------------------------------------- service_account
@@ -222,7 +225,19 @@ def test_option_errors_before_any_request(run, args, message):
     ({"name": True}, "name must be a string, got a boolean; quote it"),
     ({"name": "bot", "retries": True}, "retries must be an integer, got a boolean"),
     ({"name": "bot", "timeout": False}, "timeout must be a number, got a boolean"),
-    ({"name": "bot\n"}, "name must not contain control characters"),
+    ({"name": "bot\n"}, "name must not contain control or invisible format characters"),
+    ({"name": "bot\u0085"}, "got U+0085"),
+    ({"name": "bot\u2028x"}, "got U+2028"),
+    ({"name": "evil\u202etxt"}, "got U+202E"),
+    ({"id": " 0e4d3b46-8c6a-4c4f-9a57-35a2f37a6a11"}, "id must be the UUID"),
+    ({"id": "{0e4d3b46-8c6a-4c4f-9a57-35a2f37a6a11}"}, "id must be the UUID"),
+    ({"id": "urn:uuid:0e4d3b46-8c6a-4c4f-9a57-35a2f37a6a11"}, "id must be the UUID"),
+    ({"name": "bot", "api_url": "http://localhost:99999/api"}, "api_url is not a valid URL"),
+    ({"name": "bot", "api_url": "http://localhost:abc/api"}, "api_url is not a valid URL"),
+    ({"name": "bot", "api_url": "http://[::1/api"}, "api_url is not a valid URL"),
+    ({"name": "bot", "api_url": "http://localhost/api?x=1"}, "api_url must not have a query or a fragment"),
+    ({"name": "bot", "api_url": "http://localhost/api#top"}, "api_url must not have a query or a fragment"),
+    ({"name": "bot", "api_url": "http://user:secretpw@localhost/api"}, "api_url must not contain a user name or password"),
     ({"name": "b" * 5001}, "name must be at most 5000 characters, got 5001"),
     ({"name": "bot", "account_role": ""}, "account_role must not be empty"),
     ({"name": "bot", "timeout": float("nan")}, "timeout must be a number of seconds greater than 0"),
@@ -241,6 +256,20 @@ def test_bad_types_and_text_fail_on_one_line_before_any_request(run, args, messa
     assert message in result["msg"] and log == []
     assert "\n" not in result["msg"] and len(result["msg"]) < 300
     assert "ключ" not in result["msg"]
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("SSL_CERT_FILE", "/nonexistent/ca.pem", "SSL_CERT_FILE names '/nonexistent/ca.pem', which is not a file"),
+    ("SSL_CERT_DIR", "/nonexistent/certs", "SSL_CERT_DIR names '/nonexistent/certs', which is not a directory"),
+    ("HTTPS_PROXY", "http://user:s3cretpass@proxy:abc", "HTTPS_PROXY is not a proxy URL"),
+    ("https_proxy", "ftp://proxy.example.com", "https_proxy is not a proxy URL"),
+    ("HTTP_PROXY", "http://[::1", "HTTP_PROXY is not a proxy URL"),
+])
+def test_bad_environment_fails_on_one_line_before_any_request(run, monkeypatch, variable, value, message):
+    monkeypatch.setenv(variable, value)
+    result, log = run({"name": "bot"}, fails=True)
+    assert message in result["msg"] and log == []
+    assert "\n" not in result["msg"] and "s3cretpass" not in result["msg"]
 
 
 @pytest.mark.parametrize("module, args, message", [
@@ -277,9 +306,9 @@ def bots_named(emulator, name):
 def test_lost_create_response_then_converge(run, emulator):
     set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "drop_response": True})
     result, log = run({"name": "bot"}, fails=True)
-    assert "was created, but the response with its API key was lost" in result["msg"]
+    assert "was applied, but the response with the new API key was lost" in result["msg"]
     assert result["msg"].startswith("POST /api/accounts/") and "rotate: true" in result["msg"]
-    assert "\n" not in result["msg"] and "api_key" not in result
+    assert "\n" not in result["msg"] and "api_key" not in result and result["changed"]
     assert result["service_account"]["name"] == "bot"
     assert [e["method"] for e in writes(log)] == ["POST"]  # never sent again
     assert len(bots_named(emulator, "bot")) == 1
@@ -293,56 +322,74 @@ PROXY_PAGE = {"body": "<html>Sign in to the proxy</html>"}  # HTTP 200 that is n
 
 
 @pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"status": 504}, {"reset": True}, PROXY_PAGE])
-def test_create_not_applied_is_read_then_sent_again(run, emulator, fault):
+def test_create_ambiguous_failure_is_read_back_and_never_sent_again(run, emulator, fault):
     set_faults(emulator, dict(fault, method="POST", path=".*/bots/$", times=2))
-    result, log = run({"name": "bot", "account_role": "Admin", "retries": 3})
-    assert result["changed"] and result["api_key"].startswith("pnb_")
-    assert result["service_account"]["account_role"] == "Admin"
+    result, log = run({"name": "bot", "account_role": "Admin", "retries": 3}, fails=True)
+    assert "may still be applied by the server, and it is not sent again" in result["msg"]
+    assert "run the task again after 60 seconds" in result["msg"] and "\n" not in result["msg"]
+    assert not result["changed"]
     methods = [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in log]
-    # each failed create is followed by a read of the name before it is sent again
-    assert methods.count(("POST", "")) == 3 and methods.count(("POST", "filter")) >= 3
+    assert methods.count(("POST", "")) == 1 and methods[-1] == ("POST", "filter")  # one create, then one read-back
+    assert bots_named(emulator, "bot") == []
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_create_not_applied_is_sent_again(run, emulator, status):
+    set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "status": status, "retry_after": 0, "times": 2})
+    result, log = run({"name": "bot", "retries": 3})
+    assert result["changed"] and result["api_key"].startswith("pnb_")
+    assert [e["method"] for e in writes(log)] == ["POST"] * 3
     assert len(bots_named(emulator, "bot")) == 1
 
 
 def test_create_not_applied_gives_up_within_retries(run, emulator):
-    set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "status": 502, "times": -1})
+    set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "status": 503, "retry_after": 0, "times": -1})
     result, log = run({"name": "bot", "retries": 2}, fails=True)
-    assert "HTTP 502" in result["msg"] and "re-run the task" in result["msg"]
+    assert "HTTP 503 after 3 attempts" in result["msg"] and "re-run the task" in result["msg"]
     assert [e["method"] for e in writes(log)] == ["POST"] * 3
     assert bots_named(emulator, "bot") == []
 
 
+def test_mixed_faults_send_a_request_at_most_retries_plus_one_times(run, emulator):
+    """503 then 500 on a read: the client's one loop counts both; nothing multiplies the sends."""
+    set_faults(emulator, {"method": "POST", "path": ".*/bots/filter$", "status": 503, "retry_after": 0, "times": 2},
+               {"method": "POST", "path": ".*/bots/filter$", "status": 500, "times": -1})
+    result, log = run({"name": "bot", "retries": 5}, fails=True)
+    assert "HTTP 500 after 6 attempts" in result["msg"]
+    assert len(log) == 6 and writes(log) == []
+
+
 def test_create_timeout_never_duplicates(run, emulator):
     set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "latency": 1.0, "times": 1})
-    outcome = run({"name": "bot", "timeout": 0.3, "retries": 3}, fails=None)[0]
+    outcome = run({"name": "bot", "timeout": 0.3, "retries": 3}, fails=True)[0]
+    assert "may still be applied" in outcome["msg"] or "response with the new API key was lost" in outcome["msg"]
     time.sleep(1.0)  # let the delayed create finish
     assert len(bots_named(emulator, "bot")) == 1
-    if outcome.get("failed"):
-        assert "API key was lost" in outcome["msg"]
+    assert [e["method"] for e in writes(emulator.log.list())] == ["POST"]
     again = run({"name": "bot"})[0]
     assert not again["changed"]
 
 
-def test_lost_create_response_without_account_reraises(run, emulator, monkeypatch):
+def test_lost_create_response_without_account_says_it_may_still_be_applied(run, emulator, monkeypatch):
     set_faults(emulator, {"method": "POST", "path": ".*/bots/$", "reset": True})
     monkeypatch.setattr(PrefectCloud, "bot_by_name", lambda self, name: None)
     result = run({"name": "bot", "retries": 0}, fails=True)[0]
-    assert "POST" in result["msg"] and "rotate" not in result["msg"]
+    assert "POST" in result["msg"] and "may still be applied" in result["msg"]
 
 
 def test_created_but_answered_without_the_key_says_the_key_is_lost(run, emulator, monkeypatch):
     """A create the server applied but answered with a body that is not the API's: no traceback,
     no second create; the one-line message says the key is lost and how to get a new one."""
-    original = PrefectCloud.create_bot
+    original = PrefectClient.request
 
-    def answered_without_key(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        raise self.client.unexpected("no api_key.key in it, so the new key is unknown")
+    def without_key(self, method, path, body=None, idempotent=None):
+        data = original(self, method, path, body, idempotent)
+        return dict(data, api_key={"name": "k"}) if path.endswith("/bots/") else data
 
-    monkeypatch.setattr(PrefectCloud, "create_bot", answered_without_key)
+    monkeypatch.setattr(PrefectClient, "request", without_key)
     result, log = run({"name": "bot"}, fails=True)
-    assert result["msg"].startswith(f"POST /api/accounts/{ACCOUNT_ID}/bots/: service account 'bot' was created, but the "
-                                    "response with its API key was lost (no api_key.key in it")
+    assert result["msg"].startswith(f"POST /api/accounts/{ACCOUNT_ID}/bots/: the creation of service account 'bot' was "
+                                    "applied, but the response with the new API key was lost (api_key.key: Field required")
     assert "rotate: true" in result["msg"] and "\n" not in result["msg"]
     assert result["service_account"]["name"] == "bot" and "api_key" not in result
     assert [e["method"] for e in writes(log)] == ["POST"]
@@ -390,20 +437,36 @@ def test_lost_rotate_response(run, emulator):
     run({"name": "bot"})
     set_faults(emulator, {"method": "POST", "path": ".*/rotate_api_key$", "drop_response": True})
     result, log = run({"name": "bot", "rotate": True}, fails=True)
-    assert "was rotated, but the response with the new key was lost" in result["msg"] and "rotate: true" in result["msg"]
-    assert "previous key was deleted" in result["msg"] and "\n" not in result["msg"]
+    assert "rotation of the API key of service account 'bot' was applied, but the response with the new API key was lost" \
+        in result["msg"] and "rotate: true" in result["msg"] and "\n" not in result["msg"]
     assert [e["path"].rsplit("/", 1)[-1] for e in writes(log)] == ["rotate_api_key"]
 
 
-@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"reset": True}, PROXY_PAGE])
-def test_rotate_not_applied_is_checked_then_sent_again(run, emulator, fault):
+@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 502}, {"status": 504}, {"reset": True}, PROXY_PAGE])
+def test_rotate_ambiguous_failure_is_read_back_and_never_sent_again(run, emulator, fault):
     created = run({"name": "bot"})[0]
     set_faults(emulator, dict(fault, method="POST", path=".*/rotate_api_key$", times=1))
-    result, log = run({"name": "bot", "rotate": True})
-    assert result["api_key"].startswith("pnb_") and result["api_key"] != created["api_key"]
-    assert [e["path"].rsplit("/", 1)[-1] for e in writes(log)] == ["rotate_api_key"] * 2
+    result, log = run({"name": "bot", "rotate": True}, fails=True)
+    assert "may still be applied by the server, and it is not sent again" in result["msg"]
+    assert [e["path"].rsplit("/", 1)[-1] for e in writes(log)] == ["rotate_api_key"]
+    assert log[-1]["method"] == "GET"  # the read-back
     keys = [k for k in emulator.store.data["api_keys"].values() if k["bot_id"] == created["service_account"]["id"]]
-    assert len(keys) == 1  # one rotation: the old key was deleted once, one new key
+    assert len(keys) == 1  # not rotated
+
+
+def test_late_applied_rotation_behind_a_gateway_is_never_sent_twice(run, emulator):
+    """A gateway answers the rotation HTTP 504 at once and passes it on 1.5 s later: one rotation,
+    and a clear failure (the read-back does not see it yet); the next run sees the new active key."""
+    created = run({"name": "bot"})[0]
+    set_faults(emulator, {"method": "POST", "path": ".*/rotate_api_key$", "status": 504, "forward_after": 1.5})
+    result, log = run({"name": "bot", "rotate": True, "retries": 5}, fails=True)
+    assert "HTTP 504" in result["msg"] and "may still be applied by the server, and it is not sent again" in result["msg"]
+    assert [e["path"].rsplit("/", 1)[-1] for e in writes(log)] == ["rotate_api_key"]
+    time.sleep(2.0)  # the gateway passes the rotation on
+    keys = [k for k in emulator.store.data["api_keys"].values() if k["bot_id"] == created["service_account"]["id"]]
+    assert len(keys) == 1  # one rotation: the old key deleted once, one new active key
+    after = run({"name": "bot"})[0]
+    assert after["service_account"]["api_key"]["id"] == keys[0]["id"] != created["service_account"]["api_key"]["id"]
 
 
 def test_rotate_timeout_is_not_sent_again(run, emulator):
@@ -412,8 +475,31 @@ def test_rotate_timeout_is_not_sent_again(run, emulator):
     result = run({"name": "bot", "rotate": True, "timeout": 0.3}, fails=True)[0]
     time.sleep(2.0)  # the delayed rotation is applied (and logged) now
     assert [e["path"].rsplit("/", 1)[-1] for e in writes(emulator.log.list())] == ["rotate_api_key"]
-    assert "rotate_api_key: no answer within the timeout" in result["msg"] and "not sent again" in result["msg"]
-    assert "rotate: true" in result["msg"] and "\n" not in result["msg"]
+    assert "ReadTimeout" in result["msg"] and "not sent again" in result["msg"]
+    assert "\n" not in result["msg"]
+
+
+def test_rotate_keeps_the_active_expiration(run):
+    created = run({"name": "bot", "api_key_expiration": "2031-05-01T00:00:00Z"})[0]
+    check = run({"name": "bot", "rotate": True}, check_mode=True)[0]
+    rotated = run({"name": "bot", "rotate": True})[0]
+    assert check["diff"] == rotated["diff"] and rotated["changed"]
+    assert rotated["service_account"]["api_key"]["expiration"] == "2031-05-01T00:00:00Z"
+    assert rotated["service_account"]["api_key"]["id"] != created["service_account"]["api_key"]["id"]
+
+
+def test_rename_into_a_taken_name_fails_before_any_write(run):
+    first = run({"name": "first"})[0]
+    run({"name": "second"})
+    for check_mode in (True, False):
+        result, log = run({"id": first["service_account"]["id"], "name": "second"}, check_mode=check_mode, fails=True)
+        assert "another service account is already called 'second'" in result["msg"]
+        assert not result["changed"] and writes(log) == []
+
+
+def test_returned_key_warns_without_no_log(run):
+    run({"name": "bot"})
+    assert any("does not set no_log: true" in w for w in get_warning_messages())
 
 
 def test_absent(run):
@@ -468,7 +554,7 @@ def test_workspace_access_no_op_and_update(run, emulator):
     created = run(args)[0]
     again, log = run(args)
     assert not again["changed"] and writes(log) == []
-    assert len(log) <= 3  # bots/filter, workspaces/filter, bot_access/filter (role confirmed by the role cache)
+    assert len(log) == 4  # bots/filter, workspaces/filter, bot_access/filter, workspace_roles/filter
     assert again["workspace_access"] == created["workspace_access"]
     assert again["diff"]["before"] == again["diff"]["after"]
     args["workspace_access"][0]["role"] = "Developer"
@@ -489,7 +575,7 @@ def test_workspace_access_by_ids_and_unlisted_grants_kept(run, emulator):
     result, log = run({"name": "agent", "workspace_access": [{"workspace": ws_id, "workspace_role": role_id}]})
     assert result["changed"] and grants_of(emulator, created["service_account"]["id"]) == [("ws", "Owner")]
     again, log = run({"name": "agent", "workspace_access": [{"workspace": ws_id, "workspace_role": role_id}]})
-    assert not again["changed"] and len(log) == 2  # bots/filter and bot_access/filter by id
+    assert not again["changed"] and len(log) == 3  # bots/filter, bot_access/filter by id, the role list (names)
     unlisted = run({"name": "agent", "workspace_access": []})[0]
     assert not unlisted["changed"] and unlisted["workspace_access"] == []
     assert grants_of(emulator, created["service_account"]["id"]) == [("ws", "Owner")]
@@ -519,7 +605,7 @@ def test_workspace_access_errors_before_any_write(run, emulator, entry, message)
      "workspace_access[0].workspace_role must be a string, got a boolean"),
     ({"workspace_access": [{"workspace": " ", "workspace_role": "Runner"}]}, "workspace_access[0].workspace must not be empty"),
     ({"workspace_access": [{"workspace": "ws\n", "workspace_role": "Runner"}]},
-     "workspace_access[0].workspace must not contain control characters"),
+     "workspace_access[0].workspace must not contain control or invisible format characters"),
     ({"workspace_access": [{"workspace": "ws"}]}, "workspace_role"),
 ])
 def test_workspace_access_bad_input(run, args, message):
