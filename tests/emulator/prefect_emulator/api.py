@@ -909,8 +909,9 @@ class Api:
             if crit.status is not None and crit.status.any_ is not None:
                 rows = [r for r in rows if r["status"] in [s.value for s in crit.status.any_]]
             if crit.email is not None:
-                # UNCONFIRMED: e-mail any_ is compared case-insensitively (as for memberships).
-                rows = [r for r in rows if _any(crit.email, r["email"].lower(), lambda v: v.lower()) and _like(crit.email, r["email"])]
+                # UNCONFIRMED: whether e-mail any_ ignores case; exact here, as for memberships (the
+                # strict reading: a client must send like_ to match regardless of case).
+                rows = [r for r in rows if _any(crit.email, r["email"]) and _like(crit.email, r["email"])]
             if crit.expiration is not None:
                 if crit.expiration.before_ is not None:
                     rows = [r for r in rows if parse_ts(r["expiration"]) <= crit.expiration.before_]

@@ -332,8 +332,10 @@ def _iam_scenario(drv, ws, dev, admin, bot_id, bot_actor_id, alice):  # pylint: 
     second = drv.call("POST", A + "/invitations/", 201, [{"email": "Alice@Example.com", "account_role_id": admin["id"]}])
     assert drv.call("GET", A + "/invitations/{id}", 200, id=first[0]["id"])["status"] == "REVOKED"
     pending = drv.call("POST", A + "/invitations/filter", 200,
-                       {"invitations": {"email": {"any_": ["alice@example.com"]}, "status": {"any_": ["PENDING"]}}})
+                       {"invitations": {"email": {"like_": "alice@example.com"}, "status": {"any_": ["PENDING"]}}})
     assert [i["id"] for i in pending] == [second[0]["id"]]
+    exact = drv.call("POST", A + "/invitations/filter", 200, {"invitations": {"email": {"any_": ["alice@example.com"]}}})
+    assert [i["id"] for i in exact] == [first[0]["id"]]   # any_ is exact (the strict reading)
     drv.call("POST", A + "/invitations/", 409, [{"email": "bob@example.com", "account_role_id": admin["id"]}])
     drv.call("POST", A + "/invitations/", 422, [{"email": "not-an-address", "account_role_id": admin["id"]}], bad_body=True)
     drv.call("POST", A + "/invitations/", 422, {"email": "x@example.com", "account_role_id": admin["id"]}, bad_body=True)
