@@ -10,6 +10,8 @@ read once per run (``Actors``).
 
 from __future__ import annotations
 
+import difflib
+
 from ._base import MAX_TEXT, invisible, is_uuid, shown
 from ._errors import PrefectError
 
@@ -41,12 +43,25 @@ def listing(names, limit=None):
     return text or "none"
 
 
+def _grouped_scopes():
+    """Every scope, those of one object together: ``see/run/manage_flows, manage_saved_search, ...``
+    (the full list, one name after another, would make an error message of over 1000 characters)."""
+    groups = {}
+    for scope in WORKSPACE_SCOPES:
+        verb, dummy, obj = scope.partition("_")
+        groups.setdefault(obj, []).append(verb)
+    return ", ".join(f"{'/'.join(verbs)}_{obj}" for obj, verbs in groups.items())
+
+
 def check_scopes(scopes, option="scopes"):
     """The scopes as a sorted list without duplicates; unknown names are an error listing the valid ones."""
     unknown = sorted({scope for scope in scopes if scope not in WORKSPACE_SCOPES})
     if unknown:
-        raise PrefectError(f"{option}: unknown workspace scope {', '.join(repr(s) for s in unknown)}; "
-                           f"valid scopes are: {', '.join(WORKSPACE_SCOPES)}")
+        names = ", ".join(shown(scope) for scope in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        close = difflib.get_close_matches(unknown[0].lower(), WORKSPACE_SCOPES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise PrefectError(f"{option}: unknown workspace scope {names}{hint}; valid scopes are: {_grouped_scopes()} "
+                           "(see/run/manage_flows stands for see_flows, run_flows and manage_flows)")
     return sorted(set(scopes))
 
 

@@ -36,8 +36,14 @@ def test_scopes_are_a_sorted_set_and_unknown_names_list_the_valid_ones():
     with pytest.raises(PrefectError) as caught:
         check_scopes(["see_flows", "fly", "Run_Flows"])
     message = str(caught.value)
-    assert message.startswith("scopes: unknown workspace scope 'Run_Flows', 'fly'; valid scopes are: see_flows, ")
-    assert message.endswith(", ".join(WORKSPACE_SCOPES)) and "\n" not in message
+    assert message.startswith("scopes: unknown workspace scope 'Run_Flows', 'fly' (did you mean 'run_flows'?); "
+                              "valid scopes are: see/run/manage_flows, manage_saved_search, run_tasks, see/manage_blocks, ")
+    assert "\n" not in message and len(message) < 1000
+    listed = message.split("valid scopes are: ")[1].rsplit(" (", 1)[0].split(", ")
+    expanded = [f"{verb}_{group.split('_', 1)[1]}" for group in listed for verb in group.split("_", 1)[0].split("/")]
+    assert sorted(expanded) == sorted(WORKSPACE_SCOPES)  # every valid scope is in the message
+    with pytest.raises(PrefectError, match=r"^scopes: unknown workspace scope 'a', 'b', 'c', 'd', 'e' and 2 more; "):
+        check_scopes(list("abcdefg"))
 
 
 def test_scope_names_are_the_openapi_enum():
