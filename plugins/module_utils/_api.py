@@ -164,7 +164,10 @@ class PrefectCloud:
         returns what shows it, or None) and raise what the outcome is. Returns when it was not applied."""
         if not exc.maybe_applied:
             return
-        found = applied()
+        try:
+            found = applied()
+        except PrefectError:  # the read-back failed too: the outcome stays unknown
+            raise PrefectOutcomeUnknown(exc, what) from None
         if found is not None:
             raise PrefectResponseLost(exc, what, found) from None
         raise PrefectOutcomeUnknown(exc, what) from None

@@ -41,7 +41,7 @@ def _failure(exc):
     while cause is not None and not isinstance(cause, ssl.SSLCertVerificationError):
         cause = cause.__cause__ or cause.__context__
     if cause is not None:
-        reason = f"TLS certificate verification failed: {cause.verify_message or cause}"
+        reason = f"TLS certificate verification failed: {getattr(cause, 'verify_message', None) or cause}"
         return reason, False, True, "check validate_certs, SSL_CERT_FILE or SSL_CERT_DIR; a certificate failure is not retried"
     reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     if isinstance(exc, httpx.ProxyError):
@@ -90,6 +90,9 @@ class PrefectClient:
                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 transport=transport,
             )
+        except ImportError:  # httpx needs the optional socksio package for a socks5:// proxy
+            raise PrefectError("a socks5:// proxy in ALL_PROXY, HTTPS_PROXY or HTTP_PROXY needs the socksio package "
+                               "(pip install 'httpx[socks]'), which is not installed") from None
         except (httpx.InvalidURL, ValueError, OSError) as exc:  # a URL or environment httpx cannot use
             raise PrefectError(f"cannot set up the HTTP client for api_url: {self._redact(str(exc))}") from None
 
@@ -138,6 +141,9 @@ class PrefectClient:
             self.writes += write
             try:
                 response = self._http.request(method, path.lstrip("/"), json=payload, timeout=min(self.timeout, left))
+            except httpx.DecodingError as exc:  # a body that does not match its Content-Encoding (a proxy's)
+                raise PrefectResponseError(method, shown, self._redact(f"a body that cannot be decoded ({exc})"),
+                                           maybe_applied=write) from None
             except httpx.TransportError as exc:
                 reason, sent, fatal, hint = _failure(exc)
                 if not fatal and (idempotent or not sent) and self._wait(sends):

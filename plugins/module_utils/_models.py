@@ -41,7 +41,7 @@ else:  # the module fails with missing_required_lib before any model is used
 def describe_invalid(exc):
     """One line naming what a ``ValidationError`` found wrong, by field; never the values."""
     errors = exc.errors() if hasattr(exc, "errors") else []
-    parts = [".".join(str(p) for p in e.get("loc", ())) + ": " + _message(e) for e in errors[:3]]
+    parts = [": ".join(filter(None, (".".join(str(p) for p in e.get("loc", ())), _message(e)))) for e in errors[:3]]
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     return "; ".join(parts) + more if parts else type(exc).__name__
 

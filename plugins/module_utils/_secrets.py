@@ -35,7 +35,7 @@ def redact(text, secrets, limit=None):
     Secrets are replaced before the text is cut, and a prefix of a secret that the cut leaves at
     the end (such as ``Bearer pnu_abc`` cut inside the key) is replaced too.
     """
-    secrets = [secret for secret in secrets if secret]
+    secrets = sorted((secret for secret in secrets if secret), key=len, reverse=True)  # a secret may hold another
     for secret in secrets:
         text = text.replace(secret, MASK)
     if limit is None or len(text) <= limit:

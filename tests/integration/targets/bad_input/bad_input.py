@@ -96,7 +96,7 @@ def module_cases():
     add(SA, {'name': '   '}, fail('name', 'must not be empty'))
     add(SA, {'name': LONG}, fail('name', 'at most 5000 characters'))
     add(SA, {'name': 'bot\n'}, fail('name', 'control or invisible format characters'))
-    add(SA, {'name': 'bot\u0085'}, fail('name', 'U+0085'))
+    # (U+0085 is a line break to YAML, so a playbook cannot pass it as it is: unit tests cover it)
     add(SA, {'name': 'bot\u2028x'}, fail('name', 'U+2028'))
     add(SA, {'name': 'bot\u2029x'}, fail('name', 'U+2029'))
     add(SA, {'name': 'gnp.\u202eexe'}, fail('name', 'U+202E'))

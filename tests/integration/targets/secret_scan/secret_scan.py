@@ -41,7 +41,7 @@ EXPECTED_FAILURES = {
     '5xx': ['HTTP 503 after 2 attempts', 're-run the task'],
     'reset': ['failed after 1 attempt'],
     'timeout': ['ReadTimeout', 'raise the timeout'],
-    'lost-response': ['was rotated, but the response with the new key was lost'],
+    'lost-response': ['was applied, but the response with the new API key was lost', 'rotate: true'],
     'refused': ['cannot reach the API'],
     'deleted-key': ['HTTP 401'],
 }

@@ -1,368 +1,425 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Unit tests of the HTTP client: retries, error mapping, redaction, check mode, paging, and
-answers that are not what the API documents."""
+"""Unit tests of PrefectClient (``_http``) on httpx.MockTransport: how often a request is sent
+under faults, the task deadline, Retry-After, certificate failures, check mode, error text that
+never shows a key, the User-Agent and redirects. No socket, no real sleep (see conftest.py)."""
 
 from __future__ import annotations
 
-import json as _json
-from urllib.parse import urlsplit
+import email.utils
+import importlib.util
+import json
+import os
+import ssl
+import types
 
 import pytest
 
-pytest.importorskip("h11")
+import httpx
 
-# pylint: disable=wrong-import-position
+from ansible_collections.prefect.cloud.plugins.module_utils import _retry
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
     PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseError,
     PrefectTransportError,
 )
-from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
 from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
-from ansible_collections.prefect.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.prefect.cloud.plugins.module_utils import _transport as transport
+from ansible_collections.prefect.cloud.plugins.module_utils._retry import Deadline
 
-KEY = "pnu_" + "k" * 36
-ACCOUNT = "0b5f1c9e-3a52-4c55-9a5c-0f1f2b3c4d5e"
+from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import ACCOUNT, KEY, respond
 
-
-def Response(status, json=None, text=None, headers=None):  # pylint: disable=invalid-name,redefined-outer-name
-    """A transport response with a JSON or text body."""
-    header_list = [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
-    if json is not None:
-        content = _json.dumps(json).encode()
-        header_list.append((b"Content-Type", b"application/json"))
-    else:
-        content = (text or "").encode()
-    return transport.Response(status, header_list, content)
+GALAXY_YML = os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 4, "galaxy.yml")
+READ = ("GET", f"accounts/{ACCOUNT}/bots/0b5f1c9e-0000-4c55-9a5c-0f1f2b3c4d5e")
+UPDATE = ("PATCH", f"accounts/{ACCOUNT}/bots/0b5f1c9e-0000-4c55-9a5c-0f1f2b3c4d5e")
+CREATE = ("POST", f"accounts/{ACCOUNT}/bots/")
+ROTATE = ("POST", f"accounts/{ACCOUNT}/bots/0b5f1c9e-0000-4c55-9a5c-0f1f2b3c4d5e/rotate_api_key")
+FILTER = ("POST", f"accounts/{ACCOUNT}/bots/filter")
 
 
-class Sent:
-    """A request the client sent: its URL, headers (lower-case names) and body."""
-
-    def __init__(self, method, url, headers, content):
-        self.method = method
-        self.url = url
-        self.path = urlsplit(url).path
-        self.headers = {name.decode().lower(): value.decode() for name, value in headers}
-        self.content = content
-
-    def read(self):
-        return self.content
+def fault(status):
+    return respond(status, json={"detail": f"fault {status}"})
 
 
-class Script:
-    """A fake transport that answers from a list of responses (or exceptions) in order."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.seen = []
-        self.closed = False
-
-    def request(self, method, url, headers=(), content=None):
-        self.seen.append(Sent(method, url, headers, content))
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def close(self):
-        self.closed = True
+def mixed(count):
+    """503, 500, 503, 500, ...: each status alone would be retried for a read."""
+    return [fault(503 if n % 2 == 0 else 500) for n in range(count)]
 
 
-def make_client(script, retries=3, check_mode=False):
-    sleeps = []
-    client = PrefectClient("https://cloud.test/api", KEY, ACCOUNT, retry=RetryPolicy(retries=retries),
-                           check_mode=check_mode, sleep=sleeps.append, transport=script)
-    return client, sleeps
+def cert_failure():
+    """What httpx raises when the server's certificate does not verify: a ConnectError caused by
+    an ssl.SSLCertVerificationError (whose verify_message the ssl module sets)."""
+    cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    cause.verify_code, cause.verify_message = 18, "self-signed certificate"
+    error = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate")
+    error.__cause__ = cause
+    return error
 
 
-def test_request_shape_auth_and_paths():
-    script = Script(Response(200, json={"ok": True}))
-    client, _transport = make_client(script)
-    assert client.request("GET", client.account_path("bots/abc")) == {"ok": True}
-    request = script.seen[0]
-    assert request.url == f"https://cloud.test/api/accounts/{ACCOUNT}/bots/abc"
+# -- how often one request is sent: at most retries + 1, whatever the mix of faults
+
+
+def test_read_under_mixed_503_500_is_sent_at_most_retries_plus_one_times(make_client, clock):
+    client, script = make_client(*mixed(10), retries=3)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*READ)
+    assert script.sends == 4 and len(clock.slept) == 3
+    assert info.value.attempts == 4 and info.value.maybe_applied is False
+    assert "after 4 attempts" in str(info.value)
+
+
+def test_read_succeeds_after_mixed_faults(make_client):
+    client, script = make_client(fault(503), fault(500), fault(502), respond(200, json={"ok": 1}), retries=3)
+    assert client.request(*READ) == {"ok": 1}
+    assert script.sends == 4 and client.requests == 4
+
+
+def test_idempotent_write_under_mixed_503_500_is_sent_at_most_retries_plus_one_times(make_client):
+    client, script = make_client(*mixed(10), retries=2)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*UPDATE, {"name": "n"})
+    assert script.sends == 3 and client.writes == 3
+    assert info.value.maybe_applied is False  # safe to send again: re-running converges
+
+
+def test_upsert_declared_idempotent_is_retried_after_500(make_client):
+    path = f"accounts/{ACCOUNT}/workspaces/w/bot_access/"
+    client, script = make_client(fault(500), fault(504), respond(200, json={"id": "a"}), retries=3)
+    assert client.request("POST", path, {}, idempotent=True) == {"id": "a"}
+    assert script.sends == 3
+
+
+def test_create_under_503_only_is_sent_at_most_retries_plus_one_times(make_client):
+    client, script = make_client(*[fault(503) for dummy in range(10)], retries=3)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*CREATE, {"name": "n"})
+    assert script.sends == 4
+    assert info.value.status == 503 and info.value.maybe_applied is False  # 503: proven not applied
+
+
+def test_create_under_mixed_faults_stops_at_the_first_500(make_client):
+    client, script = make_client(fault(503), fault(429), fault(500), fault(503), retries=5)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*CREATE, {"name": "n"})
+    assert script.sends == 3  # 503 and 429 prove it was not applied; 500 does not
+    assert info.value.status == 500 and info.value.maybe_applied is True
+    assert "may have applied this write" in str(info.value)
+
+
+@pytest.mark.parametrize("first", [
+    lambda: fault(429), lambda: fault(503), lambda: httpx.ConnectError("[Errno 111] Connection refused"),
+    lambda: httpx.ConnectTimeout("timed out"),
+], ids=["429", "503", "ConnectError", "ConnectTimeout"])
+def test_create_is_sent_again_after_an_answer_that_proves_it_was_not_applied(make_client, first):
+    client, script = make_client(first(), respond(201, json={"id": "1"}), retries=3)
+    assert client.request(*CREATE, {"name": "n"}) == {"id": "1"}
+    assert script.sends == 2
+
+
+@pytest.mark.parametrize("request_", [CREATE, ROTATE], ids=["create", "rotate"])
+@pytest.mark.parametrize("first", [
+    lambda: fault(500), lambda: fault(502), lambda: fault(504), lambda: httpx.ReadTimeout("timed out"),
+    lambda: httpx.RemoteProtocolError("Server disconnected without sending a response."),
+    lambda: httpx.ReadError("[Errno 104] Connection reset by peer"),
+], ids=["500", "502", "504", "ReadTimeout", "RemoteProtocolError", "ReadError"])
+def test_create_or_rotation_is_not_sent_again_after_an_ambiguous_answer(make_client, clock, first, request_):
+    client, script = make_client(first(), respond(201, json={"id": "1"}), retries=5)
+    with pytest.raises((PrefectAPIError, PrefectTransportError)) as info:
+        client.request(*request_, {})
+    assert script.sends == 1 and clock.slept == []
+    assert info.value.maybe_applied is True
+    assert "\n" not in str(info.value)
+
+
+def test_read_is_sent_again_after_a_timeout_and_a_reset(make_client):
+    client, script = make_client(httpx.ReadTimeout("timed out"), httpx.RemoteProtocolError("reset"),
+                                 respond(200, json=[]), retries=2)
+    assert client.request(*FILTER, {}) == []
+    assert script.sends == 3
+
+
+def test_retries_zero_sends_once(make_client):
+    client, script = make_client(fault(503), respond(200, json={}), retries=0)
+    with pytest.raises(PrefectAPIError):
+        client.request(*READ)
+    assert script.sends == 1
+
+
+# -- the task deadline
+
+
+def test_every_request_timeout_is_at_most_the_time_left(make_client, clock):
+    # timeout 10 -> deadline 60 s; each request takes 9 s and is answered 503, so the later ones
+    # must get a socket timeout below the 10 s option
+    client, script = make_client(*[fault(503) for dummy in range(10)], retries=10, timeout=10.0, took=9.0,
+                                 max_backoff=1.0)
+    with pytest.raises((PrefectAPIError, PrefectTransportError)):  # a 503, or the last request timed out
+        client.request(*READ)
+    timeouts = script.timeouts()
+    assert script.sends >= 6
+    assert all(timeout <= left for timeout, left in zip(timeouts, script.left))
+    assert all(request.extensions["timeout"]["connect"] <= left for request, left in zip(script.requests, script.left))
+    assert min(timeouts) < 10.0  # the last ones were cut to the time left
+    assert clock.now - 1000.0 <= 60.0  # nothing ran past the deadline
+
+
+def test_a_wait_that_would_pass_the_deadline_is_not_made(make_client, clock):
+    deadline = Deadline(60, clock=clock)
+    client, script = make_client(respond(503, json={"detail": "busy"}, headers={"Retry-After": "20"}),
+                                 respond(200, json={}), retries=5, timeout=50.0, deadline=deadline, took=45.0)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*READ)
+    assert script.sends == 1 and clock.slept == []  # 15 s were left: a 20 s wait is not started
+    assert info.value.status == 503
+
+
+def test_a_request_after_the_deadline_is_not_sent_and_names_the_deadline(make_client, clock):
+    client, script = make_client(respond(200, json={}), timeout=30.0)  # deadline max(60, 120) = 120 s
+    clock.now += 120.0
+    with pytest.raises(PrefectTransportError) as info:
+        client.request(*READ)
+    text = str(info.value)
+    assert script.sends == 0
+    assert "\n" not in text and "the task deadline of 120 s was reached" in text
+    assert info.value.timed_out is True
+
+
+def test_timeouts_hit_the_deadline_across_retries(make_client, clock):
+    client, script = make_client(*[httpx.ReadTimeout("timed out") for dummy in range(6)], retries=5, timeout=30.0,
+                                 deadline=Deadline(60, clock=clock), took=30.0)
+    with pytest.raises(PrefectTransportError) as info:
+        client.request(*READ)
+    assert script.sends == 2  # 30 s + a wait + the 30 s left: no third request after the deadline
+    assert script.timeouts()[1] < 30.0 and clock.now - 1000.0 <= 60.0
+    assert info.value.timed_out is True
+
+
+# -- Retry-After
+
+
+def test_retry_after_seconds_is_the_wait(make_client, clock):
+    client, script = make_client(respond(429, json={"detail": "slow down"}, headers={"Retry-After": "7"}),
+                                 respond(200, json=[]))
+    assert client.request(*FILTER, {}) == []
+    assert clock.slept == [7.0] and script.sends == 2
+
+
+def test_retry_after_http_date_is_the_wait(make_client, clock, monkeypatch):
+    now = 1_800_000_000.0
+    monkeypatch.setattr(_retry, "time", types.SimpleNamespace(time=lambda: now))
+    when = email.utils.formatdate(now + 12, usegmt=True)
+    client, dummy = make_client(respond(503, json={"detail": "busy"}, headers={"Retry-After": when}), respond(200, json={}))
+    assert client.request(*READ) == {}
+    assert clock.slept == [12.0]
+
+
+@pytest.mark.parametrize("header", ["3600", "Fri, 31 Dec 2100 23:59:59 GMT"], ids=["seconds", "http-date"])
+def test_retry_after_is_capped(make_client, clock, header):
+    client, dummy = make_client(respond(503, json={"detail": "busy"}, headers={"Retry-After": header}),
+                                respond(200, json={}), max_backoff=30.0)
+    assert client.request(*READ) == {}
+    assert clock.slept == [30.0]
+
+
+def test_garbage_retry_after_falls_back_to_backoff(make_client, clock):
+    client, dummy = make_client(respond(503, json={"detail": "busy"}, headers={"Retry-After": "soon"}),
+                                respond(200, json={}))
+    client.request(*READ)
+    assert len(clock.slept) == 1 and 0.25 <= clock.slept[0] <= 0.5  # the first backoff step, jittered
+
+
+# -- certificates, proxies
+
+
+@pytest.mark.parametrize("request_", [READ, CREATE], ids=["read", "create"])
+def test_certificate_failure_is_not_retried_and_names_the_certificate(make_client, clock, request_):
+    client, script = make_client(cert_failure(), respond(200, json={}), retries=5)
+    with pytest.raises(PrefectTransportError) as info:
+        client.request(*request_, {})
+    text = str(info.value)
+    assert script.sends == 1 and clock.slept == []
+    assert "TLS certificate verification failed: self-signed certificate" in text
+    assert "validate_certs" in text and "\n" not in text
+    assert info.value.maybe_applied is False
+
+
+def test_proxy_refusal_is_not_retried_and_names_the_proxy_variables(make_client):
+    client, script = make_client(httpx.ProxyError("407 Proxy Authentication Required"), respond(200, json={}))
+    with pytest.raises(PrefectTransportError) as info:
+        client.request(*READ)
+    assert script.sends == 1 and "HTTPS_PROXY" in str(info.value)
+
+
+def test_connect_error_message_is_one_line_and_says_what_to_check(make_client):
+    client, dummy = make_client(httpx.ConnectError("refused\nsecond line"), retries=0)
+    with pytest.raises(PrefectTransportError) as info:
+        client.request(*READ)
+    assert "\n" not in str(info.value) and "check api_url" in str(info.value)
+
+
+# -- check mode
+
+
+@pytest.mark.parametrize("method, path, idempotent", [
+    ("POST", f"accounts/{ACCOUNT}/bots/", None), ("PATCH", f"accounts/{ACCOUNT}/bots/b", None),
+    ("DELETE", f"accounts/{ACCOUNT}/bots/b", None), ("PUT", f"accounts/{ACCOUNT}/workspaces/w/team_access/", None),
+    ("POST", f"accounts/{ACCOUNT}/workspaces/w/bot_access/", True), ROTATE + (None,),
+])
+def test_check_mode_refuses_any_write_before_sending(make_client, method, path, idempotent):
+    client, script = make_client(respond(200, json={}), check_mode=True)
+    with pytest.raises(PrefectCheckModeWrite):
+        client.request(method, path, {}, idempotent=idempotent)
+    assert script.sends == 0 and client.writes == 0 and client.requests == 0
+
+
+def test_check_mode_allows_reads_and_filters(make_client):
+    client, script = make_client(respond(200, json={}), respond(200, json=[]), check_mode=True)
+    client.request(*READ)
+    client.request(*FILTER, {})
+    assert script.sends == 2 and client.writes == 0
+
+
+# -- error text never shows a key
+
+
+def test_echoing_error_page_shows_no_part_of_the_key(make_client):
+    page = "<html><body><h1>502 Bad Gateway</h1>" + "x" * 200 + f" Authorization: Bearer {KEY} upstream reset</body></html>"
+    assert 255 <= page.index(KEY) <= 275
+    client, dummy = make_client(respond(502, text=page, headers={"content-type": "text/html"}), retries=0)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*READ)
+    text = str(info.value)
+    assert "Bearer" in text  # the page is shown up to the key
+    assert not any(KEY[start:start + 4] in text for start in range(len(KEY) - 3))
+
+
+@pytest.mark.parametrize("where", range(271, 297, 5))
+def test_key_at_the_cut_of_a_long_page_leaves_no_prefix(make_client, where):
+    """The page is cut at 300 characters; wherever the echoed key sits around the cut (even only
+    a prefix of it, as a proxy that shortens its own log line sends), no 4 characters of it show."""
+    page = "y" * where + KEY[:30]
+    client, dummy = make_client(respond(502, text=page), retries=0)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*READ)
+    assert not any(KEY[start:start + 4] in str(info.value) for start in range(len(KEY) - 3))
+
+
+def test_json_validation_detail_loses_its_input(make_client):
+    detail = [{"loc": ["body", "name"], "msg": "String should have at most 5000 characters", "type": "string_too_long",
+               "input": KEY, "ctx": {"max_length": 5000}}]
+    client, dummy = make_client(respond(422, json={"detail": detail}))
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*CREATE, {"name": "x"})
+    assert str(info.value) == (f"POST /api/accounts/{ACCOUNT}/bots/ failed with HTTP 422: name: String should have "
+                               "at most 5000 characters")
+    assert all("input" not in item for item in info.value.detail)
+    assert KEY not in repr(info.value.detail)
+
+
+def test_key_in_a_json_detail_string_is_masked(make_client):
+    client, dummy = make_client(respond(401, json={"detail": f"Invalid authentication credentials {KEY}"}))
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*READ)
+    assert KEY not in str(info.value) and "********" in str(info.value) and "PREFECT_API_KEY" in str(info.value)
+
+
+def test_a_key_added_later_is_masked_too(make_client):
+    new_key = "pnb_" + "N4" * 18
+    client, dummy = make_client(respond(400, text=f"bad request near {new_key}"))
+    client.add_secret(new_key)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*READ)
+    assert new_key not in str(info.value) and new_key[:8] not in str(info.value)
+
+
+# -- request shape, User-Agent, redirects, answers
+
+
+def test_request_shape_auth_and_body(make_client):
+    client, script = make_client(respond(201, json={"id": "1"}))
+    client.request(*CREATE, {"name": "n"})
+    request = script.requests[0]
+    assert str(request.url) == f"https://cloud.test/api/accounts/{ACCOUNT}/bots/"
     assert request.headers["authorization"] == f"Bearer {KEY}"
     assert request.headers["accept"] == "application/json"
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == {"name": "n"}
 
 
-def test_trailing_slash_preserved_and_json_body():
-    script = Script(Response(201, json={"id": "1"}))
-    client, _transport = make_client(script)
-    client.request("POST", client.account_path("bots/"), {"name": "n"})
-    assert script.seen[0].path.endswith("/bots/")
-    assert _json.loads(script.seen[0].read()) == {"name": "n"}
-    assert script.seen[0].headers["content-type"] == "application/json"
+def test_user_agent_carries_the_collection_version(make_client):
+    with open(GALAXY_YML, encoding="utf-8") as handle:
+        version = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("version:"))
+    client, script = make_client(respond(200, json={}))
+    client.request(*READ)
+    assert script.requests[0].headers["user-agent"] == f"ansible-prefect.cloud/{version}"
 
 
-def test_204_returns_none():
-    client, _transport = make_client(Script(Response(204)))
-    assert client.request("DELETE", "accounts/x/bots/1") is None
+def test_a_redirect_is_not_followed_and_is_an_error_naming_it(make_client):
+    location = f"https://cloud.test/api/accounts/{ACCOUNT}/bots"
+    client, script = make_client(respond(307, headers={"location": location}), respond(200, json={}))
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*FILTER, {})
+    assert script.sends == 1
+    assert info.value.status == 307 and f"unexpected redirect to {location}" in str(info.value)
 
 
-def test_429_then_success_honours_retry_after():
-    script = Script(Response(429, headers={"Retry-After": "2"}, json={"detail": "slow down"}),
-                    Response(200, json=[]))
-    client, sleeps = make_client(script)
-    assert client.request("POST", "accounts/x/bots/filter", {}) == []
-    assert sleeps == [2.0]
-    assert client.requests == 2
+@pytest.mark.parametrize("status, exc_type", [(404, PrefectNotFound), (409, PrefectConflict), (403, PrefectAPIError)])
+def test_error_statuses_map_to_exceptions(make_client, status, exc_type):
+    client, script = make_client(respond(status, json={"detail": "nope"}))
+    with pytest.raises(exc_type) as info:
+        client.request(*READ)
+    assert info.value.status == status and info.value.detail == "nope" and script.sends == 1
 
 
-def test_503_exhausts_retries_and_reports_detail():
-    script = Script(*[Response(503, json={"detail": "maintenance"}) for dummy in range(4)])
-    client, sleeps = make_client(script, retries=3)
-    with pytest.raises(PrefectAPIError) as err:
-        client.request("GET", "accounts/x/bots/1")
-    assert len(sleeps) == 3 and len(script.seen) == 4
-    assert str(err.value) == ("GET /api/accounts/x/bots/1 failed with HTTP 503 after 4 attempts: maintenance "
-                              "(a Prefect Cloud or proxy error; re-run the task later, it reads the current state first)")
-    assert err.value.attempts == 4 and err.value.maybe_applied is False
+def test_204_is_none(make_client):
+    client, dummy = make_client(respond(204))
+    assert client.request("DELETE", f"accounts/{ACCOUNT}/bots/b") is None
+    assert client.applied == 1
 
 
-def test_500_not_retried_for_create_but_retried_for_get():
-    client, sleeps = make_client(Script(Response(500, json={"detail": "boom"})))
-    with pytest.raises(PrefectAPIError):
-        client.request("POST", "accounts/x/bots/", {"name": "n"})
-    assert sleeps == []
-    client, sleeps = make_client(Script(Response(500, json={"detail": "boom"}), Response(200, json={})))
-    assert client.request("GET", "accounts/x/bots/1") == {}
-    assert len(sleeps) == 1
-
-
-def test_429_storm_is_bounded_and_says_what_to_do():
-    script = Script(*[Response(429, headers={"Retry-After": "0.1"}, json={"detail": "slow down"}) for dummy in range(3)])
-    client, sleeps = make_client(script, retries=2)
-    with pytest.raises(PrefectAPIError) as err:
-        client.request("POST", "accounts/x/bots/", {"name": "n"})
-    assert sleeps == [0.1, 0.1] and len(script.seen) == 3
-    assert "HTTP 429 after 3 attempts" in str(err.value) and "raise the retries option" in str(err.value)
-
-
-@pytest.mark.parametrize("status", [500, 502, 504])
-def test_ambiguous_status_of_create_not_retried_and_flagged_maybe_applied(status):
-    script = Script(Response(status, json={"detail": "upstream"}))
-    client, sleeps = make_client(script)
-    with pytest.raises(PrefectAPIError) as err:
-        client.request("POST", "accounts/x/bots/", {"name": "n"})
-    assert sleeps == [] and len(script.seen) == 1
-    assert err.value.maybe_applied is True and "may have applied this write" in str(err.value)
-
-
-@pytest.mark.parametrize("status", [500, 502, 504])
-def test_ambiguous_status_retried_for_idempotent_writes(status):
-    script = Script(Response(status, json={"detail": "upstream"}), Response(200, json={"id": "a"}))
-    client, sleeps = make_client(script)
-    assert client.request("POST", "accounts/x/workspaces/w/bot_access/", {}, idempotent=True) == {"id": "a"}
-    assert len(sleeps) == 1
-
-
-def test_backoff_is_bounded_by_the_policy():
-    client, sleeps = make_client(Script(), retries=2)
-    waited = client.backoff(1, 0.0)
-    waited = client.backoff(2, waited)
-    assert waited is not None and len(sleeps) == 2
-    assert client.backoff(3, waited) is None and len(sleeps) == 2
-
-
-def test_transport_errors_say_what_to_do():
-    client, _sleeps = make_client(Script(transport.ConnectError("refused\nsecond line")), retries=0)
-    with pytest.raises(PrefectTransportError) as err:
-        client.request("GET", "me/")
-    assert "check api_url" in str(err.value) and "\n" not in str(err.value)
-    client, _sleeps = make_client(Script(transport.ReadTimeout("timed out")), retries=0)
-    with pytest.raises(PrefectTransportError) as err:
-        client.request("GET", "me/")
-    assert err.value.timed_out and "raise the timeout" in str(err.value)
-    client, _sleeps = make_client(Script(transport.ReadTimeout("timed out")), retries=3)
-    with pytest.raises(PrefectTransportError) as err:
-        client.request("POST", "accounts/x/bots/", {"name": "n"})
-    assert err.value.maybe_applied and err.value.timed_out and err.value.attempts == 1
-    assert "may have applied this write" in str(err.value)
-
-
-def test_proxy_refusal_points_at_the_proxy_and_is_retried_even_for_create():
-    script = Script(transport.ProxyError("407 Proxy Authentication Required"), Response(201, json={"id": "1"}))
-    client, sleeps = make_client(script)
-    assert client.request("POST", "accounts/x/bots/", {"name": "n"}) == {"id": "1"}  # never reached the API
-    assert len(sleeps) == 1
-    client, _sleeps = make_client(Script(transport.ProxyError("407 Proxy Authentication Required")), retries=0)
-    with pytest.raises(PrefectTransportError) as err:
-        client.request("POST", "accounts/x/bots/", {"name": "n"})
-    assert not err.value.maybe_applied and "check api_url, the network and any proxy" in str(err.value)
-
-
-def test_bodiless_requests_send_no_content_length_as_httpx():
-    script = Script(Response(200, json={}), Response(204), Response(200, json=[]))
-    client, _sleeps = make_client(script)
-    client.request("GET", "accounts/x/bots/1")
-    client.request("DELETE", "accounts/x/bots/1")
-    client.request("POST", "accounts/x/bots/filter", {})
-    # the transport adds Content-Length for bytes content only (on the wire: test_transport.py)
-    assert [sent.content for sent in script.seen] == [None, None, b"{}"]
-
-
-def test_connect_error_retried_even_for_create():
-    script = Script(transport.ConnectError("refused"), Response(201, json={"id": "1"}))
-    client, sleeps = make_client(script)
-    assert client.request("POST", "accounts/x/bots/", {"name": "n"}) == {"id": "1"}
-    assert len(sleeps) == 1
-
-
-def test_lost_response_of_create_is_not_retried_and_flagged_maybe_applied():
-    script = Script(transport.RemoteProtocolError("Server disconnected without sending a response."))
-    client, sleeps = make_client(script)
-    with pytest.raises(PrefectTransportError) as err:
-        client.request("POST", "accounts/x/bots/", {"name": "n"})
-    assert err.value.maybe_applied is True
-    assert sleeps == [] and len(script.seen) == 1
-    assert "POST /api/accounts/x/bots/ failed after 1 attempt: RemoteProtocolError" in str(err.value)
-
-
-def test_read_timeout_retried_for_idempotent_then_gives_up():
-    script = Script(*[transport.ReadTimeout("timed out") for dummy in range(3)])
-    client, sleeps = make_client(script, retries=2)
-    with pytest.raises(PrefectTransportError) as err:
-        client.request("GET", "accounts/x/bots/1")
-    assert err.value.attempts == 3 and len(sleeps) == 2
-    assert err.value.maybe_applied is False
-
-
-@pytest.mark.parametrize("status, exc_type", [(404, PrefectNotFound), (409, PrefectConflict), (401, PrefectAPIError)])
-def test_error_statuses_map_to_exceptions(status, exc_type):
-    client, _transport = make_client(Script(Response(status, json={"detail": "nope"})))
-    with pytest.raises(exc_type) as err:
-        client.request("GET", "accounts/x/bots/1")
-    assert err.value.status == status and err.value.detail == "nope"
-
-
-def test_401_message_has_hint_and_never_the_key():
-    client, _transport = make_client(Script(Response(401, json={"detail": f"Invalid authentication credentials {KEY}"})))
-    with pytest.raises(PrefectAPIError) as err:
-        client.request("GET", "me/")
-    message = str(err.value)
-    assert KEY not in message
-    assert "HTTP 401" in message and "PREFECT_API_KEY" in message
-
-
-def test_validation_detail_is_one_line_and_drops_input():
-    detail = [{"loc": ["body", "name"], "msg": "String should have at most 5000 characters", "type": "string_too_long",
-               "input": KEY}]
-    client, _transport = make_client(Script(Response(422, json={"detail": detail})))
-    with pytest.raises(PrefectAPIError) as err:
-        client.request("POST", "accounts/x/bots/", {"name": "x"})
-    assert str(err.value) == "POST /api/accounts/x/bots/ failed with HTTP 422: name: String should have at most 5000 characters"
-    assert KEY not in repr(err.value.detail)
-
-
-def test_keys_added_later_are_redacted_too():
-    new_key = "pnb_" + "n" * 36
-    client, _transport = make_client(Script(Response(500, text=f"internal error near {new_key}")))
-    client.add_secret(new_key)
-    with pytest.raises(PrefectAPIError) as err:
-        client.request("POST", "accounts/x/bots/", {})
-    assert new_key not in str(err.value) and "********" in str(err.value)
-
-
-def test_redirect_is_an_error_not_followed():
-    client, _transport = make_client(Script(Response(307, headers={"location": "https://cloud.test/api/accounts/x/bots/"})))
-    with pytest.raises(PrefectAPIError) as err:
-        client.request("POST", "accounts/x/bots", {})
-    assert "unexpected redirect" in str(err.value)
-
-
-def test_check_mode_refuses_writes_but_allows_reads_and_filters():
-    script = Script(Response(200, json={}), Response(200, json=[]))
-    client, _transport = make_client(script, check_mode=True)
-    client.request("GET", "accounts/x/bots/1")
-    client.request("POST", "accounts/x/bots/filter", {})
-    for method, path in (("POST", "accounts/x/bots/"), ("PATCH", "accounts/x/bots/1"), ("DELETE", "accounts/x/bots/1"),
-                         ("PUT", "accounts/x/workspaces/w/team_access/")):
-        with pytest.raises(PrefectCheckModeWrite):
-            client.request(method, path, {})
-    assert len(script.seen) == 2 and client.writes == 0
-
-
-def test_filter_all_pages_past_200():
-    pages = [[{"i": n} for n in range(200)], [{"i": n} for n in range(200, 205)]]
-    script = Script(Response(200, json=pages[0]), Response(200, json=pages[1]))
-    client, _transport = make_client(script)
-    items = client.filter_all("accounts/x/bots/filter", {"service_accounts": {"name": {"any_": ["a"]}}})
-    assert len(items) == 205
-    bodies = [_json.loads(r.read()) for r in script.seen]
-    assert [(b["limit"], b["offset"]) for b in bodies] == [(200, 0), (200, 200)]
-    assert all(b["service_accounts"] == {"name": {"any_": ["a"]}} for b in bodies)
-
-
-def test_non_ascii_api_url_is_sent_idna_encoded():
-    script = Script(Response(200, json={}))
-    client = PrefectClient("http://bücher.example/äpi", KEY, ACCOUNT, transport=script)
-    client.request("GET", "me/")
-    assert script.seen[0].url == "http://xn--bcher-kva.example/%C3%A4pi/me/"
-    assert client.display_path("me/") == "/äpi/me/"  # messages show the path as the user gave it
-
-
-def test_invalid_international_host_is_an_api_url_error():
-    with pytest.raises(PrefectError) as err:
-        PrefectClient("http://" + "ü" * 70 + ".example/api", KEY, ACCOUNT, transport=Script())
-    assert str(err.value).startswith("api_url has a host name that is not a valid domain name")
-
-
-# -- success statuses with a body the API does not document (a proxy's page, a wrong api_url)
-
-def unexpected(exc):
-    text = str(exc)
-    assert "\n" not in text and KEY not in text
-    return text
-
-
-def test_success_with_a_body_that_is_not_json_is_one_line_naming_the_request():
-    script = Script(Response(200, text="<html>Sign in to the proxy</html>"))
-    client, _sleeps = make_client(script)
+def test_success_that_is_not_json_is_an_unexpected_response(make_client):
+    client, dummy = make_client(respond(200, text="<html>Sign in to the proxy</html>"))
     with pytest.raises(PrefectResponseError) as info:
-        client.request("POST", client.account_path("bots/filter"), {})
-    text = unexpected(info.value)
-    assert text.startswith(f"POST /api/accounts/{ACCOUNT}/bots/filter returned an unexpected response: "
-                           "HTTP 200 with a body that is not JSON")
-    assert "api_url" in text
+        client.request(*FILTER, {})
+    assert str(info.value).startswith(f"POST /api/accounts/{ACCOUNT}/bots/filter returned an unexpected response: "
+                                      "HTTP 200 with a body that is not JSON")
 
 
-def test_filter_answer_that_is_not_a_list_is_an_error_not_a_silent_empty_result():
-    script = Script(Response(200, json={"detail": "ok"}))
-    client, _sleeps = make_client(script)
-    with pytest.raises(PrefectResponseError, match=r"bots/filter returned an unexpected response: a JSON dict where a list"):
-        client.filter_all(client.account_path("bots/filter"))
+def test_filter_all_reads_every_page(make_client):
+    client, script = make_client(respond(200, json=[{"i": n} for n in range(200)]),
+                                 respond(200, json=[{"i": n} for n in range(200, 205)]))
+    items = client.filter_all(FILTER[1], {"service_accounts": {"name": {"any_": ["a"]}}})
+    assert [item["i"] for item in items] == list(range(205))
+    bodies = [json.loads(request.content) for request in script.requests]
+    assert [(body["limit"], body["offset"]) for body in bodies] == [(200, 0), (200, 200)]
+    assert all(body["service_accounts"] == {"name": {"any_": ["a"]}} for body in bodies)
 
 
-BOT = {"id": "b1", "actor_id": "a1", "account_id": ACCOUNT, "name": "sa", "account_role_name": "Member",
-       "api_key": {"id": "k1", "name": "sa-key"}}
+def test_filter_answer_that_is_not_a_list_is_an_error(make_client):
+    client, dummy = make_client(respond(200, json={"detail": "ok"}))
+    with pytest.raises(PrefectResponseError, match="a JSON dict where a list was expected"):
+        client.filter_all(FILTER[1])
 
 
-def test_object_of_another_shape_names_the_fields_never_the_values():
-    secret = "pnb_" + "s" * 36
-    script = Script(Response(200, json=dict(BOT, name=None, account_role_name=secret, api_key={"id": secret})))
-    client, _sleeps = make_client(script)
-    with pytest.raises(PrefectResponseError) as info:
-        PrefectCloud(client).bot("b1")
-    text = unexpected(info.value)
-    assert text.startswith(f"GET /api/accounts/{ACCOUNT}/bots/b1 returned an unexpected response: name: ")
-    assert "api_key.name: Field required" in text
-    assert secret not in text
+def test_an_unusable_api_url_is_a_prefect_error():
+    with pytest.raises(PrefectError) as info:
+        PrefectClient("http://" + "ü" * 70 + ".example/api", KEY, ACCOUNT, transport=httpx.MockTransport(respond))
+    assert str(info.value).startswith("cannot set up the HTTP client for api_url")
 
 
-@pytest.mark.parametrize("answer", [{"id": "b1"}, dict(BOT, api_key={"id": "k1", "name": "sa-key"}), []])
-def test_created_account_without_its_key_says_the_key_is_unknown(answer):
-    script = Script(Response(201, json=answer))
-    client, _sleeps = make_client(script)
-    with pytest.raises(PrefectResponseError, match=r"^POST /api/accounts/.*/bots/ returned an unexpected response: "
-                                                   r"no api_key\.key in it, so the new key is unknown"):
-        PrefectCloud(client).create_bot("sa")
+# -- bugs found while writing these tests, fixed
 
 
-def test_team_grant_missing_from_the_put_answer_is_an_error():
-    script = Script(Response(200, json=[]), Response(200, json=[{"team_id": "other"}]))
-    client, _sleeps = make_client(script)
-    with pytest.raises(PrefectResponseError, match=r"^PUT .*/team_access/ returned an unexpected response: no grant of team t1"):
-        PrefectCloud(client).upsert_team_access("w1", "t1", "r1")
+def test_undecodable_body_is_a_prefect_error(make_client):
+    answer = httpx.Response(200, stream=httpx.ByteStream(b"not gzip"), headers={"content-encoding": "gzip"})
+    client, dummy = make_client(answer)
+    with pytest.raises(PrefectResponseError, match="a body that cannot be decoded"):
+        client.request(*READ)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("socksio") is not None, reason="socksio is installed: SOCKS proxies work")
+def test_socks_proxy_without_socksio_is_a_prefect_error(monkeypatch):
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ALL_PROXY", "socks5://proxy.example:1080")
+    with pytest.raises(PrefectError, match="ALL_PROXY|socks"):
+        PrefectClient("https://cloud.test/api", KEY, ACCOUNT)
