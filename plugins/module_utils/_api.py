@@ -24,6 +24,10 @@ from ._models import (
     WorkspaceCriteria, WorkspaceFilter, WorkspaceRole, WorkspaceRoleFilter, WorkspaceTeamAccessCreate,
     WorkspaceUserAccessCreate, describe_invalid,
 )
+from ._models import (  # identity and access (issue 20)
+    AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
+    TeamDetail, TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
+)
 
 _FAILED = (PrefectAPIError, PrefectTransportError, PrefectResponseError)
 
@@ -285,3 +289,86 @@ class PrefectCloud:
     def me(self):
         """Who the API key belongs to."""
         return validated(self.client, Me, self.client.request("GET", "me/"))
+
+    # Identity and access: workspace roles, teams and members, account members (issue 20) -------
+
+    def create_workspace_role(self, name, description, scopes, inherited_role_id=None):
+        """Create a custom workspace role (201 with the role)."""
+        body = WorkspaceRoleCreate(name=name, description=description, scopes=list(scopes), inherited_role_id=inherited_role_id)
+        data = self.client.request("POST", self.client.account_path("workspace_roles/"), body)
+        return validated(self.client, WorkspaceRole, data)
+
+    def update_workspace_role(self, role_id, **fields):
+        """PATCH the given ``WorkspaceRoleUpdate`` fields (name, description, scopes, inherited_role_id)."""
+        self.client.request("PATCH", self.client.account_path(f"workspace_roles/{role_id}"), WorkspaceRoleUpdate(**fields))
+
+    def delete_workspace_role(self, role_id):
+        return self._delete(self.client.account_path(f"workspace_roles/{role_id}"))
+
+    def team_details(self, names=None, ids=None):
+        """Teams with their members and workspaces: all, or those with one of ``names`` / ``ids``."""
+        return self._filter(TeamDetail, "teams/filter", TeamFilter(teams=BotCriteria(name=match(names), id=match(ids))))
+
+    def team_detail(self, team_id):
+        return self._get(TeamDetail, self.client.account_path(f"teams/{team_id}"))
+
+    def create_team(self, name, description=""):
+        data = self.client.request("POST", self.client.account_path("teams/"), TeamCreate(name=name, description=description))
+        return validated(self.client, TeamDetail, data)
+
+    def update_team(self, team_id, name, description, workos_directory_group_id=None):
+        """PUT the team's metadata. Whether PUT keeps fields it is not sent is UNCONFIRMED, so every
+        field is sent, unchanged ones with their current value."""
+        body = TeamUpdate(name=name, description=description, workos_directory_group_id=workos_directory_group_id)
+        self.client.request("PUT", self.client.account_path(f"teams/{team_id}"), body)
+
+    def delete_team(self, team_id):
+        return self._delete(self.client.account_path(f"teams/{team_id}"))
+
+    def upsert_team_members(self, team_id, members):
+        """PUT ``members`` ((member id, member type) pairs: the user id or the bot id, not the actor id)."""
+        body = TeamMembersUpsert(members=[TeamMembershipCreate(member_id=member_id, member_type=kind) for member_id, kind in members])
+        self.client.request("PUT", self.client.account_path(f"teams/{team_id}/members"), body)
+
+    def remove_team_member(self, team_id, actor_id):
+        """Remove a member by ACTOR id; False when it was not a member."""
+        return self._delete(self.client.account_path(f"teams/{team_id}/members/{actor_id}"))
+
+    def account_members(self, user_ids=None, handles=None, email_like=None):
+        """The account's users (``only_users``): all, or by user ids / handles (exact) or by an e-mail
+        that matches regardless of case (``like_``, a substring: the caller compares exactly)."""
+        criteria = MembershipCriteria(user_id=match(user_ids), handle=match(handles),
+                                      email=Match(like_=email_like) if email_like is not None else None)
+        body = MembershipFilter(account_memberships=criteria, only_users=True)
+        return self._filter(AccountMember, "account_memberships/filter", body)
+
+    def update_account_membership(self, membership_id, account_role_id):
+        body = AccountMembershipUpdate(account_role_id=account_role_id)
+        self.client.request("PATCH", self.client.account_path(f"account_memberships/{membership_id}"), body)
+
+    def delete_account_membership(self, membership_id):
+        return self._delete(self.client.account_path(f"account_memberships/{membership_id}"))
+
+    def invitations(self, email_like=None, statuses=None):
+        """Invitations to the account: all, or by an e-mail (any case, substring) and statuses."""
+        criteria = InvitationCriteria(email=Match(like_=email_like) if email_like is not None else None, status=match(statuses))
+        return self._filter(Invitation, "invitations/filter", InvitationFilter(invitations=criteria))
+
+    def create_invitation(self, email, account_role_id):
+        """Invite one e-mail address (the API revokes that address's pending invitations).
+
+        Not sent again after an ambiguous answer (a POST that creates); the module's next run reads
+        the pending invitations first, so a re-run converges."""
+        body = [InvitationCreate(email=email, account_role_id=account_role_id)]
+        data = self.client.request("POST", self.client.account_path("invitations/"), body)
+        if not isinstance(data, list) or len(data) != 1:
+            raise self.client.unexpected("not a list of one invitation")
+        return validated(self.client, Invitation, data[0])
+
+    def revoke_invitation(self, invitation_id):
+        """Revoke a pending invitation; False when there is no such invitation."""
+        try:
+            self.client.request("POST", self.client.account_path(f"invitations/{invitation_id}/revoke"))
+        except PrefectNotFound:
+            return False
+        return True

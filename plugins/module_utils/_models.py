@@ -326,3 +326,106 @@ class BotAccessFilter(_Body):
 
 class UserAccessFilter(_Body):
     users: Optional[UserCriteria] = None
+
+
+# Identity and access: workspace roles, teams with their members, account members, invitations
+# (issue 20) ------------------------------------------------------------------------------------
+
+
+class TeamMember(_Response):
+    """A member of a team (``TeamMemberResponse``); ``id`` is the ACTOR id of the user or service account."""
+
+    id: Id
+    handle: Optional[str] = None
+    name: Optional[str] = None
+    email: Optional[str] = None
+    type: str
+
+
+class TeamDetail(_Response):
+    """A team with its members and workspaces (``TeamResponse``)."""
+
+    id: Id
+    name: str
+    description: Optional[str] = ""
+    workos_directory_group_id: Optional[str] = None
+    memberships: List[TeamMember] = []
+    workspaces: List[TeamWorkspaceAccess] = []
+
+
+class AccountMember(_Response):
+    """A user's account membership (``AccountMembershipsResponse`` with a user id)."""
+
+    id: Id
+    actor_id: Id
+    user_id: Id
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+    handle: Optional[str] = None
+    email: Optional[str] = None
+    account_role_name: str
+    account_role_id: Id
+    last_login: Optional[datetime.datetime] = None
+    active: bool = True
+
+
+class Invitation(_Response):
+    """An invitation to join the account (``InvitationReadResponse``)."""
+
+    id: Id
+    email: str
+    account_role_id: Id
+    status: str
+    expiration: Optional[datetime.datetime] = None
+
+
+class WorkspaceRoleCreate(_Body):
+    name: str
+    description: str = ""
+    scopes: List[str] = []
+    inherited_role_id: Optional[Id] = None
+
+
+class WorkspaceRoleUpdate(_Body):
+    name: Optional[str] = None
+    description: Optional[str] = None
+    scopes: Optional[List[str]] = None  # not nullable in the OAS: only ever set to a list
+    inherited_role_id: Optional[Id] = None
+
+
+class TeamCreate(_Body):
+    name: str
+    description: Optional[str] = ""
+
+
+class TeamUpdate(_Body):
+    name: str
+    description: Optional[str] = ""
+    workos_directory_group_id: Optional[str] = None
+
+
+class TeamMembershipCreate(_Body):
+    member_id: Id  # the user id or the bot id, not the actor id
+    member_type: str  # "user" or "service_account"
+
+
+class TeamMembersUpsert(_Body):
+    members: List[TeamMembershipCreate]
+
+
+class AccountMembershipUpdate(_Body):
+    account_role_id: Id
+
+
+class InvitationCreate(_Body):
+    email: str
+    account_role_id: Id
+
+
+class InvitationCriteria(_Body):
+    email: Optional[Match] = None
+    status: Optional[Match] = None
+
+
+class InvitationFilter(_Body):
+    invitations: Optional[InvitationCriteria] = None

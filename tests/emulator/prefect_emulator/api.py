@@ -32,6 +32,10 @@ DUPLICATE_WORKSPACE_ROLE = "A workspace role with this name already exists."
 DUPLICATE_TEAM = "A team with this name already exists."
 BUILTIN_ROLE = "Built-in workspace roles cannot be modified or deleted."
 ACTIVE_KEY = "The active API key cannot be deleted; rotate it instead."
+# Identity and access (issue 20); UNCONFIRMED texts and statuses, as above.
+LAST_OWNER = "The account must keep at least one Owner."
+ALREADY_MEMBER = "A user with this e-mail address is already a member of the account."
+NOT_PENDING = "Only a pending invitation can be revoked."
 
 
 class ApiError(Exception):
@@ -714,15 +718,20 @@ class Api:
                 })
         return {
             "id": team["id"], "created": team["created"], "updated": team["updated"], "account_id": self.store.account_id,
-            "name": team["name"], "workos_directory_group_id": None, "memberships": members, "workspaces": workspaces,
+            "name": team["name"], "description": team.get("description", ""),
+            "workos_directory_group_id": team.get("workos_directory_group_id"), "memberships": members, "workspaces": workspaces,
         }
 
-    def create_team(self, call):
+    def _check_team_name(self, name, team_id=None):
         # UNCONFIRMED: uniqueness of team names and the 409 status.
-        if any(t["name"] == call.body.name for t in self.data["teams"].values()):
+        if any(t["name"] == name and t["id"] != team_id for t in self.data["teams"].values()):
             raise ApiError(409, DUPLICATE_TEAM)
+
+    def create_team(self, call):
+        self._check_team_name(call.body.name)
         now = self.store.now_ts()
-        team = {"id": new_id(), "name": call.body.name, "created": now, "updated": now, "member_actor_ids": []}
+        team = {"id": new_id(), "name": call.body.name, "description": call.body.description, "workos_directory_group_id": None,
+                "created": now, "updated": now, "member_actor_ids": []}
         self.data["teams"][team["id"]] = team
         return Reply(201, self._team_out(team))
 
@@ -746,6 +755,180 @@ class Api:
 
     def read_team(self, call):
         return Reply(200, self._team_out(self._get("teams", call.params["id"], "Team")))
+
+    # --- identity and access (issue 20): teams, their members, account memberships, invitations ---
+    def _team(self, team_id):
+        return self._get("teams", team_id, "Team")
+
+    def update_team(self, call):
+        # UNCONFIRMED: PUT replaces the team's metadata: a description or directory group id the
+        # body leaves out becomes "" / null (the TeamUpdate defaults), as a PUT in FastAPI would do.
+        team = self._team(call.params["id"])
+        body = call.body
+        self._check_team_name(body.name, team["id"])
+        team["name"] = body.name
+        team["description"] = body.description
+        team["workos_directory_group_id"] = body.workos_directory_group_id
+        self._touch(team)
+        # The OAS declares the 200 body as {} (any JSON); we answer the team.
+        return Reply(200, self._team_out(team))
+
+    def delete_team(self, call):
+        team = self._team(call.params["id"])
+        del self.data["teams"][team["id"]]
+        for access_id in [a for a, row in self.data["team_access"].items() if row["team_id"] == team["id"]]:
+            del self.data["team_access"][access_id]
+        return Reply(204)
+
+    def _member_actor(self, member):
+        """The actor id of a TeamMembershipCreate (member_id is the user id or the bot id); 404 if unknown."""
+        member_id = str(member.member_id)
+        if member.member_type == models.TeamMemberType.USER:
+            user = self.data["users"].get(member_id)
+            if user is None or self._membership_of_user(member_id) is None:
+                raise ApiError(404, "User not found.")
+            return user["actor_id"]
+        return self._get("bots", member_id, "Bot")["actor_id"]
+
+    def upsert_team_members(self, call):
+        # UNCONFIRMED: "upsert" is read as merge: members not named in the request stay members
+        # (the client sends the whole member set it wants, so that both readings give its result).
+        team = self._team(call.params["id"])
+        actors = [self._member_actor(member) for member in call.body.members]   # all-or-nothing
+        for actor_id in actors:
+            if actor_id not in team["member_actor_ids"]:
+                team["member_actor_ids"].append(actor_id)
+        self._touch(team)
+        # The OAS declares the 200 body as {} (any JSON); we answer the team.
+        return Reply(200, self._team_out(team))
+
+    def remove_team_member(self, call):
+        team = self._team(call.params["team_id"])
+        if call.params["actor_id"] not in team["member_actor_ids"]:
+            raise ApiError(404, "Team member not found.")
+        team["member_actor_ids"].remove(call.params["actor_id"])
+        self._touch(team)
+        return Reply(204)
+
+    def _membership_of_user(self, user_id):
+        for membership in self.data["memberships"].values():
+            if membership["user_id"] == user_id:
+                return membership
+        return None
+
+    def _membership_summary(self, membership):
+        user = self.data["users"][membership["user_id"]]
+        role = self._account_role(membership["account_role_id"])
+        return {
+            "id": membership["id"], "created": membership["created"], "updated": membership["updated"], "actor_id": user["actor_id"],
+            "account_id": self.store.account_id, "user_id": user["id"], "handle": user["handle"], "first_name": user["first_name"],
+            "last_name": user["last_name"], "email": user["email"], "account_role_id": role["id"], "account_role_name": role["name"],
+            "directory_id": None, "timezone": None, "active": membership["active"],
+            "teams": [{"id": t["id"], "name": t["name"]} for t in self.data["teams"].values() if user["actor_id"] in t["member_actor_ids"]],
+        }
+
+    def _user_membership(self, membership_id):
+        # Bot memberships are not in `memberships` (they live on the bot), so they answer 404, as the OAS says.
+        return self._get("memberships", membership_id, "Account membership")
+
+    def read_membership(self, call):
+        return Reply(200, self._membership_summary(self._user_membership(call.params["id"])))
+
+    def read_membership_by_user(self, call):
+        membership = self._membership_of_user(call.params["user_id"])
+        if membership is None:
+            raise ApiError(404, "Account membership not found.")
+        return Reply(200, self._membership_summary(membership))
+
+    def _owner_count(self):
+        owner = self.store.account_role_by_name("Owner")["id"]
+        return sum(1 for m in self.data["memberships"].values() if m["account_role_id"] == owner)
+
+    def update_membership(self, call):
+        membership = self._user_membership(call.params["id"])
+        role = self._account_role(call.body.account_role_id)
+        owner = self.store.account_role_by_name("Owner")["id"]
+        if membership["account_role_id"] == owner and role["id"] != owner and self._owner_count() == 1:
+            # UNCONFIRMED: that the API keeps an account from losing its last Owner, and the status.
+            raise ApiError(409, LAST_OWNER)
+        membership["account_role_id"] = role["id"]
+        self._touch(membership)
+        return Reply(204)
+
+    def delete_membership(self, call):
+        membership = self._user_membership(call.params["id"])
+        owner = self.store.account_role_by_name("Owner")["id"]
+        if membership["account_role_id"] == owner and self._owner_count() == 1:
+            raise ApiError(409, LAST_OWNER)  # UNCONFIRMED, as in update_membership
+        del self.data["memberships"][membership["id"]]
+        user = self.data["users"][membership["user_id"]]
+        # The OAS: deleting a membership "will also delete any workspace accesses that the
+        # membership's actor has under the account". Team memberships go with it (UNCONFIRMED).
+        for access_id in [a for a, row in self.data["user_access"].items() if row["user_id"] == user["id"]]:
+            del self.data["user_access"][access_id]
+        for team in self.data["teams"].values():
+            if user["actor_id"] in team["member_actor_ids"]:
+                team["member_actor_ids"].remove(user["actor_id"])
+        return Reply(204)
+
+    def _invitation_out(self, row):
+        status = row["status"]
+        if status == "PENDING" and parse_ts(row["expiration"]) <= self.store.now():
+            status = "REVOKED"   # UNCONFIRMED: what an expired, never answered invitation reads as
+        return {k: row[k] for k in ("id", "created", "updated", "email", "account_id", "account_role_id", "expiration")} | {"status": status}
+
+    def create_invitations(self, call):
+        now = self.store.now()
+        items = []
+        for item in call.body:   # validate everything first
+            role = self._account_role(item.account_role_id)
+            email = item.email
+            for membership in self.data["memberships"].values():
+                if self.data["users"][membership["user_id"]]["email"].lower() == email.lower():
+                    # UNCONFIRMED: inviting an address that already belongs to a member.
+                    raise ApiError(409, ALREADY_MEMBER)
+            items.append((email, role["id"]))
+        out = []
+        for email, role_id in items:
+            # The OAS: "Any PENDING invitations for the same user to the account will be revoked."
+            for row in self.data["invitations"].values():
+                if row["email"].lower() == email.lower() and row["status"] == "PENDING":
+                    row["status"], row["updated"] = "REVOKED", format_ts(now)
+            # UNCONFIRMED: the lifetime of an invitation (7 days chosen).
+            row = {"id": new_id(), "created": format_ts(now), "updated": format_ts(now), "email": email,
+                   "account_id": self.store.account_id, "account_role_id": role_id, "status": "PENDING",
+                   "expiration": format_ts(now + timedelta(days=7))}
+            self.data["invitations"][row["id"]] = row
+            out.append(self._invitation_out(row))
+        return Reply(201, out)
+
+    def filter_invitations(self, call):
+        crit = call.body.invitations
+        rows = [self._invitation_out(r) for r in sorted(self.data["invitations"].values(), key=lambda r: r["created"])]
+        if crit is not None:
+            if crit.status is not None and crit.status.any_ is not None:
+                rows = [r for r in rows if r["status"] in [s.value for s in crit.status.any_]]
+            if crit.email is not None:
+                # UNCONFIRMED: whether e-mail any_ ignores case; exact here, as for memberships (the
+                # strict reading: a client must send like_ to match regardless of case).
+                rows = [r for r in rows if _any(crit.email, r["email"]) and _like(crit.email, r["email"])]
+            if crit.expiration is not None:
+                if crit.expiration.before_ is not None:
+                    rows = [r for r in rows if parse_ts(r["expiration"]) <= crit.expiration.before_]
+                if crit.expiration.after_ is not None:
+                    rows = [r for r in rows if parse_ts(r["expiration"]) >= crit.expiration.after_]
+        return Reply(200, _page(rows, call.body))
+
+    def read_invitation(self, call):
+        return Reply(200, self._invitation_out(self._get("invitations", call.params["id"], "Invitation")))
+
+    def revoke_invitation(self, call):
+        row = self._get("invitations", call.params["id"], "Invitation")
+        if self._invitation_out(row)["status"] != "PENDING":
+            # UNCONFIRMED: revoking an invitation that is no longer pending (409 chosen).
+            raise ApiError(409, NOT_PENDING)
+        row["status"], row["updated"] = "REVOKED", self.store.now_ts()
+        return Reply(204)
 
     # --- me ----------------------------------------------------------------------------------
     def read_me(self, call):

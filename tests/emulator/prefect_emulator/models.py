@@ -260,6 +260,72 @@ class BodyReadTeams(_Body):
 
 class TeamCreate(_Strict):
     name: Name
+    description: Optional[Name] = ""
+
+
+# --- identity and access: teams, account memberships, invitations (issue 20) ----------------------
+# The OAS writes InvitationCreate.email as `format: email`; FastAPI validates it with EmailStr. We
+# accept what has the shape local@domain.tld (email-validator is not a dependency of the emulator).
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class TeamUpdate(_Strict):
+    name: Name
+    description: Optional[Name] = ""
+    workos_directory_group_id: Optional[Name] = None
+
+
+class TeamMemberType(str, enum.Enum):
+    USER = "user"
+    SERVICE_ACCOUNT = "service_account"
+
+
+class TeamMembershipCreate(_Strict):
+    member_id: uuid.UUID
+    member_type: TeamMemberType
+
+
+class BodyUpsertTeamMembers(BaseModel):
+    # A Body_* wrapper: no additionalProperties: false in the OAS, and no paging.
+    members: List[TeamMembershipCreate]
+
+
+class AccountMembershipUpdate(_Strict):
+    account_role_id: uuid.UUID
+
+
+class InvitationStatus(str, enum.Enum):
+    ACCEPTED = "ACCEPTED"
+    PENDING = "PENDING"
+    REJECTED = "REJECTED"
+    REVOKED = "REVOKED"
+
+
+class InvitationCreate(_Strict):
+    email: Email
+    account_role_id: uuid.UUID
+
+
+class InvitationFilterStatus(_Strict):
+    any_: Optional[List[InvitationStatus]] = None
+
+
+class InvitationFilterExpiration(_Strict):
+    before_: Optional[datetime] = None
+    after_: Optional[datetime] = None
+
+
+class InvitationFilter(_Strict):
+    status: Optional[InvitationFilterStatus] = None
+    expiration: Optional[InvitationFilterExpiration] = None
+    email: Optional[AnyLikeStr] = None
+
+
+class BodyReadInvitations(_Body):
+    invitations: Optional[InvitationFilter] = None
+
+
+INVITATIONS_CREATE = TypeAdapter(List[InvitationCreate])
 
 
 # TypeAdapters used by the route table.

@@ -63,7 +63,7 @@ def _filter(path, handler, body_model):
 
 # THE list of emulated operations. Every entry must exist in the OAS (checked by the conformance
 # test, which also drives each one). Other OAS operations on the same paths (for example
-# PATCH/DELETE account_roles/{id}, PUT/DELETE teams/{id}) are not emulated and answer 405.
+# PATCH/DELETE account_roles/{id}) are not emulated and answer 405.
 ROUTES = (
     # bots (service accounts)
     Route("POST", _A + "/bots/", "create_bot", models.adapter(models.BotCreate)),
@@ -103,10 +103,23 @@ ROUTES = (
     Route("PUT", _W + "/team_access/", "upsert_team_access", models.TEAM_ACCESS_UPSERT),
     _filter(_W + "/team_access/filter", "filter_team_access", models.BodyReadTeamAccess),
     Route("DELETE", _W + "/team_access/{team_id}", "delete_team_access"),
-    # teams (only as accessors)
+    # teams
     Route("POST", _A + "/teams/", "create_team", models.adapter(models.TeamCreate)),
     _filter(_A + "/teams/filter", "filter_teams", models.BodyReadTeams),
     Route("GET", _A + "/teams/{id}", "read_team"),
+    # identity and access (issue 20): teams and their members, account memberships, invitations
+    Route("PUT", _A + "/teams/{id}", "update_team", models.adapter(models.TeamUpdate)),
+    Route("DELETE", _A + "/teams/{id}", "delete_team"),
+    Route("PUT", _A + "/teams/{id}/members", "upsert_team_members", models.adapter(models.BodyUpsertTeamMembers)),
+    Route("DELETE", _A + "/teams/{team_id}/members/{actor_id}", "remove_team_member"),
+    Route("GET", _A + "/account_memberships/by-user/{user_id}", "read_membership_by_user"),
+    Route("GET", _A + "/account_memberships/{id}", "read_membership"),
+    Route("PATCH", _A + "/account_memberships/{id}", "update_membership", models.adapter(models.AccountMembershipUpdate)),
+    Route("DELETE", _A + "/account_memberships/{id}", "delete_membership"),
+    Route("POST", _A + "/invitations/", "create_invitations", models.INVITATIONS_CREATE),
+    _filter(_A + "/invitations/filter", "filter_invitations", models.BodyReadInvitations),
+    Route("GET", _A + "/invitations/{id}", "read_invitation"),
+    Route("POST", _A + "/invitations/{id}/revoke", "revoke_invitation"),
     # me
     Route("GET", "/api/me/", "read_me"),
     Route("GET", "/api/me/workspaces", "read_my_workspaces"),

@@ -166,7 +166,7 @@ class Store:
             "clock_offset": 0.0,
             "account": {"id": self.account_id, "name": "Emulated Account", "handle": "emulated-account", "created": now, "updated": now},
             "account_roles": {}, "workspace_roles": {}, "users": {}, "memberships": {}, "bots": {}, "api_keys": {},
-            "workspaces": {}, "bot_access": {}, "user_access": {}, "team_access": {}, "teams": {},
+            "workspaces": {}, "bot_access": {}, "user_access": {}, "team_access": {}, "teams": {}, "invitations": {},
             "owner_user_id": None, "issued_keys": issued,
         }
         for name, permissions in BUILTIN_ACCOUNT_ROLES.items():
@@ -201,7 +201,8 @@ class Store:
                 data["owner_user_id"] = user_id
         for team_name, member in SEED_TEAMS:
             team_id = new_id()
-            data["teams"][team_id] = {"id": team_id, "name": team_name, "created": now, "updated": now, "member_actor_ids": [actors[member]]}
+            data["teams"][team_id] = {"id": team_id, "name": team_name, "description": "", "workos_directory_group_id": None,
+                                      "created": now, "updated": now, "member_actor_ids": [actors[member]]}
         for handle in self.workspace_handles:
             self.add_workspace(handle, handle, "")
 
@@ -279,6 +280,7 @@ class Store:
         if data["account"]["id"] != self.account_id:
             raise StateError(f"state file {self.state_file} belongs to account {data['account']['id']}, not {self.account_id}")
         self.data = data
+        data.setdefault("invitations", {})  # state files written before invitations were emulated
         known = {w["handle"] for w in data["workspaces"].values()}
         for handle in self.workspace_handles:
             if handle not in known:

@@ -360,3 +360,52 @@ def test_cli_refuses_remote_host_and_missing_key():
     result = subprocess.run([sys.executable, "-m", "prefect_emulator", "--port", "0", "--host", "0.0.0.0", "--api-key", "pnu_x"],
                             env=env, capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 2 and "non-loopback" in result.stderr
+
+
+# --- identity and access (issue 20) --------------------------------------------------------------
+
+
+def _membership(client, email):
+    found = client.http.post(f"{client.account}/account_memberships/filter",
+                             json={"only_users": True, "account_memberships": {"email": {"any_": [email]}}}).json()
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_team_put_replaces_the_description_and_members_merge(client):
+    team = client.http.post(f"{client.account}/teams/", json={"name": "t1", "description": "kept?"}).json()
+    assert client.http.put(f"{client.account}/teams/{team['id']}", json={"name": "t1"}).status_code == 200
+    assert client.http.get(f"{client.account}/teams/{team['id']}").json()["description"] == ""
+    alice, bob = _membership(client, "alice@example.com"), _membership(client, "bob@example.com")
+    for user in (alice, bob):
+        response = client.http.put(f"{client.account}/teams/{team['id']}/members",
+                                   json={"members": [{"member_id": user["user_id"], "member_type": "user"}]})
+        assert response.status_code == 200, response.text
+    members = client.http.get(f"{client.account}/teams/{team['id']}").json()["memberships"]
+    assert sorted(m["email"] for m in members) == ["alice@example.com", "bob@example.com"]
+
+
+def test_removing_a_member_removes_team_memberships_and_the_last_owner_stays(client):
+    alice = _membership(client, "alice@example.com")
+    platform = client.http.post(f"{client.account}/teams/filter", json={"teams": {"name": {"any_": ["platform"]}}}).json()[0]
+    assert [m["id"] for m in platform["memberships"]] == [alice["actor_id"]]
+    assert client.http.delete(f"{client.account}/account_memberships/{alice['id']}").status_code == 204
+    assert client.http.get(f"{client.account}/teams/{platform['id']}").json()["memberships"] == []
+    owner = _membership(client, "owner@example.com")
+    member_role = client.http.post(f"{client.account}/account_roles/filter", json={"account_roles": {"name": {"any_": ["Member"]}}}).json()[0]
+    response = client.http.patch(f"{client.account}/account_memberships/{owner['id']}", json={"account_role_id": member_role["id"]})
+    assert response.status_code == 409 and response.json()["detail"] == "The account must keep at least one Owner."
+    assert client.http.delete(f"{client.account}/account_memberships/{owner['id']}").status_code == 409
+    assert _membership(client, "owner@example.com")["account_role_name"] == "Owner"
+
+
+def test_an_invitation_expires_after_seven_days(client):
+    role = client.http.post(f"{client.account}/account_roles/filter", json={"account_roles": {"name": {"any_": ["Member"]}}}).json()[0]
+    created = client.http.post(f"{client.account}/invitations/", json=[{"email": "new@example.com", "account_role_id": role["id"]}])
+    assert created.status_code == 201, created.text
+    invitation = created.json()[0]
+    client.advance(7 * 86400 - 60)
+    assert client.http.get(f"{client.account}/invitations/{invitation['id']}").json()["status"] == "PENDING"
+    client.advance(120)
+    assert client.http.get(f"{client.account}/invitations/{invitation['id']}").json()["status"] == "REVOKED"
+    assert client.http.post(f"{client.account}/invitations/{invitation['id']}/revoke").status_code == 409

@@ -272,12 +272,79 @@ def _scenario(drv):  # pylint: disable=too-many-locals,too-many-statements
     drv.call("DELETE", W + "/bot_access/{id}", 204, workspace_id=ws["id"], id=one["id"])
     drv.call("GET", W + "/bot_access/{id}", 404, workspace_id=ws["id"], id=one["id"])
 
+    _iam_scenario(drv, ws, dev, admin[0], bot_id, created["actor_id"], alice[0])
+
     # --- cleanup -------------------------------------------------------------------------------
     drv.call("DELETE", A + "/workspace_roles/{id}", 204, id=custom["id"])
     drv.call("DELETE", A + "/bots/{id}", 204, id=bot_id)
     drv.call("GET", A + "/bots/{id}", 404, id=bot_id)
     drv.call("DELETE", W, 204, workspace_id=new_ws["id"])
     drv.call("GET", W, 404, workspace_id=new_ws["id"])
+
+
+def _iam_scenario(drv, ws, dev, admin, bot_id, bot_actor_id, alice):  # pylint: disable=too-many-arguments,too-many-positional-arguments
+    """Teams and their members, account memberships and invitations (issue 20)."""
+    # --- teams: metadata and members ---------------------------------------------------------------
+    team = drv.call("POST", A + "/teams/", 201, {"name": "iam-team", "description": "first"})
+    assert team["description"] == "first" and team["memberships"] == []
+    drv.call("POST", A + "/teams/", 409, {"name": "iam-team"})
+    drv.call("PUT", A + "/teams/{id}", 200, {"name": "iam-team-2", "description": "second"}, id=team["id"])
+    read = drv.call("GET", A + "/teams/{id}", 200, id=team["id"])
+    assert (read["name"], read["description"]) == ("iam-team-2", "second")
+    drv.call("PUT", A + "/teams/{id}", 409, {"name": "platform"}, id=team["id"])
+    drv.call("PUT", A + "/teams/{id}", 422, {"description": "no name"}, id=team["id"], bad_body=True)
+    drv.call("PUT", A + "/teams/{id}", 404, {"name": "x"}, id=OTHER_UUID)
+    members = [{"member_id": alice["user_id"], "member_type": "user"}, {"member_id": bot_id, "member_type": "service_account"}]
+    drv.call("PUT", A + "/teams/{id}/members", 200, {"members": members}, id=team["id"])
+    read = drv.call("GET", A + "/teams/{id}", 200, id=team["id"])
+    assert sorted((m["id"], m["type"]) for m in read["memberships"]) == sorted([(alice["actor_id"], "user"), (bot_actor_id, "service_account")])
+    drv.call("PUT", A + "/teams/{id}/members", 422, {"members": [{"member_id": bot_id, "member_type": "bot"}]}, id=team["id"], bad_body=True)
+    drv.call("PUT", A + "/teams/{id}/members", 404, {"members": [{"member_id": OTHER_UUID, "member_type": "user"}]}, id=team["id"])
+    by_member = drv.call("POST", A + "/teams/filter", 200, {"teams": {"member_id": {"any_": [bot_actor_id]}}})
+    assert [t["id"] for t in by_member] == [team["id"]]
+    drv.call("DELETE", A + "/teams/{team_id}/members/{actor_id}", 204, team_id=team["id"], actor_id=bot_actor_id)
+    drv.call("DELETE", A + "/teams/{team_id}/members/{actor_id}", 404, team_id=team["id"], actor_id=bot_actor_id)
+    assert [m["id"] for m in drv.call("GET", A + "/teams/{id}", 200, id=team["id"])["memberships"]] == [alice["actor_id"]]
+    drv.call("PUT", W + "/team_access/", 200, [{"team_id": team["id"], "workspace_role_id": dev["id"]}], workspace_id=ws["id"])
+    drv.call("DELETE", A + "/teams/{id}", 204, id=team["id"])
+    drv.call("DELETE", A + "/teams/{id}", 404, id=team["id"])
+    assert drv.call("POST", W + "/team_access/filter", 200, workspace_id=ws["id"]) == []
+
+    # --- account memberships -----------------------------------------------------------------------
+    member = drv.call("GET", A + "/account_memberships/{id}", 200, id=alice["id"])
+    assert (member["email"], member["account_role_name"]) == ("alice@example.com", "Member")
+    assert drv.call("GET", A + "/account_memberships/by-user/{user_id}", 200, user_id=alice["user_id"])["id"] == alice["id"]
+    bot_membership = drv.call("GET", A + "/account_memberships/by-bot/{bot_id}", 200, bot_id=bot_id)
+    drv.call("GET", A + "/account_memberships/{id}", 404, id=bot_membership["id"])   # the OAS: 404 for bots
+    drv.call("PATCH", A + "/account_memberships/{id}", 204, {"account_role_id": admin["id"]}, id=alice["id"])
+    assert drv.call("GET", A + "/account_memberships/{id}", 200, id=alice["id"])["account_role_name"] == "Admin"
+    drv.call("PATCH", A + "/account_memberships/{id}", 422, {}, id=alice["id"], bad_body=True)
+    drv.call("PATCH", A + "/account_memberships/{id}", 404, {"account_role_id": OTHER_UUID}, id=alice["id"])
+    drv.call("POST", W + "/user_access/", 200, {"user_id": alice["user_id"], "workspace_role_id": dev["id"]}, workspace_id=ws["id"])
+    drv.call("DELETE", A + "/account_memberships/{id}", 204, id=alice["id"])
+    drv.call("DELETE", A + "/account_memberships/{id}", 404, id=alice["id"])
+    drv.call("GET", A + "/account_memberships/by-user/{user_id}", 404, user_id=alice["user_id"])
+    assert drv.call("POST", W + "/user_access/filter", 200, {"users": {"id": {"any_": [alice["user_id"]]}}}, workspace_id=ws["id"]) == []
+
+    # --- invitations -------------------------------------------------------------------------------
+    first = drv.call("POST", A + "/invitations/", 201, [{"email": "alice@example.com", "account_role_id": admin["id"]}])
+    assert [(i["email"], i["status"]) for i in first] == [("alice@example.com", "PENDING")]
+    second = drv.call("POST", A + "/invitations/", 201, [{"email": "Alice@Example.com", "account_role_id": admin["id"]}])
+    assert drv.call("GET", A + "/invitations/{id}", 200, id=first[0]["id"])["status"] == "REVOKED"
+    pending = drv.call("POST", A + "/invitations/filter", 200,
+                       {"invitations": {"email": {"like_": "alice@example.com"}, "status": {"any_": ["PENDING"]}}})
+    assert [i["id"] for i in pending] == [second[0]["id"]]
+    exact = drv.call("POST", A + "/invitations/filter", 200, {"invitations": {"email": {"any_": ["alice@example.com"]}}})
+    assert [i["id"] for i in exact] == [first[0]["id"]]   # any_ is exact (the strict reading)
+    drv.call("POST", A + "/invitations/", 409, [{"email": "bob@example.com", "account_role_id": admin["id"]}])
+    drv.call("POST", A + "/invitations/", 422, [{"email": "not-an-address", "account_role_id": admin["id"]}], bad_body=True)
+    drv.call("POST", A + "/invitations/", 422, {"email": "x@example.com", "account_role_id": admin["id"]}, bad_body=True)
+    drv.call("POST", A + "/invitations/filter", 422, {"invitations": {"status": {"any_": ["OPEN"]}}}, bad_body=True)
+    drv.call("POST", A + "/invitations/{id}/revoke", 204, id=second[0]["id"])
+    drv.call("POST", A + "/invitations/{id}/revoke", 409, id=second[0]["id"])
+    drv.call("POST", A + "/invitations/{id}/revoke", 404, id=OTHER_UUID)
+    drv.call("GET", A + "/invitations/{id}", 404, id=OTHER_UUID)
+    assert drv.call("POST", A + "/invitations/filter", 200, {"invitations": {"status": {"any_": ["PENDING"]}}}) == []
 
 
 def test_every_operation_conforms(emulator, oas):

@@ -46,7 +46,13 @@ WS_INFO = 'prefect.cloud.workspace_info'
 AR_INFO = 'prefect.cloud.account_role_info'
 WR_INFO = 'prefect.cloud.workspace_role_info'
 KEY_INFO = 'prefect.cloud.api_key_info'
-MODULES = (SA, SA_INFO, WA, WA_INFO, WS_INFO, AR_INFO, WR_INFO, KEY_INFO)
+# identity and access (issue 20)
+WR = 'prefect.cloud.workspace_role'
+TM = 'prefect.cloud.team'
+TM_INFO = 'prefect.cloud.team_info'
+AM = 'prefect.cloud.account_member'
+AM_INFO = 'prefect.cloud.account_member_info'
+MODULES = (SA, SA_INFO, WA, WA_INFO, WS_INFO, AR_INFO, WR_INFO, KEY_INFO, WR, TM, TM_INFO, AM, AM_INFO)
 # Valid arguments of each module, to which one bad value is added.
 BASE = {
     SA: {'name': 'bad-input-bot'},
@@ -57,6 +63,11 @@ BASE = {
     AR_INFO: {},
     WR_INFO: {},
     KEY_INFO: {'key': 'pnb_' + 'q' * 36},
+    WR: {'name': 'bad-input-role'},
+    TM: {'name': 'bad-input-team'},
+    TM_INFO: {},
+    AM: {'user': 'alice@example.com', 'account_role': 'Member'},  # a no-op: alice is a seeded Member
+    AM_INFO: {},
 }
 
 
@@ -192,7 +203,85 @@ def module_cases():
     add(KEY_INFO, {'service_account': ''}, fail('service_account', 'must not be empty'))
     add(KEY_INFO, {'service_account': UNI}, succeed(service_account_exists=False))
     add(KEY_INFO, {'service_account': {'name': 'x'}}, fail('service_account', 'got a dictionary'))
+    identity_and_access_cases(add)
     return cases
+
+
+def identity_and_access_cases(add):
+    """workspace_role, team, team_info, account_member, account_member_info (issue 20)."""
+    # workspace_role
+    add(WR, {'name': ['a']}, fail('name', 'got a list'))
+    add(WR, {'name': ''}, fail('name', 'must not be empty'))
+    add(WR, {'name': LONG}, fail('name', 'at most 5000 characters'))
+    add(WR, {'name': 'role\n'}, fail('name', 'control or invisible format characters'))
+    add(WR, {'name': 'Developer'}, fail('name', 'built-in workspace role', 'cannot be changed or deleted'))
+    add(WR, {'name': 'Viewer', 'state': 'absent'}, fail('name', 'built-in workspace role'))
+    add(WR, {}, fail('name', 'missing required arguments'), base=False)
+    add(WR, {'description': 'd' * 141}, fail('description', 'at most 140 characters'))
+    add(WR, {'description': ''}, fail('description', 'must not be empty'))
+    add(WR, {'description': ['d']}, fail('description', 'got a list'))
+    add(WR, {'scopes': ['see_flows', 'fly']}, fail('scopes', "unknown workspace scope 'fly'", 'see_flows', 'manage_webhooks'))
+    add(WR, {'scopes': [UNI]}, fail('scopes', 'unknown workspace scope'))
+    add(WR, {'scopes': {'a': 1}}, fail('scopes', 'list'))
+    add(WR, {'inherited_role': 'Superuser'}, fail('inherited_role', WORKSPACE_ROLES))
+    add(WR, {'inherited_role': UNI}, fail('inherited_role', WORKSPACE_ROLES))
+    add(WR, {'inherited_role': ''}, fail('inherited_role', 'must not be empty'))
+    add(WR, {'inherited_role': NO_SUCH_ID}, fail('inherited_role', WORKSPACE_ROLES))
+    add(WR, {'state': 'gone'}, fail('state', 'present, absent'))
+    add(WR, {'name': UNI, 'state': 'absent'}, succeed(changed=False))
+    # team
+    add(TM, {'name': ['a']}, fail('name', 'got a list'))
+    add(TM, {'name': ''}, fail('name', 'must not be empty'))
+    add(TM, {'name': LONG}, fail('name', 'at most 5000 characters'))
+    add(TM, {}, fail('name', 'one of the following is required', 'id'), base=False)
+    add(TM, {'id': 'abc'}, fail('id', 'UUID'), base=False)
+    add(TM, {'id': UNI}, fail('id', 'UUID'), base=False)
+    add(TM, {'id': NO_SUCH_ID, 'name': 'x'}, fail('id', 'no team with id'), base=False)
+    add(TM, {'description': ''}, fail('description', 'must not be empty'))
+    add(TM, {'users': ['nobody@example.com']}, fail('users', 'no user'))
+    add(TM, {'users': [UNI]}, fail('users', 'no user'))
+    add(TM, {'users': ['alice', '']}, fail('users[1]', 'must not be empty'))
+    add(TM, {'users': ['alice\n']}, fail('users[0]', 'control or invisible format characters'))
+    add(TM, {'users': [LONG]}, fail('users[0]', 'at most 5000 characters'))
+    add(TM, {'users': {'a': 1}}, fail('users', 'list'))
+    add(TM, {'service_accounts': ['ghost']}, fail('service_accounts', 'no service account'))
+    add(TM, {'service_accounts': ['gnp.\u202eexe']}, fail('service_accounts[0]', 'U+202E'))
+    add(TM, {'purge_members': 'maybe'}, fail('purge_members', 'bool'))
+    add(TM, {'state': 'gone'}, fail('state', 'present, absent'))
+    add(TM, {'users': ['alice'], 'state': 'absent'}, fail('users', 'state=absent'))
+    add(TM, {'purge_members': True, 'state': 'absent'}, fail('purge_members', 'state=absent'))
+    add(TM, {'name': UNI, 'state': 'absent'}, succeed(changed=False))
+    # team_info
+    add(TM_INFO, {'name': ''}, fail('name', 'must not be empty'))
+    add(TM_INFO, {'name': LONG}, fail('name', 'at most 5000 characters'))
+    add(TM_INFO, {'name': UNI}, succeed(teams=[]))
+    add(TM_INFO, {'id': 'platform'}, fail('id', 'UUID'))
+    add(TM_INFO, {'id': NO_SUCH_ID}, succeed(teams=[]))
+    add(TM_INFO, {'name': 'a', 'id': NO_SUCH_ID}, fail('name', 'mutually exclusive', 'id'))
+    # account_member
+    add(AM, {'user': ''}, fail('user', 'must not be empty'))
+    add(AM, {'user': ['alice']}, fail('user', 'got a list'))
+    add(AM, {'user': LONG}, fail('user', 'at most 5000 characters'))
+    add(AM, {'user': 'ghost@example.com'}, fail('user', 'no account member', 'invite=true'))
+    add(AM, {'user': 'ghost', 'invite': True}, fail('user', 'only an e-mail address can be invited'))
+    add(AM, {'user': 'ghost@example.com', 'invite': True, 'account_role': None}, fail('account_role', 'required to invite'))
+    add(AM, {}, fail('user', 'missing required arguments'), base=False)
+    add(AM, {'account_role': 'Superhero'}, fail('account_role', *ACCOUNT_ROLES))
+    add(AM, {'account_role': UNI}, fail('account_role', *ACCOUNT_ROLES))
+    add(AM, {'account_role': ''}, fail('account_role', 'must not be empty'))
+    add(AM, {'account_role': None, 'role': ['Admin']}, fail('role', 'got a list'))
+    add(AM, {'invite': 'maybe'}, fail('invite', 'bool'))
+    add(AM, {'state': 'gone'}, fail('state', 'present, absent'))
+    add(AM, {'user': UNI, 'state': 'absent'}, succeed(changed=False))
+    add(AM, {'user': 'ghost@example.com', 'state': 'absent'}, succeed(changed=False))
+    add(AM, {}, succeed(changed=False))
+    # account_member_info
+    add(AM_INFO, {'user': ''}, fail('user', 'must not be empty'))
+    add(AM_INFO, {'user': LONG}, fail('user', 'at most 5000 characters'))
+    add(AM_INFO, {'user': UNI}, succeed(account_members=[]))
+    add(AM_INFO, {'user': NO_SUCH_ID}, succeed(account_members=[]))
+    add(AM_INFO, {'account_role': ['Admin']}, fail('account_role', 'got a list'))
+    add(AM_INFO, {'account_role': 'Superhero'}, succeed(account_members=[]))
 
 
 def auth_cases():
