@@ -766,7 +766,6 @@ def fleet_budget(n, workspaces=1):
     return pages + workspaces * pages + 2
 
 
-
 def write_fleet_vars(bench, n, prefix):
     path = os.path.join(bench.workdir, 'fleet-%d.json' % n)
     entries = [{'name': '%s-%d' % (prefix, i), 'account_role': 'Member',
@@ -845,8 +844,8 @@ def print_fleet(bench, rows):
                 print('target fleet no-op <= %.2fx %s (N=%d): not measured (N > --fleet-loop-max)' % (target, way, row['n']))
                 continue
             ratio = noop['seconds'] / got['no-op']['seconds']
-            print('target fleet no-op <= %.2fx %s (N=%d, wall): %.3fx -> %s' % (target, way, row['n'], ratio,
-                                                                             'MET' if ratio <= target else 'NOT MET'))
+            verdict = 'MET' if ratio <= target else 'NOT MET'
+            print('target fleet no-op <= %.2fx %s (N=%d, wall): %.3fx -> %s' % (target, way, row['n'], ratio, verdict))
 
 
 def plot_fleet(rows, path):
