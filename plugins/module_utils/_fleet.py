@@ -198,8 +198,7 @@ class Fleet:
                 if name.startswith(self.prefix) and name not in named and not is_caller(self.me, bot):
                     self.operations.append(Operation("delete", name, bot=bot))
                     self.removed["service_accounts"].append(name)
-        if self.params["purge_workspace_access"]:
-            self.plan_revokes()
+        self.plan_revokes()
         self.operations.sort(key=lambda op: ORDER.index(op.kind))
         self.module.set_changed(bool(self.operations))
         before, after = self.diff()
@@ -263,17 +262,22 @@ class Fleet:
         return self.prefix is None or bot.name.startswith(self.prefix)
 
     def plan_revokes(self):
-        """Grants in the managed workspaces of accounts that the list does not grant there (the
-        grants of an account that this run deletes go with it)."""
+        """The grants to remove in the workspaces the list names: with ``purge_workspace_access``,
+        those of accounts that the list does not grant there; and, whatever the options, those of
+        every account this run deletes, before it is deleted (whether the API removes a deleted
+        account's grants with it is UNCONFIRMED, so the safe reading is not to rely on it)."""
         granted = {(self.workspaces[g["workspace"]].id, entry["name"]) for entry in self.entries
                    if entry["state"] == "present" for g in entry["workspace_access"] or ()}
         deleted = {op.name for op in self.operations if op.kind == "delete"}
+        purge = self.params["purge_workspace_access"]
         by_id = {bot.id: bot for bot in self.bots.values()}
         handles = {ws.id: ws.handle for ws in self.workspaces.values()}
         for workspace_id, accesses in self.grants.items():
             for access in accesses.values():
                 bot = by_id.get(access.bot_id)
-                if bot is None or bot.name in deleted or (workspace_id, bot.name) in granted or not self.purgeable(bot):
+                if bot is None:
+                    continue
+                if bot.name not in deleted and not (purge and (workspace_id, bot.name) not in granted and self.purgeable(bot)):
                     continue
                 self.operations.append(Operation("revoke", bot.name, handles[workspace_id], workspace_id=workspace_id,
                                                  access_id=access.id))

@@ -133,8 +133,13 @@ notes:
     for the accounts created or rotated before the failure, plus RV(applied) and RV(not_applied).
     Run the task again to converge; a create or a rotation is never sent twice after an ambiguous
     answer (see P(prefect.cloud.service_account#module)).
-  - The grants of a deleted account go with it, so they are not removed separately (the API's
-    cascade is UNCONFIRMED; see the collection's unconfirmed API guide).
+  - Before an account is deleted (O(service_accounts[].state=absent) or O(purge_service_accounts)),
+    its grants in the workspaces the list names are removed, one request each, and listed in
+    RV(removed). Whether the API removes them with the account is UNCONFIRMED, so the module does
+    not rely on it (see the collection's guide to unconfirmed API behaviour).
+  - The calling key's identity comes from C(GET /me/), read once when a purge option is set. It is
+    compared with both the id and the actor id of each service account (what C(/me/) answers for a
+    service-account key is UNCONFIRMED); if C(/me/) fails, the task fails before any write.
   - Register the result on a task with C(no_log) set to V(true) when it may create or rotate keys.
 seealso:
   - module: prefect.cloud.service_account
@@ -248,8 +253,9 @@ api_keys:
 removed:
   description:
     - What the purge options remove (or would remove, in check mode) - C(service_accounts), the
-      names of the deleted accounts, and C(workspace_access), the removed grants as
-      C(workspace), C(service_account) and C(workspace_role).
+      names of the accounts that O(purge_service_accounts) deletes, and C(workspace_access), the
+      removed grants as C(workspace), C(service_account) and C(workspace_role) (those of
+      O(purge_workspace_access), and those of every deleted account in the listed workspaces).
   returned: always
   type: dict
   sample:
