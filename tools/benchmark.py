@@ -791,14 +791,14 @@ def run_fleet_way(bench, way, n):
     return out
 
 
-def part_fleet(bench, ns, loop_max, plot=None):
+def part_fleet(bench, ns, loop_max, plot=None, uri_max=None):
     harness.banner('4. many accounts in one task: service_accounts against a loop of service_account tasks and the uri '
                    'playbook (N = %s; loop and uri up to N=%d)' % (', '.join(map(str, ns)), loop_max))
     rows = []
     for n in ns:
         row = {'n': n}
         for way in FLEET_WAYS:
-            if way != 'fleet' and n > loop_max:
+            if way != 'fleet' and n > (loop_max if way == 'loop' or uri_max is None else uri_max):
                 row[way] = None  # not measured: see --fleet-loop-max
                 continue
             row[way] = run_fleet_way(bench, way, n)
@@ -841,7 +841,8 @@ def print_fleet(bench, rows):
         for way, target in (('loop', FLEET_VS_LOOP), ('uri', FLEET_VS_URI)):
             got = row[way]
             if got is None:
-                print('target fleet no-op <= %.2fx %s (N=%d): not measured (N > --fleet-loop-max)' % (target, way, row['n']))
+                print('target fleet no-op <= %.2fx %s (N=%d): not measured (N > --fleet-%s-max)' % (
+                    target, way, row['n'], way))
                 measured = [other for other in rows if other[way] is not None and other['n'] < row['n']]
                 if measured:
                     # the loop and uri playbooks cost the same per item at every N (part 3), so their
@@ -928,6 +929,8 @@ def parse_args(argv):
     parser.add_argument('--fleet-loop-max', type=int, default=FLEET_LOOP_MAX, metavar='N',
                         help='part 4: measure the loop and uri playbooks only up to this N (default %d; they take '
                              '~0.4 s per item per run)' % FLEET_LOOP_MAX)
+    parser.add_argument('--fleet-uri-max', type=int, metavar='N',
+                        help='part 4: measure the uri playbook only up to this N (default: --fleet-loop-max)')
     parser.add_argument('--plot', metavar='PNG', help='part 4: write the plot there (needs matplotlib)')
     parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default .venv/test-2.21, '
                                        'else .venv/benchmark, created like tools/test does)')
@@ -967,7 +970,7 @@ def main(argv=None):
         elif args.only == 'timing' or (args.only is None and not args.fleet_n):
             part_timing(bench, ns, modes, max(1, args.rounds), max(1, args.slices))
         if args.fleet_n and args.only in (None, 'fleet'):
-            part_fleet(bench, sorted(set(args.fleet_n)), args.fleet_loop_max, args.plot)
+            part_fleet(bench, sorted(set(args.fleet_n)), args.fleet_loop_max, args.plot, args.fleet_uri_max)
         emulator.stop()
     except (BenchError, harness.HarnessError, OSError, subprocess.SubprocessError, ValueError) as exc:
         text = str(exc) if bench is None else bench.redact(str(exc))

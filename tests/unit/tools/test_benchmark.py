@@ -120,7 +120,7 @@ def test_fleet_targets_are_reported_and_a_budget_overrun_fails(bench, capsys):
     assert 'target no-op of 1000 accounts in one task <= 15 requests: 14 -> MET' in out
     assert 'target fleet no-op <= 0.05x loop (N=1000, wall): 0.020x -> MET' in out
     assert 'target fleet no-op <= 0.02x uri (N=1000, wall): 0.020x -> MET' in out
-    assert 'target fleet no-op <= 0.05x loop (N=5000): not measured' in out
+    assert 'target fleet no-op <= 0.05x loop (N=5000): not measured (N > --fleet-loop-max)' in out
     assert fake.failures == []
     bench.print_fleet(fake, [_fleet_row(1000, 2.0, 10.0, requests=16)])
     out = capsys.readouterr().out
