@@ -775,14 +775,19 @@ def write_fleet_vars(bench, n, prefix):
     return path
 
 
-def run_fleet_way(bench, way, n):
-    """The first run and the no-op re-run of one way, after an emulator reset: seconds, requests, writes."""
+def run_fleet_way(bench, way, n, noop_only=False):
+    """The first run and the no-op re-run of one way, after an emulator reset: seconds, requests,
+    writes. ``noop_only``: the end state is made by the (untimed) fleet task, and only the no-op
+    run of this way is measured (the same end state: names, role, grant)."""
     bench.admin('POST', 'reset')
     prefix = 'bench-%d' % n
-    extra = write_fleet_vars(bench, n, prefix) if way == 'fleet' else None
+    extra = write_fleet_vars(bench, n, prefix) if way == 'fleet' or noop_only else None
     plays = {'fleet': playbook_fleet, 'loop': playbook_collection, 'uri': playbook_uri}[way]
     out = {}
-    for run in ('create', 'no-op'):
+    if noop_only and way != 'fleet':
+        bench.playbook('fleet-seed', playbook_fleet(), n, prefix, False, extra_vars=extra)
+        out['create'] = None
+    for run in ('no-op',) if out else ('create', 'no-op'):
         bench.request_log(clear=True)
         wall = bench.playbook('fleet-' + way, plays(), n, prefix, False, extra_vars=extra)[0]
         log = bench.request_log(clear=True)
@@ -791,7 +796,7 @@ def run_fleet_way(bench, way, n):
     return out
 
 
-def part_fleet(bench, ns, loop_max, plot=None, uri_max=None):
+def part_fleet(bench, ns, loop_max, plot=None, uri_max=None, noop_only=False):
     harness.banner('4. many accounts in one task: service_accounts against a loop of service_account tasks and the uri '
                    'playbook (N = %s; loop and uri up to N=%d)' % (', '.join(map(str, ns)), loop_max))
     rows = []
@@ -801,7 +806,7 @@ def part_fleet(bench, ns, loop_max, plot=None, uri_max=None):
             if way != 'fleet' and n > (loop_max if way == 'loop' or uri_max is None else uri_max):
                 row[way] = None  # not measured: see --fleet-loop-max
                 continue
-            row[way] = run_fleet_way(bench, way, n)
+            row[way] = run_fleet_way(bench, way, n, noop_only)
         rows.append(row)
     bench.results['fleet'] = rows
     print_fleet(bench, rows)
@@ -818,10 +823,11 @@ def print_fleet(bench, rows):
             cells, ratios = [], []
             for way in FLEET_WAYS:
                 got = row[way]
-                cells.append('%8.1f s %6d req' % (got[run]['seconds'], got[run]['requests']) if got else 'not measured')
+                cells.append('%8.1f s %6d req' % (got[run]['seconds'], got[run]['requests']) if got and got[run]
+                             else 'not measured')
             for way in ('loop', 'uri'):
                 got = row[way]
-                ratios.append('%.3fx' % (row['fleet'][run]['seconds'] / got[run]['seconds']) if got else '-')
+                ratios.append('%.3fx' % (row['fleet'][run]['seconds'] / got[run]['seconds']) if got and got[run] else '-')
             print('%6d %-7s %22s %22s %22s %9s %9s' % (row['n'], run, cells[0], cells[1], cells[2], ratios[0], ratios[1]))
     for row in rows:
         noop = row['fleet']['no-op']
@@ -870,7 +876,7 @@ def plot_fleet(rows, path):
     labels = {'fleet': 'service_accounts (1 task)', 'loop': 'loop of service_account', 'uri': 'ansible.builtin.uri'}
     for way, marker in zip(FLEET_WAYS, 'osd'):
         for run, style in (('create', '--'), ('no-op', '-')):
-            points = [(row['n'], row[way][run]) for row in rows if row[way]]
+            points = [(row['n'], row[way][run]) for row in rows if row[way] and row[way][run]]
             if not points:
                 continue
             ns = [n for n, _got in points]
@@ -931,6 +937,9 @@ def parse_args(argv):
                              '~0.4 s per item per run)' % FLEET_LOOP_MAX)
     parser.add_argument('--fleet-uri-max', type=int, metavar='N',
                         help='part 4: measure the uri playbook only up to this N (default: --fleet-loop-max)')
+    parser.add_argument('--fleet-noop-only', action='store_true',
+                        help='part 4: make the end state with the fleet task and time only the no-op run of the loop '
+                             'and uri playbooks (their first run takes as long again)')
     parser.add_argument('--plot', metavar='PNG', help='part 4: write the plot there (needs matplotlib)')
     parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default .venv/test-2.21, '
                                        'else .venv/benchmark, created like tools/test does)')
@@ -970,7 +979,8 @@ def main(argv=None):
         elif args.only == 'timing' or (args.only is None and not args.fleet_n):
             part_timing(bench, ns, modes, max(1, args.rounds), max(1, args.slices))
         if args.fleet_n and args.only in (None, 'fleet'):
-            part_fleet(bench, sorted(set(args.fleet_n)), args.fleet_loop_max, args.plot, args.fleet_uri_max)
+            part_fleet(bench, sorted(set(args.fleet_n)), args.fleet_loop_max, args.plot, args.fleet_uri_max,
+                       args.fleet_noop_only)
         emulator.stop()
     except (BenchError, harness.HarnessError, OSError, subprocess.SubprocessError, ValueError) as exc:
         text = str(exc) if bench is None else bench.redact(str(exc))
