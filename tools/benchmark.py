@@ -18,7 +18,10 @@ In one run it:
    module's no-op task is timed against the floor in an interleaved series (floor and modules in
    turn, several times), so that a machine whose speed drifts slows both alike;
 3. repeats 2 for several N and checks from the request log that requests grow linearly with N and
-   that no by-name lookup lists every object of a kind (no unfiltered ``bots/filter``).
+   that no by-name lookup lists every object of a kind (no unfiltered ``bots/filter``);
+4. (``--fleet-n``) for N accounts with one grant each, the first run and the no-op re-run of the
+   ``service_accounts`` task, of the loop of ``service_account`` tasks and of the uri playbook:
+   requests, seconds and ratios, the fleet targets, and a PNG plot (``--plot``, with matplotlib).
 
 Times are only ever compared with a baseline measured in the same run (ratios); nothing asserts an
 absolute time. Request counts are asserted (exit code 1 when a budget is exceeded).
@@ -347,7 +350,7 @@ class Bench:
         return real
 
     # -- parts 2 and 3: playbooks
-    def playbook(self, name, plays, n, prefix, pipelining, tags=None):
+    def playbook(self, name, plays, n, prefix, pipelining, tags=None, extra_vars=None):
         """Run a playbook; return (wall seconds, per-task timings, CPU seconds of the whole process tree).
 
         The CPU time (user + system, of ansible-playbook and every process it waited for: workers,
@@ -368,7 +371,8 @@ class Bench:
                    ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
                    ANSIBLE_NOCOLOR='1')
         cmd = [os.path.join(self.venv, 'bin', 'ansible-playbook'), path, '-e', 'n=%d' % n, '-e', 'prefix=%s' % prefix,
-               '-e', 'workspace=%s' % WORKSPACE] + (['--tags', tags] if tags else [])
+               '-e', 'workspace=%s' % WORKSPACE] + (['--tags', tags] if tags else []) + \
+            (['-e', '@' + extra_vars] if extra_vars else [])
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         with open(log_path, 'w', encoding='utf-8') as log:
@@ -735,6 +739,177 @@ def print_summary(rows):
 
 
 # --------------------------------------------------------------------------------------------
+# Part 4: many accounts in one task (service_accounts) against a loop and the uri playbook
+
+FLEET_TARGET_N = 1000
+FLEET_NOOP_REQUESTS = 15  # the no-op of 1,000 accounts with their grants in one task
+FLEET_VS_LOOP = 0.05
+FLEET_VS_URI = 0.02
+FLEET_WAYS = ('fleet', 'loop', 'uri')
+PAGE = 200  # the API's page size (the client's PAGE_SIZE)
+FLEET_LOOP_MAX = 1000  # default --fleet-loop-max: the loop and uri playbooks take ~0.4 s per item per run
+
+
+def playbook_fleet():
+    """N service accounts, each with a workspace grant, in ONE service_accounts task (the list is
+    passed as the extra variable ``fleet``)."""
+    return [{'name': 'Service accounts with workspace access (prefect.cloud.service_accounts, one task)',
+             'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+                 {'name': 'service_accounts', 'prefect.cloud.service_accounts': {'service_accounts': '{{ fleet }}'},
+                  'no_log': True}]}]
+
+
+def fleet_budget(n, workspaces=1):
+    """The no-op budget: the account pages, each workspace's grant pages (a full last page costs one
+    more, empty, page), the workspace list and the role list."""
+    pages = -(-(n + 1) // PAGE)
+    return pages + workspaces * pages + 2
+
+
+def write_fleet_vars(bench, n, prefix):
+    path = os.path.join(bench.workdir, 'fleet-%d.json' % n)
+    entries = [{'name': '%s-%d' % (prefix, i), 'account_role': 'Member',
+                'workspace_access': [{'workspace': WORKSPACE, 'workspace_role': 'Developer'}]} for i in range(n)]
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump({'fleet': entries}, handle)
+    return path
+
+
+def run_fleet_way(bench, way, n, noop_only=False):
+    """The first run and the no-op re-run of one way, after an emulator reset: seconds, requests,
+    writes. ``noop_only``: the end state is made by the (untimed) fleet task, and only the no-op
+    run of this way is measured (the same end state: names, role, grant)."""
+    bench.admin('POST', 'reset')
+    prefix = 'bench-%d' % n
+    extra = write_fleet_vars(bench, n, prefix) if way == 'fleet' or noop_only else None
+    plays = {'fleet': playbook_fleet, 'loop': playbook_collection, 'uri': playbook_uri}[way]
+    out = {}
+    if noop_only and way != 'fleet':
+        bench.playbook('fleet-seed', playbook_fleet(), n, prefix, False, extra_vars=extra)
+        out['create'] = None
+    for run in ('no-op',) if out else ('create', 'no-op'):
+        bench.request_log(clear=True)
+        wall = bench.playbook('fleet-' + way, plays(), n, prefix, False, extra_vars=extra)[0]
+        log = bench.request_log(clear=True)
+        out[run] = {'seconds': wall, 'requests': len(log), 'writes': sum(1 for e in log if e['write'])}
+        print('  N=%-5d %-5s %-7s %8.1f s %7d requests (%d writes)' % (n, way, run, wall, len(log), out[run]['writes']))
+    return out
+
+
+def part_fleet(bench, ns, loop_max, plot=None, uri_max=None, noop_only=False):
+    harness.banner('4. many accounts in one task: service_accounts against a loop of service_account tasks and the uri '
+                   'playbook (N = %s; loop and uri up to N=%d)' % (', '.join(map(str, ns)), loop_max))
+    rows = []
+    for n in ns:
+        row = {'n': n}
+        for way in FLEET_WAYS:
+            if way != 'fleet' and n > (loop_max if way == 'loop' or uri_max is None else uri_max):
+                row[way] = None  # not measured: see --fleet-loop-max
+                continue
+            row[way] = run_fleet_way(bench, way, n, noop_only)
+        rows.append(row)
+    bench.results['fleet'] = rows
+    print_fleet(bench, rows)
+    if plot:
+        plot_fleet(rows, plot)
+    return rows
+
+
+def print_fleet(bench, rows):
+    print('\n%6s %-7s %22s %22s %22s %9s %9s' % ('N', 'run', 'fleet (1 task)', 'loop (N tasks)', 'uri playbook',
+                                                 'fleet/loop', 'fleet/uri'))
+    for row in rows:
+        for run in ('create', 'no-op'):
+            cells, ratios = [], []
+            for way in FLEET_WAYS:
+                got = row[way]
+                cells.append('%8.1f s %6d req' % (got[run]['seconds'], got[run]['requests']) if got and got[run]
+                             else 'not measured')
+            for way in ('loop', 'uri'):
+                got = row[way]
+                ratios.append('%.3fx' % (row['fleet'][run]['seconds'] / got[run]['seconds']) if got and got[run] else '-')
+            print('%6d %-7s %22s %22s %22s %9s %9s' % (row['n'], run, cells[0], cells[1], cells[2], ratios[0], ratios[1]))
+    for row in rows:
+        noop = row['fleet']['no-op']
+        budget = fleet_budget(row['n'])
+        if noop['writes'] or noop['requests'] > budget:
+            bench.failures.append('fleet N=%d: the no-op sent %d requests (%d writes); budget %d (pages), 0 writes'
+                                  % (row['n'], noop['requests'], noop['writes'], budget))
+        print('fleet no-op N=%d: %d requests, budget ceil((N+1)/200) x 2 + 2 = %d (grows with pages, not N) -> %s' % (
+            row['n'], noop['requests'], budget, 'MET' if noop['requests'] <= budget and not noop['writes'] else 'NOT MET'))
+        if row['n'] == FLEET_TARGET_N:
+            ok = noop['requests'] <= FLEET_NOOP_REQUESTS
+            print('target no-op of %d accounts in one task <= %d requests: %d -> %s' % (
+                row['n'], FLEET_NOOP_REQUESTS, noop['requests'], 'MET' if ok else 'NOT MET'))
+            if not ok:
+                bench.failures.append('fleet N=%d: the no-op needs %d requests (target %d)' % (
+                    row['n'], noop['requests'], FLEET_NOOP_REQUESTS))
+        for way, target in (('loop', FLEET_VS_LOOP), ('uri', FLEET_VS_URI)):
+            got = row[way]
+            if got is None:
+                print('target fleet no-op <= %.2fx %s (N=%d): not measured (N > --fleet-%s-max)' % (
+                    target, way, row['n'], way))
+                measured = [other for other in rows if other[way] is not None and other['n'] < row['n']]
+                if measured:
+                    # the loop and uri playbooks cost the same per item at every N (part 3), so their
+                    # time scales linearly; an estimate, never counted as met
+                    base = measured[-1]
+                    estimate = base[way]['no-op']['seconds'] * row['n'] / base['n']
+                    print('  estimate, %s no-op time per item of N=%d scaled to N=%d (%.0f s): %.4fx' % (
+                        way, base['n'], row['n'], estimate, noop['seconds'] / estimate))
+                continue
+            ratio = noop['seconds'] / got['no-op']['seconds']
+            verdict = 'MET' if ratio <= target else 'NOT MET'
+            print('target fleet no-op <= %.2fx %s (N=%d, wall): %.3fx -> %s' % (target, way, row['n'], ratio, verdict))
+
+
+def plot_fleet(rows, path):
+    """Requests and seconds against N for the three ways (a PNG), when matplotlib can be imported."""
+    try:
+        import matplotlib  # pylint: disable=import-outside-toplevel
+        matplotlib.use('Agg')
+        from matplotlib import pyplot  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        print('plot: matplotlib is not installed in %s; no plot written (pip install matplotlib)' % sys.executable)
+        return
+    figure, axes = pyplot.subplots(1, 2, figsize=(11, 4.2))
+    labels = {'fleet': 'service_accounts (1 task)', 'loop': 'loop of service_account', 'uri': 'ansible.builtin.uri'}
+    for way, marker in zip(FLEET_WAYS, 'osd'):
+        for run, style in (('create', '--'), ('no-op', '-')):
+            points = [(row['n'], row[way][run]) for row in rows if row[way] and row[way][run]]
+            if not points:
+                continue
+            ns = [n for n, _got in points]
+            axes[0].plot(ns, [got['requests'] for _n, got in points], style, marker=marker, label='%s, %s' % (labels[way], run))
+            axes[1].plot(ns, [got['seconds'] for _n, got in points], style, marker=marker, label='%s, %s' % (labels[way], run))
+    for axis, what in zip(axes, ('requests', 'seconds (wall)')):
+        axis.set_xscale('log')
+        axis.set_yscale('log')
+        axis.set_xlabel('service accounts (N), each with one grant')
+        axis.set_ylabel(what)
+        axis.grid(True, which='both', alpha=0.3)
+    axes[0].legend(fontsize=7)
+    figure.suptitle('prefect.cloud: N accounts in one task vs a loop vs the uri playbook (emulator, 2 cores)')
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    print('plot written: %s' % path)
+
+
+def part_fleet_quick(bench, n=5):
+    """--quick: the fleet task at small N, its request budgets only."""
+    harness.banner('4. service_accounts at N=%d: request budgets only (--quick: no timing)' % n)
+    got = run_fleet_way(bench, 'fleet', n)
+    create, noop = got['create'], got['no-op']
+    # N creates and one grant POST; the no-op reads only
+    if create['writes'] != n + 1:
+        bench.failures.append('fleet N=%d: the first run sent %d writes, expected %d' % (n, create['writes'], n + 1))
+    if noop['writes'] or noop['requests'] > fleet_budget(n):
+        bench.failures.append('fleet N=%d: the no-op sent %d requests (%d writes); budget %d, 0 writes'
+                              % (n, noop['requests'], noop['writes'], fleet_budget(n)))
+    bench.results['timing'].append({'n': n, 'playbook': 'fleet', 'requests': noop['requests'], 'writes': noop['writes']})
+
+
+# --------------------------------------------------------------------------------------------
 # Main
 
 
@@ -753,7 +928,19 @@ def parse_args(argv):
                         help='repeat the timed playbooks R times per N and report the median ratios (default 1)')
     parser.add_argument('--slices', type=int, default=SLICES, metavar='S',
                         help=f'per round, time the floor and each module\'s no-op task S times, interleaved (default {SLICES})')
-    parser.add_argument('--only', choices=('requests', 'timing'), help='run only one part')
+    parser.add_argument('--only', choices=('requests', 'timing', 'fleet'), help='run only one part')
+    parser.add_argument('--fleet-n', type=int, action='append', metavar='N',
+                        help='part 4: numbers of service accounts for the service_accounts task against the loop and '
+                             'the uri playbook (repeatable, e.g. --fleet-n 100 --fleet-n 1000; part 4 runs only with it)')
+    parser.add_argument('--fleet-loop-max', type=int, default=FLEET_LOOP_MAX, metavar='N',
+                        help='part 4: measure the loop and uri playbooks only up to this N (default %d; they take '
+                             '~0.4 s per item per run)' % FLEET_LOOP_MAX)
+    parser.add_argument('--fleet-uri-max', type=int, metavar='N',
+                        help='part 4: measure the uri playbook only up to this N (default: --fleet-loop-max)')
+    parser.add_argument('--fleet-noop-only', action='store_true',
+                        help='part 4: make the end state with the fleet task and time only the no-op run of the loop '
+                             'and uri playbooks (their first run takes as long again)')
+    parser.add_argument('--plot', metavar='PNG', help='part 4: write the plot there (needs matplotlib)')
     parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default .venv/test-2.21, '
                                        'else .venv/benchmark, created like tools/test does)')
     parser.add_argument('--json', metavar='FILE', help='also write the results as JSON')
@@ -784,12 +971,16 @@ def main(argv=None):
         print('settings: connection local, strategy linear, forks 5 (defaults), pipelining %s, '
               'emulator over http on 127.0.0.1' % args.pipelining)
         bench.results['machine'] = machine
-        if args.only != 'timing':
+        if args.only in (None, 'requests'):
             part_requests(bench, full=not args.quick)
-        if args.only != 'requests' and args.quick and not args.n:
+        if args.only in (None, 'timing') and args.quick and not args.n:
             part_quick(bench, QUICK_N[0])
-        elif args.only != 'requests':
+            part_fleet_quick(bench)
+        elif args.only == 'timing' or (args.only is None and not args.fleet_n):
             part_timing(bench, ns, modes, max(1, args.rounds), max(1, args.slices))
+        if args.fleet_n and args.only in (None, 'fleet'):
+            part_fleet(bench, sorted(set(args.fleet_n)), args.fleet_loop_max, args.plot, args.fleet_uri_max,
+                       args.fleet_noop_only)
         emulator.stop()
     except (BenchError, harness.HarnessError, OSError, subprocess.SubprocessError, ValueError) as exc:
         text = str(exc) if bench is None else bench.redact(str(exc))
@@ -807,7 +998,7 @@ def main(argv=None):
     harness.banner('benchmark finished in %s' % harness.fmt_seconds(time.monotonic() - started))
     for failure in bench.failures:
         print('FAILED: %s' % failure)
-    checked = len(bench.results['requests']) + len(bench.results['timing'])
+    checked = len(bench.results['requests']) + len(bench.results['timing']) + len(bench.results.get('fleet', []))
     print('%d passed, %d failed' % (checked, len(bench.failures)))
     return 1 if bench.failures else 0
 

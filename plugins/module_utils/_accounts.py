@@ -56,6 +56,39 @@ def parse_expiration(value, now):
     return parsed
 
 
+def check_options(params, now):
+    """Check the options of one service account that need no request (``service_account``'s, or
+    one entry of ``service_accounts``); return the parsed ``api_key_expiration``. Raise ValueError
+    with the one-line message, naming the option as the single-account module names it."""
+    grace = params.get("old_key_expires_in_seconds")
+    if grace is not None and not 0 <= grace <= MAX_GRACE_SECONDS:
+        raise ValueError(f"old_key_expires_in_seconds must be between 0 and {MAX_GRACE_SECONDS} (48 hours), got {grace}")
+    expiration = None
+    if params.get("api_key_expiration") is not None:
+        expiration = parse_expiration(params["api_key_expiration"], now)
+    grants = params.get("workspace_access")
+    if grants is not None and params.get("state", "present") == "absent":
+        raise ValueError("workspace_access applies only to state=present (deleting a service account removes its "
+                         "workspace access)")
+    listed = [entry["workspace"] for entry in grants or ()]
+    twice = sorted({workspace for workspace in listed if listed.count(workspace) > 1})
+    if twice:
+        raise ValueError(f"workspace_access lists the workspace {shown(twice[0])} more than once; give each workspace once")
+    return expiration
+
+
+def rotation_expiration(manage_expiration, expiration, bot, now):
+    """The expiration of the new key of a rotation: ``expiration`` when the option is set, else the
+    active key's when it is in the future (or never). Raise ValueError for an expired active key."""
+    if manage_expiration:
+        return expiration
+    current = bot.api_key.expiration
+    if current is not None and current <= now:
+        raise ValueError(f"rotate: the active key of {shown(bot.name)} expired at {rfc3339(current)}, so its "
+                         "expiration cannot be kept; set api_key_expiration to a future time or never")
+    return current
+
+
 def account_result(bot):
     """The returned form of a service account (never a key)."""
     data = bot.to_result()
@@ -89,24 +122,12 @@ class Account:
         self.now = datetime.datetime.now(datetime.timezone.utc)
         if params["id"] is not None and not is_uuid(params["id"]):
             module.fail(f"id must be the UUID of a service account, got {shown(params['id'])}")
-        grace = params["old_key_expires_in_seconds"]
-        if grace is not None and not 0 <= grace <= MAX_GRACE_SECONDS:
-            module.fail(f"old_key_expires_in_seconds must be between 0 and {MAX_GRACE_SECONDS} (48 hours), got {grace}")
+        try:
+            self.expiration = check_options(params, self.now)
+        except ValueError as exc:
+            module.fail(str(exc))
         self.manage_expiration = params["api_key_expiration"] is not None
-        self.expiration = None
-        if self.manage_expiration:
-            try:
-                self.expiration = parse_expiration(params["api_key_expiration"], self.now)
-            except ValueError as exc:
-                module.fail(str(exc))
         self.wanted_grants = params["workspace_access"]
-        if self.wanted_grants is not None and params["state"] == "absent":
-            module.fail("workspace_access applies only to state=present (deleting a service account removes its "
-                        "workspace access)")
-        listed = [entry["workspace"] for entry in self.wanted_grants or ()]
-        twice = sorted({workspace for workspace in listed if listed.count(workspace) > 1})
-        if twice:
-            module.fail(f"workspace_access lists the workspace {shown(twice[0])} more than once; give each workspace once")
 
     def converge(self):
         """Converge the account; a create or rotation whose answer was lost still reports the account."""
@@ -141,15 +162,12 @@ class Account:
                              "a service account name is unique in the account")
 
     def rotation_expiration(self, bot):
-        """The expiration of the new key of a rotation: the option, else the active key's when it
-        is in the future (or never); an expired key needs the option."""
-        if self.manage_expiration:
-            return self.expiration
-        current = bot.api_key.expiration
-        if current is not None and current <= self.now:
-            self.module.fail(f"rotate: the active key of {shown(bot.name)} expired at {rfc3339(current)}, so its "
-                             "expiration cannot be kept; set api_key_expiration to a future time or never")
-        return current
+        """The expiration of the new key of a rotation (see ``rotation_expiration``)."""
+        try:
+            return rotation_expiration(self.manage_expiration, self.expiration, bot, self.now)
+        except ValueError as exc:
+            self.module.fail(str(exc))
+        return None
 
     def read_grants(self, bot):
         """Read the account's access to each workspace of ``workspace_access``: [(Grant, grant or None)].

@@ -236,6 +236,18 @@ class PrefectCloud:
         data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)  # an upsert
         return validated(self.client, BotAccess, data)
 
+    def upsert_bot_accesses(self, workspace_id, pairs):
+        """Grant many bots a role each in one request: ``pairs`` of (bot id, role id), at most one
+        page (200). The route takes an array of ``WorkspaceBotAccessCreate`` and answers an array."""
+        body = [WorkspaceBotAccessCreate(bot_id=bot_id, workspace_role_id=role_id) for bot_id, role_id in pairs]
+        data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)  # an upsert
+        return self._grant_list(BotAccess, data)
+
+    def _grant_list(self, model, data):
+        if not isinstance(data, list):
+            raise self.client.unexpected(f"a JSON {type(data).__name__} where a list of grants was expected")
+        return [validated(self.client, model, item) for item in data]
+
     def delete_bot_access(self, workspace_id, access_id):
         return self._delete(self._ws(workspace_id, f"bot_access/{access_id}"))
 
@@ -250,6 +262,12 @@ class PrefectCloud:
         body = WorkspaceUserAccessCreate(user_id=user_id, workspace_role_id=workspace_role_id)
         data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)  # an upsert
         return validated(self.client, UserAccess, data)
+
+    def upsert_user_accesses(self, workspace_id, pairs):
+        """Grant many users a role each in one request: ``pairs`` of (user id, role id), at most 200."""
+        body = [WorkspaceUserAccessCreate(user_id=user_id, workspace_role_id=role_id) for user_id, role_id in pairs]
+        data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)  # an upsert
+        return self._grant_list(UserAccess, data)
 
     def delete_user_access(self, workspace_id, access_id):
         return self._delete(self._ws(workspace_id, f"user_access/{access_id}"))
@@ -279,6 +297,16 @@ class PrefectCloud:
             if isinstance(item, dict) and item.get("team_id") == team_id:
                 return validated(self.client, TeamAccess, item)
         raise self.client.unexpected(f"no grant of team {team_id} in it")
+
+    def put_team_accesses(self, workspace_id, pairs):
+        """PUT the workspace's whole team-grant set: ``pairs`` of (team id, role id), every team grant
+        that is to remain. Whether the PUT merges or replaces is UNCONFIRMED (see
+        ``upsert_team_access``); a set that holds every grant to keep gives the same result either way,
+        and grants to remove are deleted one by one afterwards."""
+        body = [WorkspaceTeamAccessCreate(team_id=team_id, workspace_role_id=role_id) for team_id, role_id in pairs]
+        self._team_grants.pop(workspace_id, None)
+        data = self.client.request("PUT", self._ws(workspace_id, "team_access/"), body)
+        return self._grant_list(TeamAccess, data)
 
     def delete_team_access(self, workspace_id, team_id):
         """Delete a team grant; note the path takes the TEAM id, not the access id."""

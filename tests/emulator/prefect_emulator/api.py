@@ -196,9 +196,14 @@ class Api:
     def _touch(self, row):
         row["updated"] = self.store.now_ts()
 
-    def _bot_keys(self, bot_id):
-        self.store.prune_expired_keys()
-        keys = [k for k in self.data["api_keys"].values() if k["bot_id"] == bot_id]
+    def _bot_keys(self, bot_id, keys_by_bot=None):
+        """The active key and the rotating keys of a bot; ``keys_by_bot`` (from ``_keys_by_bot``)
+        lets a listing look its page's keys up without scanning every key per bot."""
+        if keys_by_bot is None:
+            self.store.prune_expired_keys()
+            keys = [k for k in self.data["api_keys"].values() if k["bot_id"] == bot_id]
+        else:
+            keys = keys_by_bot.get(bot_id, [])
         active = [k for k in keys if k["state"] == "active"]
         rotating = sorted((k for k in keys if k["state"] == "rotating"), key=lambda k: k["created"])
         return (active[0] if active else None), rotating
@@ -207,8 +212,16 @@ class Api:
     def _key_read(key):
         return {"id": key["id"], "created": key["created"], "name": key["name"], "expiration": key["expiration"], "masked_key": key["masked_key"]}
 
-    def _bot_read(self, bot):
-        active, _rotating = self._bot_keys(bot["id"])
+    def _keys_by_bot(self):
+        """Every key by bot id, after pruning once (one pass for a whole listing)."""
+        self.store.prune_expired_keys()
+        found = {}
+        for key in self.data["api_keys"].values():
+            found.setdefault(key["bot_id"], []).append(key)
+        return found
+
+    def _bot_read(self, bot, keys_by_bot=None):
+        active, _rotating = self._bot_keys(bot["id"], keys_by_bot)
         return {
             "id": bot["id"], "created": bot["created"], "updated": bot["updated"], "actor_id": bot["actor_id"],
             "account_id": self.store.account_id, "name": bot["name"],
@@ -238,9 +251,9 @@ class Api:
 
     def _check_bot_name(self, name, bot_id=None):
         # UNCONFIRMED: the status of a duplicate service-account name (409 or 422) is not documented.
-        for bot in self.data["bots"].values():
-            if bot["name"] == name and bot["id"] != bot_id:
-                raise ApiError(409, DUPLICATE_BOT)
+        other = self.store.bot_named(name)
+        if other is not None and other["id"] != bot_id:
+            raise ApiError(409, DUPLICATE_BOT)
 
     # --- bots --------------------------------------------------------------------------------
     def create_bot(self, call):
@@ -256,6 +269,7 @@ class Api:
             "account_role_id": role["id"], "created": now, "updated": now,
         }
         self.data["bots"][bot["id"]] = bot
+        self.store.index_bot(bot)
         # UNCONFIRMED: an api_key_expiration in the past is accepted (the key simply never works).
         api_key = self._issue_key(bot, body.api_key_expiration)
         return Reply(201, self._bot_create_response(bot, api_key))
@@ -266,7 +280,9 @@ class Api:
         if crit is not None:
             bots = [b for b in bots if _any(crit.id, b["id"]) and _any(crit.name, b["name"]) and _like(crit.name, b["name"])]
         bots.sort(key=lambda b: b["created"])
-        return Reply(200, [self._bot_read(b) for b in _page(bots, call.body)])
+        page = _page(bots, call.body)
+        keys = self._keys_by_bot() if page else {}
+        return Reply(200, [self._bot_read(b, keys) for b in page])
 
     def read_bot(self, call):
         return Reply(200, self._bot_read(self._get("bots", call.params["id"], "Bot")))
@@ -281,6 +297,7 @@ class Api:
             bot["account_role_id"] = self._account_role(body.account_role_id)["id"]
         if body.name is not None:
             bot["name"] = body.name
+            self.store.index_bot(bot, renamed=True)
         self._touch(bot)
         return Reply(204)
 
@@ -554,18 +571,21 @@ class Api:
         return Reply(204)
 
     # --- workspace access --------------------------------------------------------------------
-    def _upsert(self, kind, workspace, key_field, key_value, role_id):
-        """One row per (workspace, accessor); an existing row keeps its id and gets the new role."""
+    def _upsert(self, kind, workspace, key_field, key_value, role_id, existing=None):
+        """One row per (workspace, accessor); an existing row keeps its id and gets the new role.
+        ``existing``: the workspace's rows by accessor (one scan for a whole array of upserts)."""
         now = self.store.now_ts()
-        for row in self.data[kind].values():
-            if row["workspace_id"] == workspace["id"] and row[key_field] == key_value:
-                if row["workspace_role_id"] != role_id:
-                    row["workspace_role_id"] = role_id
-                # UNCONFIRMED: whether `updated` changes on a same-role upsert; we bump it on every upsert.
-                row["updated"] = now
-                return row
+        if existing is None:
+            existing = {r[key_field]: r for r in self.data[kind].values() if r["workspace_id"] == workspace["id"]}
+        row = existing.get(key_value)
+        if row is not None:
+            row["workspace_role_id"] = role_id
+            # UNCONFIRMED: whether `updated` changes on a same-role upsert; we bump it on every upsert.
+            row["updated"] = now
+            return row
         row = {"id": new_id(), "created": now, "updated": now, "workspace_id": workspace["id"], "workspace_role_id": role_id, key_field: key_value}
         self.data[kind][row["id"]] = row
+        existing[key_value] = row
         return row
 
     def _access_row(self, kind, call, what):
@@ -607,7 +627,9 @@ class Api:
             key_value = self._get(collection, str(getattr(item, key_field)), what)["id"]
             role_id = self._workspace_role(item.workspace_role_id)["id"]
             resolved.append((key_value, role_id))
-        return workspace, [self._upsert(kind, workspace, key_field, key_value, role_id) for key_value, role_id in resolved]
+        existing = {r[key_field]: r for r in self.data[kind].values() if r["workspace_id"] == workspace["id"]}
+        return workspace, [self._upsert(kind, workspace, key_field, key_value, role_id, existing)
+                           for key_value, role_id in resolved]
 
     def upsert_bot_access(self, call):
         _workspace, rows = self._upsert_many(call, "bot_access", "bot_id", "bots", "Bot")

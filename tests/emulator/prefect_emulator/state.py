@@ -139,6 +139,7 @@ class Store:
         self._owner_key = api_key
         self._owner_key_hash = hash_key(api_key)
         self.data = {}
+        self._bot_names = None  # (the bots dict it indexes, name -> bot id); see bot_named
         with self.lock:
             if state_file and os.path.exists(state_file):
                 self._load()
@@ -235,6 +236,25 @@ class Store:
             if role["name"] == name and role["account_id"] is None:
                 return role
         raise KeyError(name)
+
+    def bot_named(self, name):
+        """The bot called ``name``, or None, through an index by name (no scan of every bot per
+        create). The index is rebuilt when it does not cover the current bots (after a reset, a
+        load or a delete); creates add to it and renames drop it (``index_bot``)."""
+        bots = self.data["bots"]
+        index = self._bot_names
+        if index is None or index[0] is not bots or len(index[1]) != len(bots):
+            index = self._bot_names = (bots, {bot["name"]: bot["id"] for bot in bots.values()})
+        bot = bots.get(index[1].get(name))
+        return bot if bot is not None and bot["name"] == name else None
+
+    def index_bot(self, bot, renamed=False):
+        """Keep the name index right after a create (``bot`` added) or a rename."""
+        index = self._bot_names
+        if renamed or index is None or index[0] is not self.data["bots"]:
+            self._bot_names = None
+        else:
+            index[1][bot["name"]] = bot["id"]
 
     def owner_user(self):
         return self.data["users"][self.data["owner_user_id"]]

@@ -93,3 +93,36 @@ def test_target_line_reports_the_worse_module_and_the_spread(bench, capsys):
     assert 'target no-op task <= 1.3x ping floor (N=200, pipelining off, wall, worse of the two modules, ' \
            'median of 3 slices): 1.40x (slices 1.20-1.50) -> NOT MET' in out
     assert 'target collection playbook <= 0.5x uri playbook (N=200, pipelining off, CPU' in out
+
+
+def test_fleet_budget_grows_with_pages_not_n(bench):
+    # ceil((N+1)/200) account pages, as many grant pages in the one workspace, workspaces and roles
+    assert bench.fleet_budget(5) == 4
+    assert bench.fleet_budget(199) == 4
+    assert bench.fleet_budget(200) == 6  # a full last page costs one more (empty) page
+    assert bench.fleet_budget(1000) == 14
+    assert bench.fleet_budget(5000) == 54
+
+
+def _fleet_row(n, fleet_noop, loop_noop=None, requests=14):
+    way = {'create': {'seconds': 1.0, 'requests': n + 5, 'writes': n + 1},
+           'no-op': {'seconds': fleet_noop, 'requests': requests, 'writes': 0}}
+    other = None if loop_noop is None else {'create': {'seconds': 100.0, 'requests': 3 * n, 'writes': 2 * n},
+                                            'no-op': {'seconds': loop_noop, 'requests': 3 * n, 'writes': 0}}
+    return {'n': n, 'fleet': way, 'loop': other, 'uri': other}
+
+
+def test_fleet_targets_are_reported_and_a_budget_overrun_fails(bench, capsys):
+    fake = type('Bench', (), {})()
+    fake.failures = []
+    bench.print_fleet(fake, [_fleet_row(1000, 2.0, 100.0), _fleet_row(5000, 7.0)])
+    out = capsys.readouterr().out
+    assert 'target no-op of 1000 accounts in one task <= 15 requests: 14 -> MET' in out
+    assert 'target fleet no-op <= 0.05x loop (N=1000, wall): 0.020x -> MET' in out
+    assert 'target fleet no-op <= 0.02x uri (N=1000, wall): 0.020x -> MET' in out
+    assert 'target fleet no-op <= 0.05x loop (N=5000): not measured (N > --fleet-loop-max)' in out
+    assert fake.failures == []
+    bench.print_fleet(fake, [_fleet_row(1000, 2.0, 10.0, requests=16)])
+    out = capsys.readouterr().out
+    assert '-> NOT MET' in out
+    assert len(fake.failures) == 2  # over the page budget, and over the 15-request target

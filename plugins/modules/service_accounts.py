@@ -1,0 +1,321 @@
+#!/usr/bin/python
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: service_accounts
+short_description: Manage many Prefect Cloud service accounts and their workspace access in one task
+description:
+  - Converge a whole list of service accounts (the API calls them bots) in one task, each with its
+    account role, key expiration policy and workspace grants, for "access as code" kept in a vars file.
+  - Each entry of O(service_accounts) takes the options of P(prefect.cloud.service_account#module)
+    and means exactly what it means there, including when a key is rotated and that a new key is
+    returned only by the run that creates the account or rotates its key.
+  - Optionally authoritative. O(purge_service_accounts) deletes the service accounts whose name
+    starts with O(purge_prefix) and that the list does not name. O(purge_workspace_access) removes
+    the service-account grants, in the workspaces the list names, that the list does not give.
+  - Reads in bulk and compares locally. A run reads every service account once (200 per request),
+    and each listed workspace's grants once, instead of one lookup per account.
+version_added: 0.1.0
+author:
+  - prefect.cloud contributors (@prefect-ansible)
+options:
+  service_accounts:
+    description:
+      - The service accounts to manage. The returned RV(service_accounts) keeps this order.
+      - Each name may be listed once.
+      - Every entry is checked before anything is written (its options, its account role, its
+        workspaces and workspace roles), so that one bad entry fails the task before any write.
+        Messages name the entry, such as C(service_accounts[3].account_role).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description:
+          - Name of the service account. Names are unique within a Prefect Cloud account.
+        type: str
+        required: true
+      state:
+        description:
+          - V(present) creates or updates the account, V(absent) deletes it (with its keys and
+            workspace accesses).
+        type: str
+        choices: [present, absent]
+        default: present
+      account_role:
+        description:
+          - As O(prefect.cloud.service_account#module:account_role). Name of the account role, such as
+            V(Member) or V(Admin). If not set, a new account gets V(Member) and the role of an
+            existing account is left unchanged.
+        type: str
+      api_key_expiration:
+        description:
+          - As O(prefect.cloud.service_account#module:api_key_expiration). An RFC 3339 timestamp
+            with a time zone, or V(never). When set and different from the expiration of the
+            active key, the key is rotated and the new key is returned in RV(api_keys).
+        type: str
+      rotate:
+        description:
+          - Rotate the API key of this account now. Not idempotent on purpose.
+        type: bool
+        default: false
+      old_key_expires_in_seconds:
+        description:
+          - As O(prefect.cloud.service_account#module:old_key_expires_in_seconds). When the key is
+            rotated, keep the current key working for this many seconds (V(0) to V(172800)).
+        type: int
+      workspace_access:
+        description:
+          - Workspaces the account must have access to, each with its workspace role, as
+            O(prefect.cloud.service_account#module:workspace_access). Only with O(service_accounts[].state=present).
+          - Access to other workspaces is left as it is, unless O(purge_workspace_access=true)
+            and another entry names the workspace.
+        type: list
+        elements: dict
+        suboptions:
+          workspace:
+            description:
+              - Handle or id of the workspace.
+            type: str
+            required: true
+          workspace_role:
+            description:
+              - Name or id of the workspace role, such as V(Viewer), V(Runner), V(Developer) or
+                V(Owner). Role names are case sensitive.
+            type: str
+            required: true
+            aliases: [role]
+  purge_service_accounts:
+    description:
+      - Delete every service account whose name starts with O(purge_prefix) and that
+        O(service_accounts) does not name. Accounts without the prefix are never deleted.
+      - The service account of the calling API key is never deleted.
+    type: bool
+    default: false
+  purge_prefix:
+    description:
+      - The name prefix of the service accounts that this task owns, such as V(pipeline-).
+      - Required with O(purge_service_accounts=true). With O(purge_workspace_access=true), it also
+        limits the grants that are removed to the accounts whose name starts with it.
+    type: str
+  purge_workspace_access:
+    description:
+      - In every workspace that some entry's O(service_accounts[].workspace_access) names, remove the
+        grants of service accounts that the list does not grant there (only accounts whose name
+        starts with O(purge_prefix), when it is set).
+      - An account listed without O(service_accounts[].workspace_access) loses its grants in those
+        workspaces. Workspaces that no entry names are not touched. User and team grants are not
+        touched (see P(prefect.cloud.workspace_members#module)).
+      - The grants of the calling API key's own service account are never removed.
+    type: bool
+    default: false
+  allow_empty_purge:
+    description:
+      - With a purge option and an empty O(service_accounts), the task fails before any request,
+        unless this is V(true). Set it only to remove everything the purge options cover.
+    type: bool
+    default: false
+notes:
+  - Requests of a run without changes, for N accounts with grants in W workspaces -
+    C(ceil((N+1)/200)) to list the accounts, one for the workspaces and one for the workspace roles
+    (when some entry has O(service_accounts[].workspace_access)), C(ceil((G+1)/200)) for the service
+    account grants of each listed workspace (G grants in it), and C(GET /me/) when a purge option is
+    set. The account roles are read (one request) only when an account is created with a role or
+    its role changes. A no-op of 1,000 accounts with one grant each in one workspace takes 14 requests.
+  - Writes - one request per created account (each returns its key), per role change, per
+    rotation and per removal; the grants of one workspace are created or changed with one request
+    per 200 grants.
+  - The order of the writes is - role changes, rotations, creates, grants, removals (grants, then
+    accounts). If a write fails, the task fails with one line, and the result still has RV(api_keys)
+    for the accounts created or rotated before the failure, plus RV(applied) and RV(not_applied).
+    Run the task again to converge; a create or a rotation is never sent twice after an ambiguous
+    answer (see P(prefect.cloud.service_account#module)).
+  - Before an account is deleted (O(service_accounts[].state=absent) or O(purge_service_accounts)),
+    its grants in the workspaces the list names are removed, one request each, and listed in
+    RV(removed). Whether the API removes them with the account is UNCONFIRMED, so the module does
+    not rely on it (see the collection's guide to unconfirmed API behaviour).
+  - The calling key's identity comes from C(GET /me/), read once when a purge option is set. It is
+    compared with both the id and the actor id of each service account (what C(/me/) answers for a
+    service-account key is UNCONFIRMED); if C(/me/) fails, the task fails before any write.
+  - Register the result on a task with C(no_log) set to V(true) when it may create or rotate keys.
+seealso:
+  - module: prefect.cloud.service_account
+  - module: prefect.cloud.workspace_members
+  - name: Access as code
+    description: The vars-file layout and playbook for managing all access from a repository.
+    link: https://github.com/prefect-ansible/prefect.cloud/blob/main/docs/docsite/rst/guide_access_as_code.rst
+extends_documentation_fragment:
+  - prefect.cloud.auth
+  - prefect.cloud.attributes
+  - prefect.cloud.attributes.ACTIONGROUP
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads only. Returns the same C(changed), diff and RV(removed) as a real run, and the
+        predicted accounts, but never a key.
+  diff_mode:
+    support: full
+    details:
+      - The diff lists only the accounts that change, keyed by name, as
+        P(prefect.cloud.service_account#module) shows one (never a key; a new key shows as
+        C((new key))), with their grants in the workspaces the list names. An account that
+        would be deleted is only in C(before).
+  idempotent:
+    support: partial
+    details:
+      - O(service_accounts[].rotate=true) rotates the key on every run.
+      - Everything else is idempotent. A run without changes sends no write request.
+"""
+
+EXAMPLES = r"""
+- name: Access as code for service accounts
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.cloud:
+      account_id: "{{ prefect_account_id }}"
+      api_key: "{{ prefect_api_key }}"
+  vars:
+    pipelines:
+      - name: pipeline-billing
+        workspace_access:
+          - workspace: production
+            workspace_role: Runner
+      - name: pipeline-reports
+        api_key_expiration: "2030-01-31T00:00:00Z"
+        workspace_access:
+          - workspace: production
+            workspace_role: Developer
+  tasks:
+    - name: Every pipeline has its account and grant; other pipeline-* accounts and grants go
+      prefect.cloud.service_accounts:
+        service_accounts: "{{ pipelines }}"
+        purge_service_accounts: true
+        purge_workspace_access: true
+        purge_prefix: pipeline-
+      register: fleet
+      no_log: true  # the result holds the new API keys
+
+    - name: Store the new keys (only those created or rotated in this run)
+      ansible.builtin.copy:
+        content: "{{ item.value }}"
+        dest: "/etc/prefect/{{ item.key }}.key"
+        mode: "0600"
+      loop: "{{ fleet.api_keys | dict2items }}"
+      no_log: true
+"""
+
+RETURN = r"""
+service_accounts:
+  description:
+    - One item per entry of O(service_accounts), in the same order, as read from the API or as
+      changed by this run (in check mode, as predicted).
+    - For O(service_accounts[].state=present), shaped like
+      RV(prefect.cloud.service_account#module:service_account), with C(state), C(workspace_access)
+      (the entry's grants) and, after a rotation with a grace period, C(old_key_expires_at).
+    - For O(service_accounts[].state=absent), only C(name) and C(state).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 0e4d3b46-8c6a-4c4f-9a57-35a2f37a6a11
+      actor_id: 6f0b8a9e-2b1c-4e0a-9d7e-1c2b3a4d5e6f
+      name: pipeline-billing
+      state: present
+      account_role: Member
+      created: "2026-01-15T10:00:00Z"
+      updated: "2026-01-15T10:00:00Z"
+      api_key:
+        id: 3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9
+        name: pipeline-billing-key
+        created: "2026-01-15T10:00:00Z"
+        expiration: null
+        masked_key: pnb_...x7Qa
+      workspace_access:
+        - id: 8a7b6c5d-4e3f-2a1b-0c9d-8e7f6a5b4c3d
+          workspace_id: 1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9
+          workspace_handle: production
+          workspace_role_id: 2b3c4d5e-6f70-4a8b-9cad-bedf00112233
+          workspace_role_name: Runner
+api_keys:
+  description:
+    - The new plaintext API keys, keyed by account name, of the accounts created or rotated in this
+      run (never in check mode, never in the diff). Empty when no key was issued.
+    - Register the result on a task with C(no_log) set to V(true), and store the keys; they cannot
+      be read again.
+  returned: always
+  type: dict
+  sample: {}
+removed:
+  description:
+    - What the purge options remove (or would remove, in check mode) - C(service_accounts), the
+      names of the accounts that O(purge_service_accounts) deletes, and C(workspace_access), the
+      removed grants as C(workspace), C(service_account) and C(workspace_role) (those of
+      O(purge_workspace_access), and those of every deleted account in the listed workspaces).
+  returned: always
+  type: dict
+  sample:
+    service_accounts: [pipeline-retired]
+    workspace_access:
+      - workspace: production
+        service_account: pipeline-old
+        workspace_role: Runner
+applied:
+  description:
+    - When a write failed, the operations applied before it, each with C(operation) (V(update),
+      V(rotate), V(create), V(grant), V(revoke) or V(delete)), C(service_account) and, for grants,
+      C(workspace).
+  returned: when a write failed
+  type: list
+  elements: dict
+  sample:
+    - operation: create
+      service_account: pipeline-billing
+not_applied:
+  description:
+    - When a write failed, the operations not applied, the failed one first, shaped like RV(applied).
+  returned: when a write failed
+  type: list
+  elements: dict
+  sample:
+    - operation: grant
+      service_account: pipeline-billing
+      workspace: production
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+from ansible_collections.prefect.cloud.plugins.module_utils._fleet import Fleet
+
+
+def main():
+    module = PrefectModule(
+        argument_spec=dict(
+            service_accounts=dict(type="list", elements="dict", default=[], options=dict(
+                name=dict(type="str", required=True),
+                state=dict(type="str", choices=["present", "absent"], default="present"),
+                account_role=dict(type="str"),
+                api_key_expiration=dict(type="str", no_log=False),
+                rotate=dict(type="bool", default=False),
+                old_key_expires_in_seconds=dict(type="int", no_log=False),
+                workspace_access=dict(type="list", elements="dict", options=dict(
+                    workspace=dict(type="str", required=True),
+                    workspace_role=dict(type="str", required=True, aliases=["role"]),
+                )),
+            )),
+            purge_service_accounts=dict(type="bool", default=False),
+            purge_prefix=dict(type="str"),
+            purge_workspace_access=dict(type="bool", default=False),
+            allow_empty_purge=dict(type="bool", default=False),
+        ),
+        required_if=[("purge_service_accounts", True, ("purge_prefix",))],
+    )
+    fleet = Fleet(module)
+    module.run(fleet.converge)
+
+
+if __name__ == "__main__":
+    main()
