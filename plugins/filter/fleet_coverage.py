@@ -16,7 +16,7 @@ description:
   - With O(group) set, the run is limited when some host of that group is not in the play.
   - Without O(group), the group is the smallest inventory group that holds every host of the play
     (C(all) when no other does), and the run is limited when some host of it is not in the play, or
-    when O(limit) is set (C(--limit), an AWX job's limit: the hosts it hides cannot be told apart).
+    when O(limit) is set (C(--limit) or an AWX job's limit, because the hosts it hides cannot be told apart).
 options:
   _input:
     description: The hosts of the play (C(ansible_play_hosts_all)).
