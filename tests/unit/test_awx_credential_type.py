@@ -64,7 +64,33 @@ def test_argspec_fallbacks_use_the_same_names():
 def test_each_variable_injects_its_own_input(credential_type):
     env = credential_type['injectors']['env']
     for option, env_name in ENV_BY_OPTION.items():
+        if option == 'api_url':
+            continue  # test_api_url_falls_back_to_the_default
         assert re.fullmatch(r'\{\{\s*%s\s*\}\}' % option, env[env_name]), env_name
+
+
+def _render(credential_type, inputs):
+    """Render the env injectors as AWX does: sandboxed Jinja2, inputs as given (AWX applies no defaults)."""
+    jinja2_sandbox = pytest.importorskip('jinja2.sandbox')
+    jinja2 = pytest.importorskip('jinja2')
+    env = jinja2_sandbox.ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    return {name: env.from_string(template).render(**inputs)
+            for name, template in credential_type['injectors']['env'].items()}
+
+
+@pytest.mark.parametrize('inputs', [
+    {'api_key': 'pnu_x', 'account_id': 'a'},                  # created through the API without api_url
+    {'api_key': 'pnu_x', 'account_id': 'a', 'api_url': ''},   # AWX injects an empty string
+])
+def test_api_url_falls_back_to_the_default(credential_type, inputs):
+    env = _render(credential_type, inputs)
+    assert env[_argspec.ENV_API_URL] == _argspec.DEFAULT_API_URL == 'https://api.prefect.cloud/api'
+    assert env[_argspec.ENV_API_KEY] == 'pnu_x' and env[_argspec.ENV_ACCOUNT_ID] == 'a'
+
+
+def test_api_url_given_is_injected(credential_type):
+    env = _render(credential_type, {'api_key': 'k', 'account_id': 'a', 'api_url': 'http://127.0.0.1:4280/api'})
+    assert env[_argspec.ENV_API_URL] == 'http://127.0.0.1:4280/api'
 
 
 def test_inputs(credential_type):

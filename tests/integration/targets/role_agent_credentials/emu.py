@@ -17,6 +17,15 @@ Never prints a key: the leak scan reports only file names, line numbers and coun
   emu.py foreign-key ROOT                replace the deployed key under ROOT with a well-formed
                                          key that the emulator never issued
   emu.py leak-scan URL FILE...           exit 1 if an issued key occurs in a FILE
+  emu.py leak-scan-dirs URL DIR... [--exclude DIR]...
+                                         exit 1 if an issued key occurs in a file under a DIR
+  emu.py seed-profiles FILE              write a profiles.toml with two profiles of the user
+  emu.py profiles-kept FILE NAME         exit 1 unless FILE still holds the two seeded profiles
+                                         unchanged, NAME is active, and [profiles.NAME] holds
+                                         PREFECT_API_URL, PREFECT_API_KEY, PREFECT_CLOUD_API_URL
+  emu.py evil-proxy UPSTREAM PORTFILE    forward requests to the emulator at UPSTREAM, appending
+                                         a line break and LD_PRELOAD=evil.so to every key that a
+                                         response returns (api_key.key); its port goes to PORTFILE
 """
 
 from __future__ import annotations
@@ -106,6 +115,126 @@ def leak_scan(url, files):
     return 1 if hits or not keys else 0
 
 
+def leak_scan_dirs(url, args):
+    dirs, excluded, index = [], [], 0
+    while index < len(args):
+        if args[index] == "--exclude":
+            excluded.append(os.path.abspath(args[index + 1]))
+            index += 2
+        else:
+            dirs.append(args[index])
+            index += 1
+    keys = admin(url).issued_keys()
+    files = []
+    for top in dirs:
+        for folder, subdirs, names in os.walk(top):
+            subdirs[:] = [d for d in subdirs if os.path.abspath(os.path.join(folder, d)) not in excluded]
+            files.extend(os.path.join(folder, name) for name in names)
+    hits = 0
+    for path in files:
+        if os.path.islink(path) or not os.path.isfile(path):
+            continue
+        with open(path, "rb") as handle:
+            data = handle.read()
+        for number, key in enumerate(keys):
+            if key.encode() in data:
+                hits += 1
+                print(f"PLAINTEXT KEY: issued key #{number} found in {path}")
+    print(f"controller scan: {len(keys)} issued keys, {len(files)} files under {', '.join(dirs)}, {hits} matches")
+    return 1 if hits or not keys else 0
+
+
+SEEDED = """# profiles of the user, kept by the role
+active = "local"
+
+[profiles.local]
+PREFECT_API_URL = "http://127.0.0.1:4200/api"
+
+[profiles."my cloud"]  # a second profile
+PREFECT_API_URL = "https://api.prefect.cloud/api/accounts/x/workspaces/y"
+PREFECT_API_KEY = "pnu_not_a_real_key_0000"
+"""
+
+
+def seed_profiles(path):
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(SEEDED)
+    os.chmod(path, 0o600)
+    print(f"seeded {path} with the profiles local and 'my cloud'")
+    return 0
+
+
+def profiles_kept(path, name):
+    import tomllib  # pylint: disable=import-outside-toplevel
+    with open(path, "rb") as handle:
+        text = handle.read().decode()
+    data = tomllib.loads(text)
+    seeded = tomllib.loads(SEEDED)
+    problems = []
+    for other in ("local", "my cloud"):
+        if data.get("profiles", {}).get(other) != seeded["profiles"][other]:
+            problems.append(f"the profile {other!r} changed or is missing")
+    if "# profiles of the user, kept by the role" not in text or '[profiles."my cloud"]  # a second profile' not in text:
+        problems.append("the comments of the file are gone")
+    if data.get("active") != name:
+        problems.append(f"active is {data.get('active')!r}, not {name!r}")
+    ours = data.get("profiles", {}).get(name, {})
+    if sorted(ours) != ["PREFECT_API_KEY", "PREFECT_API_URL", "PREFECT_CLOUD_API_URL"]:
+        problems.append(f"[profiles.{name}] has the settings {sorted(ours)}")
+    for problem in problems:
+        print(f"FAIL: {path}: {problem}")
+    print(f"{path}: {'the other profiles are kept' if not problems else 'NOT as expected'}")
+    return 1 if problems else 0
+
+
+def evil_proxy(upstream, portfile):
+    """A reverse proxy that corrupts every returned key with a line break and an extra line."""
+    import http.client  # pylint: disable=import-outside-toplevel
+    import json  # pylint: disable=import-outside-toplevel
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # pylint: disable=import-outside-toplevel
+    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
+
+    target = urlsplit(upstream)
+
+    class Handler(BaseHTTPRequestHandler):
+        def _forward(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+            conn.request(self.command, self.path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            if "json" in (response.getheader("Content-Type") or ""):
+                try:
+                    doc = json.loads(data)
+                except ValueError:
+                    doc = None
+                if isinstance(doc, dict) and isinstance(doc.get("api_key"), dict) and doc["api_key"].get("key"):
+                    doc["api_key"]["key"] += "\nLD_PRELOAD=evil.so"
+                    data = json.dumps(doc).encode()
+            self.send_response(response.status)
+            for key, value in response.getheaders():
+                if key.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            conn.close()
+
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _forward
+
+        def log_message(self, *args):  # pylint: disable=arguments-differ
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(portfile + ".tmp", "w", encoding="utf-8") as handle:
+        handle.write(str(server.server_address[1]))
+    os.replace(portfile + ".tmp", portfile)
+    server.serve_forever()
+
+
 def main(argv):
     command, args = argv[1], argv[2:]
     if command == "health":
@@ -141,6 +270,14 @@ def main(argv):
         return foreign_key(args[0])
     if command == "leak-scan":
         return leak_scan(args[0], args[1:])
+    if command == "leak-scan-dirs":
+        return leak_scan_dirs(args[0], args[1:])
+    if command == "seed-profiles":
+        return seed_profiles(args[0])
+    if command == "profiles-kept":
+        return profiles_kept(args[0], args[1])
+    if command == "evil-proxy":
+        return evil_proxy(args[0], args[1])
     print(__doc__)
     return 2
 

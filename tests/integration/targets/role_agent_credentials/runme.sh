@@ -21,7 +21,17 @@
 #   8. a slice whose hosts hold only the previous key reuses it with a warning; a host where the
 #      env file cannot be written fails without printing the key; allow_rotation false with a
 #      requested rotation or a missing service account fails before any write request
-#   9. no issued key appears in anything the runs printed (-vvvv, --diff, check mode, failures)
+#   9. a run over the whole group reuses the active key that one host holds
+#  10. --limit to a new host (and a play over part of the group) while no host of the play holds
+#      the active key: fails before any write, naming the ways out
+#  11. the key store: seeded with the active key (no rotation), encrypted with Ansible Vault
+#      (ansible-vault reads it); 12. a --limit run to a new host gets the key from it, no
+#      rotation; 13. a rotation updates the store before the hosts get the key (the deploy
+#      fails, the store holds the new active key); 14. the store serves every host
+#  15. no issued key in clear text under the controller's work and temporary directories
+#  16. a key that comes back from the API with "\nLD_PRELOAD=evil.so" is refused before any file
+#      is written
+#  17. no issued key appears in anything the runs printed (-vvvv, --diff, check mode, failures)
 # Every ansible-playbook run is logged to $work/logs/<step>.log (stdout and stderr).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -41,6 +51,8 @@ work="$out/role_agent_credentials"
 rm -rf "$work"
 mkdir -p "$work/hosts" "$work/state" "$work/logs"
 export ANSIBLE_ROLES_PATH=..
+# The controller's temporary directories, scanned for clear-text keys in step 15.
+export ANSIBLE_LOCAL_TEMP="$work/controller-tmp" ANSIBLE_REMOTE_TMP="$work/remote-tmp"
 
 # The emulator normally runs already (tools/test). Otherwise start it for this script.
 if ! "$PY" emu.py health "$emu_url"; then
@@ -110,13 +122,15 @@ run 00-check-new deploy.yml "${three[@]}" --check --diff -vvv
 "$PY" emu.py grep "$work/logs/00-check-new.log" '"account_created": "yes"'
 test -z "$(find "$work/hosts" -type f)" || { echo "FAIL: files written in check mode" >&2; exit 1; }
 
-expect "first run on three hosts: account created, same key everywhere, no rotation"
+expect "first run on three hosts: account created, same key everywhere, no rotation; agent1's other profiles are kept"
+"$PY" emu.py seed-profiles "$work/hosts/agent1/home/.prefect/profiles.toml"
 "$PY" emu.py clear "$emu_url"
 run 01-create deploy.yml "${three[@]}" -vvvv --diff
 if ! "$PY" emu.py writes "$emu_url" 'rotate_api_key'; then
     echo "FAIL: the key was rotated on creation" >&2
     exit 1
 fi
+"$PY" emu.py profiles-kept "$work/hosts/agent1/home/.prefect/profiles.toml" prefect-cloud
 verify 01-verify s1 3
 
 expect "re-run: changed=0, no write request, same key"
@@ -182,8 +196,15 @@ if [ -z "$prefect_python" ]; then
             "$PY" -m venv --upgrade "$venv" >> "$work/logs/prefect-venv.txt" 2>&1 || true
             touch "$venv/.complete"
         else
-            prefect_skip="installing '$prefect_spec' failed: $(tail -n 3 "$work/logs/prefect-venv.txt" | tr '\n' ' ')"
             rm -rf "$venv.tmp"
+            # Skip only when the package index cannot be reached; any other failure fails the test.
+            if "$PY" -m pip download --disable-pip-version-check -q --no-deps -d "$work/pip-probe" six \
+                    > "$work/logs/pip-probe.txt" 2>&1; then
+                echo "FAIL: installing '$prefect_spec' failed although the package index answers:" >&2
+                tail -n 5 "$work/logs/prefect-venv.txt" >&2
+                exit 1
+            fi
+            prefect_skip="the package index is unreachable ($(tail -n 1 "$work/logs/pip-probe.txt"))"
         fi
     fi
 fi
@@ -198,11 +219,14 @@ else
     echo "prefect $("$prefect_python" -c 'import prefect; print(prefect.__version__)') from $prefect_python"
     for host in agent1 agent4; do
         root="$work/hosts/$host"
-        env -u PREFECT_API_KEY -u PREFECT_API_URL -u PREFECT_PROFILE \
+        # Only the deployed profile: no PREFECT_* variable of this environment reaches the client.
+        env $(env | sed -n 's/^\(PREFECT_[A-Z_]*\)=.*/-u \1/p') \
             PREFECT_HOME="$root/home/.prefect" PREFECT_PROFILES_PATH="$root/home/.prefect/profiles.toml" \
-            "$prefect_python" - "$root/etc/prefect/worker.env" <<'PY' 2>&1 | tee "$work/logs/06-prefect-$host.log"
+            "$prefect_python" - "$root/etc/prefect/worker.env" "$(value prefect_workspace_handle)" <<'PY' 2>&1 | tee "$work/logs/06-prefect-$host.log"
+import asyncio
 import sys
 
+from prefect.client.cloud import get_cloud_client
 from prefect.settings import get_current_settings
 
 settings = get_current_settings()
@@ -213,7 +237,18 @@ assert settings.api.url == expected["PREFECT_API_URL"], "PREFECT_API_URL read by
 assert settings.api.key is not None, "Prefect read no API key"
 assert settings.api.key.get_secret_value() == expected["PREFECT_API_KEY"], "the API key read by Prefect differs from the deployed one"
 print("OK: the Prefect client reads the profile written by the role")
+
+
+async def current_workspace():
+    async with get_cloud_client() as client:
+        return await client.read_current_workspace()
+
+
+workspace = asyncio.run(current_workspace())
+assert workspace.workspace_handle == sys.argv[2], "CloudClient found another workspace"
+print("OK: CloudClient (prefect.client.cloud.get_cloud_client) reads the current workspace %s" % workspace.workspace_handle)
 PY
+        [ "${PIPESTATUS[0]}" = 0 ] || { echo "FAIL: the Prefect client check failed on $host" >&2; exit 1; }
     done
 fi
 
@@ -281,6 +316,117 @@ run_fails 08-rotate-refused deploy.yml --limit agent4 -e '{"agent_credentials_ro
 run_fails 08-missing-account deploy.yml --limit agent4 -e agent_credentials_allow_rotation=false -e agent_credentials_service_account=role-it-missing
 "$PY" emu.py grep "$work/logs/08-missing-account.log" "agent_credentials_allow_rotation is false but the service account role-it-missing does not exist"
 "$PY" emu.py writes "$emu_url"
+
+expect "a run over the whole group reuses the active key that agent1 holds"
+"$PY" emu.py clear "$emu_url"
+run 09-full deploy.yml -vvv
+"$PY" emu.py writes "$emu_url"
+"$PY" emu.py grep "$work/logs/09-full.log" '"key_rotated": "no"'
+verify 09-verify s9 4
+
+expect "--limit to a new host while no host of the play holds the active key: fails before any write"
+{
+    echo "[agents]"
+    echo "agent9 test_host_root=$work/hosts/agent9"
+} > "$work/inventory-new.ini"
+new=(-i "$work/inventory-new.ini")
+"$PY" emu.py clear "$emu_url"
+run_fails 10-limit-new-host deploy.yml "${new[@]}" --limit agent9 -vvv
+"$PY" emu.py writes "$emu_url"
+for text in "No host of this play holds the active key of role-it-agents" "the run is limited (--limit agent9)" \
+        "nothing was changed" "run over the whole group agents" "set agent_credentials_rotate: true" \
+        "use the key store (agent_credentials_key_store)"; do
+    "$PY" emu.py grep "$work/logs/10-limit-new-host.log" "$text"
+done
+expect "a play over part of the group (no --limit) is limited too"
+run_fails 10-subset-new-host deploy.yml "${new[@]}" -e deploy_hosts=agent9
+"$PY" emu.py grep "$work/logs/10-subset-new-host.log" "the play has 1 of the 5 hosts of the group agents"
+"$PY" emu.py writes "$emu_url"
+test -z "$(find "$work/hosts/agent9" -type f 2>/dev/null)" || { echo "FAIL: files written for agent9" >&2; exit 1; }
+
+expect "key store: seeded with the active key held by the hosts (no rotation, no write request)"
+controller="$work/controller"
+mkdir -p "$controller/store"
+chmod 700 "$controller" "$controller/store"
+store="$controller/store/role-it-agents.vault"
+(umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(24))' > "$controller/vault-pass")
+cat > "$controller/store-vars.yml" <<EOF
+agent_credentials_key_store: $store
+agent_credentials_key_store_vault_id: role-it
+agent_credentials_key_store_vault_password: "{{ lookup('ansible.builtin.file', '$controller/vault-pass') }}"
+store_vault_pass_file: $controller/vault-pass
+EOF
+storevars=(-e "@$controller/store-vars.yml")
+store_matches() {  # store_matches LABEL: ansible-vault (the user's view) decrypts the store to the key of state LABEL
+    ansible-vault view --vault-id "role-it@$controller/vault-pass" "$store" | "$PY" -c '
+import hashlib, json, sys
+key = sys.stdin.read().strip()
+with open(sys.argv[1], encoding="utf-8") as handle:
+    expected = json.load(handle)["key_sha256"]
+same = hashlib.sha256(key.encode()).hexdigest() == expected
+print("ansible-vault view: the store holds the key of state %s: %s" % (sys.argv[2], same))
+sys.exit(0 if same else 1)' "$work/state/$1.json" "$1"
+}
+"$PY" emu.py clear "$emu_url"
+run 11-store-seed deploy.yml "${storevars[@]}" -vvv
+"$PY" emu.py writes "$emu_url"
+"$PY" emu.py grep "$work/logs/11-store-seed.log" '"key_store_changed": "yes"'
+"$PY" emu.py grep "$work/logs/11-store-seed.log" '"key_rotated": "no"'
+head -n 1 "$store" | grep -qx '\$ANSIBLE_VAULT;1\.2;AES256;role-it' || { echo "FAIL: the store is not an Ansible Vault file of the vault id role-it" >&2; exit 1; }
+[ "$(stat -c %a "$store")" = 600 ] || { echo "FAIL: the store's mode is $(stat -c %a "$store")" >&2; exit 1; }
+store_matches s9
+run 11-store-rerun deploy.yml "${storevars[@]}"
+"$PY" emu.py recap-unchanged "$work/logs/11-store-rerun.log"
+"$PY" emu.py grep "$work/logs/11-store-rerun.log" '"key_store_changed": "no"'
+
+expect "key store: --limit to the new host gets the key from the store, no rotation, no write request"
+"$PY" emu.py clear "$emu_url"
+run 12-store-new-host deploy.yml "${new[@]}" "${storevars[@]}" --limit agent9 -vvv
+"$PY" emu.py writes "$emu_url"
+"$PY" emu.py grep "$work/logs/12-store-new-host.log" '"key_rotated": "no"'
+run 12-verify verify.yml "${new[@]}" --limit agents -e verify_label=s12 -e verify_hosts=5 -e verify_previous=s9 -e verify_expect=same
+
+expect "key store: a rotation is stored before any host gets the key (here the deploy fails)"
+rm -rf "$work/hosts/agent9/etc/prefect"
+ln -s "$work/hosts/agent9/missing" "$work/hosts/agent9/etc/prefect"
+run_fails 13-store-rotate deploy.yml "${new[@]}" "${storevars[@]}" --limit agent9 -e agent_credentials_rotate=true
+"$PY" emu.py recap "$work/logs/13-store-rotate.log" agent9 "failed=1"
+run 13-verify-store verify_store.yml -e "@$controller/store-vars.yml" -e store_label=s13 -e store_previous=s9 -e store_expect=new
+store_matches s13
+rm "$work/hosts/agent9/etc/prefect"
+
+expect "key store: the store serves every host (they hold only the previous key), no rotation, no write request"
+"$PY" emu.py clear "$emu_url"
+run 14-store-all deploy.yml "${new[@]}" "${storevars[@]}" -vvv
+"$PY" emu.py writes "$emu_url"
+"$PY" emu.py grep "$work/logs/14-store-all.log" '"key_rotated": "no"'
+run 14-verify verify.yml "${new[@]}" --limit agents -e verify_label=s14 -e verify_hosts=5 -e verify_previous=s13 -e verify_expect=same
+
+expect "no issued key in clear text on the controller (work and temporary directories, the key store)"
+# Excluded: the agent hosts' files (they hold the key by design) and this test's own state
+# directory (verify.yml keeps keys there for the grace period check).
+"$PY" emu.py leak-scan-dirs "$emu_url" "$work" "$ANSIBLE_LOCAL_TEMP" "$ANSIBLE_REMOTE_TMP" "$HOME/.ansible/tmp" \
+    --exclude "$work/hosts" --exclude "$work/state"
+
+expect "a key returned by the API with a line break (env file injection) is refused before any file is written"
+"$PY" emu.py evil-proxy "$emu_url" "$work/proxy.port" &
+proxy_pid=$!
+trap 'kill "$proxy_pid" 2>/dev/null || true; [ -z "${emu_pid:-}" ] || kill "$emu_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$work/proxy.port" ] && break; sleep 0.1; done
+"$PY" emu.py fingerprint "$work/hosts/agent4" "$work/state/before-evil.txt"
+run_fails 16-injection deploy.yml --limit agent4 -e "agent_credentials_api_url=http://127.0.0.1:$(cat "$work/proxy.port")/api" \
+    -e agent_credentials_service_account=role-it-evil
+kill "$proxy_pid"
+"$PY" emu.py fingerprint "$work/hosts/agent4" "$work/state/after-evil.txt"
+cmp "$work/state/before-evil.txt" "$work/state/after-evil.txt" || { echo "FAIL: files changed by the refused run" >&2; exit 1; }
+if grep -rl 'LD_PRELOAD' "$work/hosts"; then echo "FAIL: LD_PRELOAD written to a host file" >&2; exit 1; fi
+# The role refuses it (this message); the modules may refuse such a key on receipt already.
+if ! "$PY" emu.py grep "$work/logs/16-injection.log" "PREFECT_API_KEY contains a control character"; then
+    "$PY" emu.py grep "$work/logs/16-injection.log" "TASK [prefect.cloud.agent_credentials : Ensure the service account exists]"
+    grep -A3 'Ensure the service account exists' "$work/logs/16-injection.log" | grep -q 'FAILED' \
+        || { echo "FAIL: the run did not fail where the key was refused" >&2; exit 1; }
+    echo "the module refused the key on receipt"
+fi
 
 expect "no issued key in anything printed"
 "$PY" emu.py leak-scan "$emu_url" "$work"/logs/*.log
