@@ -55,13 +55,14 @@ CORES = {
         'missing': 'no Python >= 3.12 on this machine',
     },
 }
-STEPS = ('sanity', 'units', 'integration', 'changelog', 'build', 'install', 'lint', 'docs', 'ee')
+STEPS = ('sanity', 'units', 'integration', 'changelog', 'build', 'install', 'lint', 'docs', 'ee', 'import')
 # Steps that run once, in the tools venv (.venv/tools, newest tested ansible-core), through the
 # script of the same name in tools/ (each can also be run on its own).
 TOOL_STEPS = (
     ('lint', 'tools/lint', 'ansible-lint, production profile: roles, examples, awx'),
     ('docs', 'tools/docs', 'antsibull-docs lint-collection-docs and the Sphinx site build'),
     ('ee', 'tools/check-ee', 'ansible-builder create / introspect of meta/execution-environment.yml'),
+    ('import', 'tools/galaxy-import', 'galaxy-importer on the built tarball, as Galaxy does on upload'),
 )
 # Files that must never be part of the built collection artifact.
 NOT_IN_ARTIFACT = ('tools/', '.ci/', 'Makefile', '.venv', 'tests/output/', 'tests/integration/integration_config.yml')
