@@ -60,8 +60,8 @@ options:
     type: int
     default: 5
 requirements:
-  - httpx >= 0.23.0
-  - pydantic >= 2.0
+  - httpx >= 0.27, < 1
+  - pydantic >= 2.7, < 3
 notes:
   - All options of this fragment can be set once for a play with
     C(module_defaults) and the C(group/prefect.cloud.cloud) action group.
