@@ -163,12 +163,18 @@ def ansible_test_sanity(session, core):
     if ignores:
         session.error('sanity ignore files are not allowed: %s' % ', '.join(str(p.relative_to(collection)) for p in ignores))
     python = CORES[core]['python']
+    args = list(session.posargs)
+    selected = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg == '--test']
     with session.chdir(collection):
-        if pylint_requirements_from_index(session) is None:
-            session.run('ansible-test', 'sanity', '--venv', '--python', python, *session.posargs)
+        pylint_apart = pylint_requirements_from_index(session) is not None and (not selected or 'pylint' in selected)
+        if not pylint_apart:
+            session.run('ansible-test', 'sanity', '--venv', '--python', python, *args)
             return
-        # ansible-test pins a pylint requirement to a URL: run pylint on its own, seeding its venv if needed.
-        session.run('ansible-test', 'sanity', '--venv', '--python', python, '--skip-test', 'pylint', *session.posargs)
+        # ansible-test pins a pylint requirement to a URL: pylint runs on its own, its venv seeded if needed.
+        others = [arg for i, arg in enumerate(args) if not (arg == 'pylint' and i and args[i - 1] == '--test')
+                  and not (arg == '--test' and i + 1 < len(args) and args[i + 1] == 'pylint')]
+        if selected != ['pylint']:
+            session.run('ansible-test', 'sanity', '--venv', '--python', python, '--skip-test', 'pylint', *others)
         pylint = ['ansible-test', 'sanity', '--venv', '--python', python, '--test', 'pylint']
         returncode, output = run_captured(session, pylint)
         if returncode and seed_pylint_venv(session, core, output):
@@ -188,22 +194,25 @@ def run_captured(session, cmd):
     return proc.returncode, proc.stdout
 
 
-def ansible_test_units(session, core, *extra):
+def ansible_test_units(session, core):
     """ansible-test units --local in the session's venv."""
-    install_requirements(session, core, *extra)
+    install_requirements(session, core)
     collection = collection_copy(session)
     with session.chdir(collection):
         session.run('ansible-test', 'units', '--local', '--python', CORES[core]['python'], *session.posargs)
 
 
-def ansible_test_integration(session, core, targets=(), *extra):
-    """ansible-test integration --local of every target (or these), with the emulator and the key-leak scan."""
-    if not extra:
-        install_requirements(session, core)
-    collection = collection_copy(session)
+def ansible_test_integration(session, core):
+    """ansible-test integration --local of every target (or those given after --), with the emulator."""
+    install_requirements(session, core)
+    run_integration(session, core, collection_copy(session), session.posargs)
+
+
+def run_integration(session, core, collection, targets):
+    """ansible-test integration in the collection copy, around it the emulator and the key-leak scan."""
     session.run('python', str(ROOT / 'tools' / 'emulator.py'), 'run', '--collection', str(collection), '--',
                 'ansible-test', 'integration', '--local', '--python', CORES[core]['python'], '--continue-on-error',
-                *(list(targets) or session.posargs))
+                *targets)
 
 
 def add_core_sessions(core):
@@ -289,9 +298,7 @@ def lower_bounds(session):
     collection = collection_copy(session)
     with session.chdir(collection):
         session.run('ansible-test', 'units', '--local', '--python', CORES[OLDEST]['python'])
-    session.run('python', str(ROOT / 'tools' / 'emulator.py'), 'run', '--collection', str(collection), '--',
-                'ansible-test', 'integration', '--local', '--python', CORES[OLDEST]['python'], '--continue-on-error',
-                *LOWER_BOUNDS_TARGETS)
+    run_integration(session, OLDEST, collection, LOWER_BOUNDS_TARGETS)
 
 
 @nox.session(name='early-warning', python=CORES[NEWEST]['python'])
