@@ -25,7 +25,7 @@ In one run it:
 
 Times are only ever compared with a baseline measured in the same run (ratios); nothing asserts an
 absolute time. Request counts are asserted (exit code 1 when a budget is exceeded).
-Standard library only, like tools/harness.py, whose venv, collection copy and emulator helpers
+Standard library only, like tools/common.py, whose venv, collection copy and emulator helpers
 it imports. The API key of the emulator is random and never printed.
 """
 
@@ -45,9 +45,13 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402 pylint: disable=wrong-import-position
+import demo as common  # noqa: E402 pylint: disable=wrong-import-position
+import emulator as emu  # noqa: E402 pylint: disable=wrong-import-position
 
 WORKSPACE = 'bench'
+# The newest tested ansible-core (noxfile.py CORES) for a venv of the benchmark's own.
+NEWEST_CORE = {'spec': 'ansible-core>=2.22.0rc1,<2.23', 'pythons': ('3.13', '3.14'),
+               'missing': 'no Python >= 3.13 on this machine'}
 SCALE_N = (10, 50, 200)
 QUICK_N = (2,)
 NOOP_BUDGET = 2
@@ -187,39 +191,39 @@ def probe_venv(venv):
     python = os.path.join(venv, 'bin', 'python')
     if not os.path.exists(os.path.join(venv, 'bin', 'ansible-playbook')):
         return None
-    if harness.output_of([python, '-c', 'import ansible, httpx, pydantic']) is None:
+    if common.output_of([python, '-c', 'import ansible, httpx, pydantic']) is None:
         return None
     return python
 
 
 def prepare_venv(args):
-    """Use --venv, else .venv/test-2.21 (made by tools/test), else make .venv/benchmark like tools/test does."""
+    """Use --venv, else the venv of the integration-2.22 session (tools/test), else make .venv/benchmark."""
     candidates = [args.venv] if args.venv else [
-        os.path.join(harness.VENV_ROOT, 'test-2.21'), os.path.join(harness.VENV_ROOT, 'benchmark')]
+        os.path.join(common.REPO, '.nox', 'integration-2-22'), os.path.join(common.VENV_ROOT, 'benchmark')]
     for venv in candidates:
         python = probe_venv(venv)
         if python:
             return venv, python
     if args.venv:
         raise BenchError('%s has no ansible-playbook, httpx or pydantic' % args.venv)
-    found = harness.find_python(harness.CORES['2.21']['pythons'])
+    found = common.find_python(NEWEST_CORE['pythons'])
     if not found:
-        raise BenchError(harness.CORES['2.21']['missing'])
-    venv = os.path.join(harness.VENV_ROOT, 'benchmark')
-    python = harness.ensure_venv(venv, found[0], found[1])
-    harness.check([python, '-m', 'pip', 'install'] + harness.PIP_QUIET +
-                  [harness.CORES['2.21']['spec'], '-r', os.path.join(harness.REPO, 'requirements.txt')],
-                  'pip install', env=harness.clean_env(extra_path=os.path.join(venv, 'bin')))
+        raise BenchError(NEWEST_CORE['missing'])
+    venv = os.path.join(common.VENV_ROOT, 'benchmark')
+    python = common.ensure_venv(venv, found[0], found[1])
+    common.check([python, '-m', 'pip', 'install'] + common.PIP_QUIET +
+                 [NEWEST_CORE['spec'], '-r', os.path.join(common.REPO, 'requirements.txt')],
+                 'pip install', env=common.clean_env(extra_path=os.path.join(venv, 'bin')))
     return venv, python
 
 
 def collections_root(workdir):
     """A directory with ansible_collections/prefect/cloud: the repo itself when it already sits
     in such a tree (as in ansible-test), else a copy of the work tree (as tools/test makes)."""
-    parts = harness.REPO.rstrip(os.sep).split(os.sep)
-    if parts[-3:] == ['ansible_collections', harness.NAMESPACE, harness.NAME]:
+    parts = common.REPO.rstrip(os.sep).split(os.sep)
+    if parts[-3:] == ['ansible_collections', 'prefect', 'cloud']:
         return os.sep.join(parts[:-3])
-    harness.make_copy(workdir)
+    common.make_copy(workdir)
     return workdir
 
 
@@ -239,9 +243,9 @@ def machine_description(python):
             mem = '%.0f GiB RAM' % (int(handle.readline().split()[1]) / 1024 / 1024)
     except (OSError, ValueError, IndexError):
         mem = '? RAM'
-    versions = harness.output_of([python, '-c', 'import sys, ansible.release, httpx, pydantic; print("Python %d.%d.%d" '
-                                  '% sys.version_info[:3], "ansible-core", ansible.release.__version__, "httpx", '
-                                  'httpx.__version__, "pydantic", pydantic.VERSION)']) or '?'
+    versions = common.output_of([python, '-c', 'import sys, ansible.release, httpx, pydantic; print("Python %d.%d.%d" '
+                                 '% sys.version_info[:3], "ansible-core", ansible.release.__version__, "httpx", '
+                                 'httpx.__version__, "pydantic", pydantic.VERSION)']) or '?'
     return '%s, %d cores, %s, %s; %s' % (cpu, os.cpu_count() or 0, mem, platform.platform(terse=True), versions)
 
 
@@ -261,7 +265,7 @@ class Bench:
         self.emulator = emulator
         self.failures = []
         self.results = {'requests': [], 'timing': [], 'scale': []}
-        self.base_env = harness.clean_env(
+        self.base_env = common.clean_env(
             extra_path=os.path.join(venv, 'bin'),
             PREFECT_CLOUD_API_URL=emulator.api_url,
             PREFECT_API_KEY=emulator.api_key,
@@ -293,7 +297,7 @@ class Bench:
 
     def redact(self, text):
         for secret in self.secrets():
-            text = text.replace(secret, harness.REDACTED)
+            text = text.replace(secret, emu.REDACTED)
         return text
 
     # -- part 1: one module call, in check mode and for real
@@ -408,7 +412,7 @@ def short(path):
 
 def part_requests(bench, full=True):
     """Every module call in check mode, then for real. --quick leaves out the by-ids and custom role calls."""
-    harness.banner('1. requests per module call (check mode, then for real)')
+    common.banner('1. requests per module call (check mode, then for real)')
     sa = 'service_account'
     bench.scenario(sa, 'create', sa, {'name': 'bench-sa', 'account_role': 'Member'}, 'change')
     created = bench.scenario(sa, 'no-op by name', sa, {'name': 'bench-sa', 'account_role': 'Member'}, 'no-op')
@@ -571,8 +575,8 @@ def slice_ratios(rows, what, cpu=False):
 
 
 def part_timing(bench, ns, modes, rounds=1, slices=SLICES):
-    harness.banner('2. per-task cost and 3. scale (N = %s; pipelining %s; %d round%s, %d no-op slice%s each)'
-                   % (', '.join(map(str, ns)), ' and '.join('on' if m else 'off' for m in modes), rounds,
+    common.banner('2. per-task cost and 3. scale (N = %s; pipelining %s; %d round%s, %d no-op slice%s each)'
+                  % (', '.join(map(str, ns)), ' and '.join('on' if m else 'off' for m in modes), rounds,
                       's' if rounds > 1 else '', slices, 's' if slices > 1 else ''))
     for pipelining, n, round_ in [(p, n, r) for p in modes for n in ns for r in range(rounds)]:
         # one round: the three playbooks (each run twice: create, no-op), then the no-op series
@@ -603,7 +607,7 @@ def part_timing(bench, ns, modes, rounds=1, slices=SLICES):
 
 def part_quick(bench, n):
     """--quick: the request budgets and filters of the collection playbooks only (times at N=2 mean nothing)."""
-    harness.banner('2./3. collection playbooks at N=%d: request budgets and filters only (--quick: no timing)' % n)
+    common.banner('2./3. collection playbooks at N=%d: request budgets and filters only (--quick: no timing)' % n)
     for name, plays in (('collection', playbook_collection), ('modules', playbook_modules)):
         bench.admin('POST', 'reset')
         for run in ('create', 'no-op'):
@@ -695,8 +699,8 @@ def summarize(rows):
 
 
 def print_summary(rows):
-    harness.banner('summary: ratios against baselines measured in this run (wall: medians per item; CPU: whole '
-                   'process tree per item, start-up subtracted)')
+    common.banner('summary: ratios against baselines measured in this run (wall: medians per item; CPU: whole '
+                  'process tree per item, start-up subtracted)')
     fmt = '%5s %-4s %5s %11s %9s %9s %9s %9s %9s %9s %9s %9s %7s %7s'
     print(fmt % ('N', 'pipe', 'load', 'ping s/it', 'SA no-op', 'WA no-op', 'SA no-op', 'WA no-op', 'coll/uri',
                  'coll/uri', 'coll/uri', 'coll/uri', 'req/it', 'req/it'))
@@ -950,7 +954,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    harness.install_cleanup_handlers()
+    emu.install_cleanup_handlers()
     ns = tuple(args.n) if args.n else (QUICK_N if args.quick else SCALE_N)
     modes = {'off': (False,), 'on': (True,), 'both': (False, True)}[args.pipelining]
     workdir = tempfile.mkdtemp(prefix='prefect-cloud-bench-')
@@ -962,12 +966,12 @@ def main(argv=None):
         os.makedirs(os.path.join(workdir, 'callback_plugins'))
         with open(os.path.join(workdir, 'callback_plugins', 'bench_timer.py'), 'w', encoding='utf-8') as handle:
             handle.write(CALLBACK)
-        emulator = harness.Emulator(python, os.path.join(root, 'ansible_collections', harness.NAMESPACE, harness.NAME),
-                                    WORKSPACE, workdir)
+        emulator = emu.Emulator(python, os.path.join(root, 'ansible_collections', 'prefect', 'cloud'),
+                                WORKSPACE, workdir)
         emulator.start()
         bench = Bench(args, workdir, venv, python, root, emulator)
         machine = machine_description(python)
-        harness.banner('machine: %s' % machine)
+        common.banner('machine: %s' % machine)
         print('settings: connection local, strategy linear, forks 5 (defaults), pipelining %s, '
               'emulator over http on 127.0.0.1' % args.pipelining)
         bench.results['machine'] = machine
@@ -982,12 +986,12 @@ def main(argv=None):
             part_fleet(bench, sorted(set(args.fleet_n)), args.fleet_loop_max, args.plot, args.fleet_uri_max,
                        args.fleet_noop_only)
         emulator.stop()
-    except (BenchError, harness.HarnessError, OSError, subprocess.SubprocessError, ValueError) as exc:
+    except (BenchError, common.DemoError, emu.EmulatorError, OSError, subprocess.SubprocessError, ValueError) as exc:
         text = str(exc) if bench is None else bench.redact(str(exc))
         print('\nbenchmark failed: %s' % text)
         return 1
     finally:
-        harness.stop_all_emulators()
+        emu.stop_all_emulators()
         if args.keep:
             print('work directory kept: %s' % workdir)
         else:
@@ -995,7 +999,7 @@ def main(argv=None):
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as handle:
             json.dump(bench.results, handle, indent=1, default=str)
-    harness.banner('benchmark finished in %s' % harness.fmt_seconds(time.monotonic() - started))
+    common.banner('benchmark finished in %s' % common.fmt_seconds(time.monotonic() - started))
     for failure in bench.failures:
         print('FAILED: %s' % failure)
     checked = len(bench.results['requests']) + len(bench.results['timing']) + len(bench.results.get('fleet', []))

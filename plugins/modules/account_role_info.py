@@ -45,11 +45,11 @@ EXAMPLES = r"""
   tasks:
     - name: List all account roles
       prefect.cloud.account_role_info:
-      register: roles
+      register: account_roles
 
     - name: Show their names
       ansible.builtin.debug:
-        msg: "{{ roles.account_roles | map(attribute='name') | list }}"
+        msg: "{{ account_roles.account_roles | map(attribute='name') | list }}"
 
     - name: Read the permissions of the Member role
       prefect.cloud.account_role_info:

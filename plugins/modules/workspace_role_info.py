@@ -46,11 +46,11 @@ EXAMPLES = r"""
   tasks:
     - name: List all workspace roles
       prefect.cloud.workspace_role_info:
-      register: roles
+      register: workspace_roles
 
     - name: Show the names of the custom roles
       ansible.builtin.debug:
-        msg: "{{ roles.workspace_roles | rejectattr('account_id', 'none') | map(attribute='name') | list }}"
+        msg: "{{ workspace_roles.workspace_roles | rejectattr('account_id', 'none') | map(attribute='name') | list }}"
 
     - name: Read the scopes of the Worker role
       prefect.cloud.workspace_role_info:
