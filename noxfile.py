@@ -204,13 +204,7 @@ def ansible_test_units(session, core):
 
 # Integration targets that cannot pass on a core for a reason in the target itself: excluded with
 # the reason printed (remove an entry as soon as its target is fixed).
-KNOWN_INCOMPATIBLE = {
-    '2.22': {
-        'secret_scan': 'its scanner self-check prints a new key with ansible.builtin.debug and expects to find '
-                       'it; ansible-core 2.22 masks the key (the modules register it as a secret), so the '
-                       'self-check finds 0 and the target fails; the target must expect the mask on 2.22',
-    },
-}
+KNOWN_INCOMPATIBLE = {}
 
 
 def ansible_test_integration(session, core):

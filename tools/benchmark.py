@@ -801,7 +801,7 @@ def run_fleet_way(bench, way, n, noop_only=False):
 
 
 def part_fleet(bench, ns, loop_max, plot=None, uri_max=None, noop_only=False):
-    harness.banner('4. many accounts in one task: service_accounts against a loop of service_account tasks and the uri '
+    common.banner('4. many accounts in one task: service_accounts against a loop of service_account tasks and the uri '
                    'playbook (N = %s; loop and uri up to N=%d)' % (', '.join(map(str, ns)), loop_max))
     rows = []
     for n in ns:
@@ -901,7 +901,7 @@ def plot_fleet(rows, path):
 
 def part_fleet_quick(bench, n=5):
     """--quick: the fleet task at small N, its request budgets only."""
-    harness.banner('4. service_accounts at N=%d: request budgets only (--quick: no timing)' % n)
+    common.banner('4. service_accounts at N=%d: request budgets only (--quick: no timing)' % n)
     got = run_fleet_way(bench, 'fleet', n)
     create, noop = got['create'], got['no-op']
     # N creates and one grant POST; the no-op reads only

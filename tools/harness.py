@@ -88,13 +88,7 @@ IN_ARTIFACT = ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'requirements.
 _EMULATORS = []
 # Integration targets that cannot pass on a core for a reason in the target itself, reported as
 # SKIPPED with the reason (remove an entry as soon as its target is fixed).
-KNOWN_INCOMPATIBLE = {
-    '2.22': {
-        'secret_scan': 'its scanner self-check prints a new key with ansible.builtin.debug and expects to find it; '
-                       'ansible-core 2.22 masks the key (the modules register it with the secret masking API), '
-                       'so the self-check finds 0 and the target fails; the target must expect the mask on 2.22',
-    },
-}
+KNOWN_INCOMPATIBLE = {}
 
 
 class HarnessError(Exception):

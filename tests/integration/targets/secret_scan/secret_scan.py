@@ -14,7 +14,9 @@ and every key it issued, in this run of the tests or before) is searched, whole 
 * the emulator's request log.
 
 The only key allowed to show is the one exercise.yml prints on purpose on a line marked
-``SCANNER-SELF-CHECK``, and the scanner must find it there (if it did not, it would be blind). The
+``SCANNER-SELF-CHECK`` (ansible-core 2.22 masks it there: the module registered it as a secret)
+and writes on purpose to a self-check file, where the scanner must find it (if it did not, it
+would be blind). The
 failure paths must have failed with a one-line message. What this prints never holds a key: lines
 are described by file and line number, messages are redacted before they are shown.
 """
@@ -70,12 +72,17 @@ def find_keys(text, keys):
     return hits
 
 
+def self_check_path(args):
+    """The file the real run writes the new key into ON PURPOSE (the scanner self-check)."""
+    return os.path.join(args.work_dir, 'self-check.txt')
+
+
 def run(args, name, extra, env):
     results = os.path.join(args.work_dir, '%s-results.json' % name)
     log_path = os.path.join(args.work_dir, '%s.log' % name)
     cmd = ['ansible-playbook', '-vvvv', '--diff', '-i', 'localhost,', '-c', 'local',
            '-e', 'ansible_python_interpreter=%s' % sys.executable, '-e', '@%s' % args.config,
-           '-e', 'scan_results=%s' % results] + extra + [args.playbook]
+           '-e', 'scan_results=%s' % results, '-e', 'scan_self_check=%s' % self_check_path(args)] + extra + [args.playbook]
     with open(log_path, 'w', encoding='utf-8') as log:
         code = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, check=False).returncode
     return code, log_path, results
@@ -127,6 +134,8 @@ def main():
         keys.append(owner)
 
     self_checks = 0
+    if os.path.exists(self_check_path(args)):
+        scanned.append(self_check_path(args))
     texts = [(path, open(path, encoding='utf-8', errors='replace').read()) for path in scanned]  # pylint: disable=consider-using-with
     texts.append(('the emulator request log', request_log))
     total = 0
@@ -134,9 +143,12 @@ def main():
         total += len(text)
         for line, index, whole, marked in find_keys(text, keys):
             label = 'the owner key' if keys[index] == owner else 'issued key #%d' % index
-            if marked and whole and path.endswith('real.log') and keys[index].startswith('pnb_'):
-                self_checks += 1
-                continue
+            if marked and whole and keys[index].startswith('pnb_'):
+                if path == self_check_path(args):
+                    self_checks += 1  # the file always holds it: the scanner must find it there
+                    continue
+                if path.endswith('real.log'):
+                    continue  # the debug line shows it, unless ansible-core masks it (2.22: the module registered it)
             problems.append('%s of %s found in %s, line %d%s' % (
                 'the whole key' if whole else 'the body', label, os.path.basename(path), line, ' (marked)' if marked else ''))
     if self_checks != 1:

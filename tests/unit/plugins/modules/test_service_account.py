@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -97,10 +98,13 @@ def run_fixture(emulator, monkeypatch, tmp_path):
 
 
 def set_faults(emulator, *rules):
-    """Install fault rules through the admin API."""
-    import httpx  # pylint: disable=import-outside-toplevel
-
-    assert httpx.put(f"{emulator.url}/_emulator/faults", json={"faults": list(rules)}).status_code == 200
+    """Install fault rules through the admin API (with the standard library: the test must not
+    depend on the API of the httpx version under test)."""
+    body = json.dumps({"faults": list(rules)}).encode("utf-8")
+    request = urllib.request.Request(f"{emulator.url}/_emulator/faults", data=body, method="PUT",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as answer:  # nosec B310: the local emulator
+        assert answer.status == 200
 
 
 def writes(log):
