@@ -945,7 +945,7 @@ def parse_args(argv):
                         help='part 4: make the end state with the fleet task and time only the no-op run of the loop '
                              'and uri playbooks (their first run takes as long again)')
     parser.add_argument('--plot', metavar='PNG', help='part 4: write the plot there (needs matplotlib)')
-    parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default .venv/test-2.21, '
+    parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default: the venv tools/test makes for the newest core, '
                                        'else .venv/benchmark, created like tools/test does)')
     parser.add_argument('--json', metavar='FILE', help='also write the results as JSON')
     parser.add_argument('--keep', action='store_true', help='keep the work directory')
