@@ -802,7 +802,7 @@ def run_fleet_way(bench, way, n, noop_only=False):
 
 def part_fleet(bench, ns, loop_max, plot=None, uri_max=None, noop_only=False):
     common.banner('4. many accounts in one task: service_accounts against a loop of service_account tasks and the uri '
-                   'playbook (N = %s; loop and uri up to N=%d)' % (', '.join(map(str, ns)), loop_max))
+                  'playbook (N = %s; loop and uri up to N=%d)' % (', '.join(map(str, ns)), loop_max))
     rows = []
     for n in ns:
         row = {'n': n}

@@ -272,7 +272,7 @@ def _scenario(drv):  # pylint: disable=too-many-locals,too-many-statements
     drv.call("DELETE", W + "/bot_access/{id}", 204, workspace_id=ws["id"], id=one["id"])
     drv.call("GET", W + "/bot_access/{id}", 404, workspace_id=ws["id"], id=one["id"])
 
-    _iam_scenario(drv, ws, dev, admin[0], bot_id, created["actor_id"], alice[0])
+    _iam_scenario(drv, ws, dev, admin[0], bot_id=bot_id, bot_actor_id=created["actor_id"], alice=alice[0])
 
     # --- cleanup -------------------------------------------------------------------------------
     drv.call("DELETE", A + "/workspace_roles/{id}", 204, id=custom["id"])
@@ -282,7 +282,7 @@ def _scenario(drv):  # pylint: disable=too-many-locals,too-many-statements
     drv.call("GET", W, 404, workspace_id=new_ws["id"])
 
 
-def _iam_scenario(drv, ws, dev, admin, bot_id, bot_actor_id, alice):  # pylint: disable=too-many-arguments,too-many-positional-arguments
+def _iam_scenario(drv, ws, dev, admin, *, bot_id, bot_actor_id, alice):  # pylint: disable=too-many-arguments
     """Teams and their members, account memberships and invitations (issue 20)."""
     # --- teams: metadata and members ---------------------------------------------------------------
     team = drv.call("POST", A + "/teams/", 201, {"name": "iam-team", "description": "first"})

@@ -220,6 +220,7 @@ else
     for host in agent1 agent4; do
         root="$work/hosts/$host"
         # Only the deployed profile: no PREFECT_* variable of this environment reaches the client.
+        # shellcheck disable=SC2046 # one "-u NAME" word pair per PREFECT_ variable, split on purpose
         env $(env | sed -n 's/^\(PREFECT_[A-Z_]*\)=.*/-u \1/p') \
             PREFECT_HOME="$root/home/.prefect" PREFECT_PROFILES_PATH="$root/home/.prefect/profiles.toml" \
             "$prefect_python" - "$root/etc/prefect/worker.env" "$(value prefect_workspace_handle)" <<'PY' 2>&1 | tee "$work/logs/06-prefect-$host.log"
@@ -372,7 +373,8 @@ run 11-store-seed deploy.yml "${storevars[@]}" -vvv
 "$PY" emu.py writes "$emu_url"
 "$PY" emu.py grep "$work/logs/11-store-seed.log" '"key_store_changed": "yes"'
 "$PY" emu.py grep "$work/logs/11-store-seed.log" '"key_rotated": "no"'
-head -n 1 "$store" | grep -qx '\$ANSIBLE_VAULT;1\.2;AES256;role-it' || { echo "FAIL: the store is not an Ansible Vault file of the vault id role-it" >&2; exit 1; }
+# shellcheck disable=SC2016 # the literal vault header, not a variable
+head -n 1 "$store" | grep -qxF '$ANSIBLE_VAULT;1.2;AES256;role-it' || { echo "FAIL: the store is not an Ansible Vault file of the vault id role-it" >&2; exit 1; }
 [ "$(stat -c %a "$store")" = 600 ] || { echo "FAIL: the store's mode is $(stat -c %a "$store")" >&2; exit 1; }
 store_matches s9
 run 11-store-rerun deploy.yml "${storevars[@]}"
