@@ -150,7 +150,7 @@ class Members:
         return me is not None and me.id is not None and me.id in (grant["accessor_id"], grant["actor_id"])
 
     def converge(self):
-        roles, wanted, accessors = self.read()
+        dummy_roles, wanted, accessors = self.read()
         upserts, results, kept_ids = [], [], set()
         for member, role in zip(self.members, wanted):
             key = member_key(member["accessor_type"], member["accessor"])

@@ -259,7 +259,7 @@ def converge(module):
         raise PrefectError(f"id: no team with id {params['id']!r} in this account")
     before = team_detail_result(team) if team is not None else None
     if not present:
-        after = None
+        after, added, removed = None, [], []
     else:
         name = params["name"] if params["name"] is not None else before["name"]
         description = params["description"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import types
 
 import pytest
 
@@ -113,8 +114,7 @@ def _fleet_row(n, fleet_noop, loop_noop=None, requests=14):
 
 
 def test_fleet_targets_are_reported_and_a_budget_overrun_fails(bench, capsys):
-    fake = type('Bench', (), {})()
-    fake.failures = []
+    fake = types.SimpleNamespace(failures=[])
     bench.print_fleet(fake, [_fleet_row(1000, 2.0, 100.0), _fleet_row(5000, 7.0)])
     out = capsys.readouterr().out
     assert 'target no-op of 1000 accounts in one task <= 15 requests: 14 -> MET' in out

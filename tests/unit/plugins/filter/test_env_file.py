@@ -10,6 +10,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.prefect.cloud.plugins.filter.env_file import HEADER, env_file
+from ansible_collections.prefect.cloud.plugins.filter.setting_problems import setting_problems
 
 KEY = 'pnb_' + 'Zx9' * 12
 
@@ -46,7 +47,6 @@ def test_bad_input(settings):
 
 
 def test_setting_problems_lists_every_problem_by_name():
-    from ansible_collections.prefect.cloud.plugins.filter.setting_problems import setting_problems
     found = setting_problems({'PREFECT_API_URL': 'https://x/api\n', 'PREFECT_API_KEY': KEY + '\nLD_PRELOAD=evil.so',
                               'PREFECT_CLOUD_API_URL': 'https://x/api'})
     assert found == ['PREFECT_API_URL contains a control character (for example a line break); refusing to write it',

@@ -142,6 +142,7 @@ class EmulatedCloud:
         if fault is not None:
             fault.times -= 1
             self.clock.now += fault.took
+        reply = None
         if fault is None or fault.applied:
             reply = self.api.handle(method, path, request.headers.get("authorization"), request.read(),
                                     request.url.netloc.decode(), request.url.query.decode())

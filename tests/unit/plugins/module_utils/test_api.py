@@ -192,7 +192,7 @@ def test_rotation_refused_with_a_not_applied_status_is_sent_again(cloud, api, bo
     assert key == cloud.store.issued_keys()[-1]
 
 
-def test_rotation_keeps_the_old_key_for_the_grace_period(cloud, api, bot):
+def test_rotation_keeps_the_old_key_for_the_grace_period(api, bot):
     rotated, dummy = api.rotate_bot_key(bot, old_key_expires_in_seconds=3600)
     keys = api.bot_keys(bot.id)
     assert keys.active_key.id == rotated.api_key.id

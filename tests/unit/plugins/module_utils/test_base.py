@@ -243,7 +243,8 @@ def test_module_names_a_missing_ssl_cert_file(module, monkeypatch, tmp_path):
     assert "SSL_CERT_FILE" in failure(module)
 
 
-def test_module_refuses_a_name_with_an_invisible_character(module):
+@pytest.mark.usefixtures("module")
+def test_module_refuses_a_name_with_an_invisible_character():
     spec = {"name": {"type": "str"}}
     with patch_module_args(dict(api_url="https://cloud.test/api", api_key=KEY, account_id=UUID, name="bot\u202e")):
         with pytest.raises(Fail) as info:
