@@ -11,7 +11,8 @@ task before anything is written, in check mode exactly as in a real run:
    the account roles only when an entry needs a role id, ``GET /me/`` only when purging.
 2. ``plan``: pure. Compares locally and builds the list of operations, the diff and the result.
 3. ``apply``: the writes, in a fixed order (updates, rotations, creates, grants, removals); on a
-   failure the result says which operations were applied and which were not.
+   failure the result says which operations were applied and which were not (``write_all``, which
+   ``workspace_members`` shares).
 
 The per-account rules (option checks, when a key is rotated, the diff's form) are those of
 ``service_account`` (``_accounts``).
@@ -44,11 +45,6 @@ def listing(names):
     if len(names) > _MAX_LISTED:
         text += f", ... ({len(names) - _MAX_LISTED} more)"
     return text or "none"
-
-
-def chunks(items, size=PAGE_SIZE):
-    """``items`` in lists of at most ``size``."""
-    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def is_caller(me, bot):
@@ -93,10 +89,51 @@ class Operation:
         self.data = data
 
     def view(self):
+        """The operation as listed in ``applied`` / ``not_applied``."""
         view = {"operation": self.kind, "service_account": self.name}
         if self.workspace is not None:
             view["workspace"] = self.workspace
         return view
+
+    def title(self):
+        """The operation in a message, such as ``grant of 'ci' in workspace 'prod'``."""
+        where = f" in workspace {self.workspace!r}" if self.workspace else ""
+        return f"{self.kind} of {self.name!r}{where}"
+
+
+def write_all(module, label, operations, next_batch, apply):
+    """Apply ``operations`` in order, ``apply(batch)`` for each ``next_batch(pending)``; on a
+    PrefectError, fail the task ``label`` (the module's name) with ``fail_partway``."""
+    pending, applied, batch = list(operations), [], []
+    try:
+        while pending:
+            batch = next_batch(pending)
+            apply(batch)
+            for op in batch:
+                pending.remove(op)
+                applied.append(op.view())
+    except PrefectError as exc:
+        fail_partway(module, label, exc, applied, pending, len(batch))
+
+
+def fail_partway(module, label, exc, applied, pending, sent=1):
+    """Fail a fleet task whose write of ``pending[:sent]`` (one request) raised ``exc``, with one
+    line: the operation, how many of the task's operations were applied, and the client's message
+    (method, path, server detail). The result keeps what it has, with ``applied`` and
+    ``not_applied`` (the failed operation first) and ``changed`` when something was applied. A lost
+    response (``PrefectResponseLost``) means the failed operation was applied."""
+    not_applied = [op.view() for op in pending]
+    if isinstance(exc, PrefectResponseLost):
+        applied, not_applied, sent = applied + not_applied[:1], not_applied[1:], 0
+    result = module.result
+    result.update(applied=applied, not_applied=not_applied, changed=bool(applied))
+    details = {name: getattr(exc, name) for name in ("method", "path", "status") if hasattr(exc, name)}
+    more = f" (and {sent - 1} more in the same request)" if sent > 1 else ""
+    module.module.fail_json(
+        msg=f"{label}: {pending[0].title()}{more} failed after {len(applied)} of "
+            f"{len(applied) + len(not_applied)} operations were applied (see applied and not_applied; run the task "
+            f"again to converge): {exc}",
+        **dict(result, **details))
 
 
 class Fleet:
@@ -124,7 +161,6 @@ class Fleet:
         self.results = []
         self.removed = {"service_accounts": [], "workspace_access": []}
         self.keys = {}
-        self.applied = []
         self.by_name = {}  # name -> the entry's result
 
     # -- reading
@@ -334,39 +370,21 @@ class Fleet:
         result["api_keys"] = self.keys
         if self.module.check_mode or not self.operations:
             return
-        pending = list(self.operations)
-        try:
-            while pending:
-                if pending[0].kind == "grant":
-                    batch = [op for op in pending if op.kind == "grant" and op.data["workspace_id"] ==
-                             pending[0].data["workspace_id"]][:PAGE_SIZE]
-                    self.grant(batch)
-                else:
-                    batch = [pending[0]]
-                    self.apply(batch[0])
-                for op in batch:
-                    pending.remove(op)
-                    self.applied.append(op.view())
-        except PrefectError as exc:
-            self.fail(exc, pending)
+        write_all(self.module, "service_accounts", self.operations, self.next_batch, self.write)
 
-    def fail(self, exc, pending):
-        """Fail with one line; the result keeps the keys issued so far and the applied / not applied operations."""
-        result = self.module.result
-        result["applied"] = self.applied
-        result["not_applied"] = [op.view() for op in pending]
-        if isinstance(exc, PrefectResponseLost):
-            result["applied"].append(pending[0].view())
-            result["not_applied"] = result["not_applied"][1:]
-        result["changed"] = bool(result["applied"])
-        details = {name: getattr(exc, name) for name in ("method", "path", "status") if hasattr(exc, name)}
-        op = pending[0]
-        where = f" in workspace {op.workspace!r}" if op.workspace else ""
-        self.module.module.fail_json(
-            msg=f"service_accounts: {op.kind} of {op.name!r}{where} failed after {len(result['applied'])} of "
-                f"{len(result['applied']) + len(result['not_applied'])} operations were applied (see applied and "
-                f"not_applied; run the task again to converge): {exc}",
-            **dict(result, **details))
+    @staticmethod
+    def next_batch(pending):
+        """The grants of one workspace (up to 200, one request), or the next operation."""
+        first = pending[0]
+        if first.kind != "grant":
+            return [first]
+        return [op for op in pending if op.kind == "grant" and op.data["workspace_id"] == first.data["workspace_id"]][:PAGE_SIZE]
+
+    def write(self, batch):
+        if batch[0].kind == "grant":
+            self.grant(batch)
+        else:
+            self.apply(batch[0])
 
     def apply(self, op):
         api, data = self.api, op.data

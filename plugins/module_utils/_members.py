@@ -6,15 +6,18 @@
 The logic of ``workspace_members``. Reads first (the workspace, its service-account, user and
 team grants once each, the workspace roles once, and one listing per accessor type for accessors
 that have no grant yet), then plans locally, then writes: one upsert request per accessor type
-(per 200 grants), the whole team-grant set in one PUT, and one DELETE per removed grant.
+(per 200 grants), the whole team-grant set in one PUT, and one DELETE per removed grant. A failed
+write fails the task as ``service_accounts`` does (``_fleet.write_all``): with the operations
+applied and not applied.
 """
 
 from __future__ import annotations
 
 from ._base import is_uuid, shown
 from ._errors import PrefectError
-from ._fleet import chunks
+from ._fleet import Operation, write_all
 from ._grants import diff_view
+from ._http import PAGE_SIZE
 from ._resolve import (
     ACCESSOR_FORMS, ACCESSOR_LABELS, ACCESSOR_TYPES, RoleIndex, accessor_view, find_workspace, grant_view, unknown_workspace,
 )
@@ -58,6 +61,36 @@ def check_members(params):
                          "purge_types); set allow_empty_purge: true if that is what you want")
 
 
+class Grant(Operation):
+    """One grant to create or change (``grant``) or to remove (``revoke``); ``data["grant"]`` is
+    the grant dict (``grant_view``), its ``id`` set when the write answers."""
+
+    def __init__(self, kind, workspace, grant):
+        super().__init__(kind, grant["accessor_name"] or grant["accessor_id"], workspace, grant=grant)
+
+    @property
+    def accessor_type(self):
+        return self.data["grant"]["accessor_type"]
+
+    def view(self):
+        """The operation as listed in ``applied`` / ``not_applied``."""
+        return {"operation": self.kind, "accessor_type": self.accessor_type, "accessor": self.name,
+                "workspace": self.workspace}
+
+    def title(self):
+        return f"{self.kind} of {ACCESSOR_LABELS[self.accessor_type]} {self.name!r} in workspace {self.workspace!r}"
+
+
+def next_batch(pending):
+    """What one request writes: up to 200 grants of one type (every team grant: one PUT of the
+    whole set), or one removal."""
+    first = pending[0]
+    if first.kind == "revoke":
+        return [first]
+    batch = [op for op in pending if op.kind == "grant" and op.accessor_type == first.accessor_type]
+    return batch if first.accessor_type == "team" else batch[:PAGE_SIZE]
+
+
 class Members:
     """The ``workspace_members`` task."""
 
@@ -76,6 +109,7 @@ class Members:
         self.current = {}  # key -> (grant dict, access model)
         self.grants = []  # every current grant dict of the types read
         self.me = None
+        self.removals = []
 
     # -- reading
 
@@ -167,8 +201,9 @@ class Members:
             if after is not before:
                 upserts.append((before, after))
             results.append(after)
-        removals = [grant for grant, _access in self.grants
-                    if grant["accessor_type"] in self.purge_types and grant["id"] not in kept_ids and not self.protected(grant)]
+        self.removals = removals = [
+            grant for grant, _access in self.grants
+            if grant["accessor_type"] in self.purge_types and grant["id"] not in kept_ids and not self.protected(grant)]
         result = self.module.result
         result["members"] = results
         result["removed"] = removals
@@ -179,29 +214,39 @@ class Members:
             {"workspace": self.workspace.handle, "members": [diff_view(a) for _b, a in upserts]} if upserts or removals
             else None)
         if not self.module.check_mode:
-            self.apply(upserts, removals)
+            self.apply(upserts)
 
-    def apply(self, upserts, removals):
-        api, workspace_id = self.api, self.workspace.id
-        by_type = {kind: [a for _b, a in upserts if a["accessor_type"] == kind] for kind in ACCESSOR_TYPES}
-        for kind, upsert in (("service_account", api.upsert_bot_accesses), ("user", api.upsert_user_accesses)):
-            for chunk in chunks(by_type[kind]):
-                answered = upsert(workspace_id, [(a["accessor_id"], a["workspace_role_id"]) for a in chunk])
-                ids = {getattr(x, "bot_id", None) or getattr(x, "user_id", None): x.id for x in answered}
-                for after in chunk:
-                    after["id"] = ids.get(after["accessor_id"], after["id"])
-        if by_type["team"]:
-            # The whole set that is to remain: every team grant not removed, with this run's roles.
-            desired = {g["accessor_id"]: g["workspace_role_id"] for g, _a in self.grants
-                       if g["accessor_type"] == "team" and g not in removals}
-            desired.update((a["accessor_id"], a["workspace_role_id"]) for a in by_type["team"])
-            answered = {x.team_id: x.id for x in api.put_team_accesses(workspace_id, list(desired.items()))}
-            for after in by_type["team"]:
-                after["id"] = answered.get(after["accessor_id"], after["id"])
-        for grant in removals:
-            if grant["accessor_type"] == "service_account":
+    def apply(self, upserts):
+        """The writes in order (service-account grants, user grants, team grants, removals); on a
+        failure the result says which were applied and which were not."""
+        handle = self.workspace.handle
+        operations = [Grant("grant", handle, after) for kind in ACCESSOR_TYPES
+                      for _before, after in upserts if after["accessor_type"] == kind]
+        operations += [Grant("revoke", handle, grant) for grant in self.removals]
+        write_all(self.module, "workspace_members", operations, next_batch, self.write)
+
+    def write(self, batch):
+        """One request: up to 200 grants of one type, the whole team-grant set, or one removal."""
+        api, workspace_id, kind = self.api, self.workspace.id, batch[0].accessor_type
+        afters = [op.data["grant"] for op in batch]
+        if batch[0].kind == "revoke":
+            grant = afters[0]
+            if kind == "service_account":
                 api.delete_bot_access(workspace_id, grant["id"])
-            elif grant["accessor_type"] == "user":
+            elif kind == "user":
                 api.delete_user_access(workspace_id, grant["id"])
             else:
                 api.delete_team_access(workspace_id, grant["accessor_id"])  # by TEAM id
+            return
+        if kind == "team":
+            # The whole set that is to remain: every team grant not removed, with this run's roles.
+            desired = {g["accessor_id"]: g["workspace_role_id"] for g, _a in self.grants
+                       if g["accessor_type"] == "team" and g not in self.removals}
+            desired.update((a["accessor_id"], a["workspace_role_id"]) for a in afters)
+            answered = {x.team_id: x.id for x in api.put_team_accesses(workspace_id, list(desired.items()))}
+        else:
+            upsert = api.upsert_bot_accesses if kind == "service_account" else api.upsert_user_accesses
+            answered = {getattr(x, "bot_id", None) or getattr(x, "user_id", None): x.id for x in
+                        upsert(workspace_id, [(a["accessor_id"], a["workspace_role_id"]) for a in afters])}
+        for after in afters:
+            after["id"] = answered.get(after["accessor_id"], after["id"])

@@ -277,7 +277,8 @@ applied:
       service_account: pipeline-billing
 not_applied:
   description:
-    - When a write failed, the operations not applied, the failed one first, shaped like RV(applied).
+    - When a write failed, the operations not applied, the failed one first (with the others sent
+      in the same request), shaped like RV(applied).
   returned: when a write failed
   type: list
   elements: dict

@@ -81,6 +81,10 @@ notes:
   - Writes - one request per 200 service-account grants and per 200 user grants to create or
     change, one C(PUT) of the whole team-grant set when a team grant changes, and one C(DELETE) per
     removed grant.
+  - The order of the writes is - service-account grants, user grants, team grants, removals. If a
+    write fails, the task fails with one line naming the operation and the request (method, path
+    and the server's answer), and the result still has RV(applied) and RV(not_applied), as
+    P(prefect.cloud.service_accounts#module) reports them. Run the task again to converge.
   - Whether the team-grant C(PUT) merges into or replaces the set is UNCONFIRMED; the module sends
     every team grant that is to remain, and deletes the removed ones one by one, which gives the same
     result either way.
@@ -160,6 +164,35 @@ removed:
   type: list
   elements: dict
   sample: []
+applied:
+  description:
+    - When a write failed, the operations applied before it, each with C(operation) (V(grant) to
+      create or change a grant, V(revoke) to remove one), C(accessor_type), C(accessor) (the
+      accessor's name, the C(accessor_name) of its grant) and C(workspace) (the handle).
+  returned: when a write failed
+  type: list
+  elements: dict
+  sample:
+    - operation: grant
+      accessor_type: service_account
+      accessor: pipeline-billing
+      workspace: production
+not_applied:
+  description:
+    - When a write failed, the operations not applied, the failed one first (with the others sent
+      in the same request), shaped like RV(applied).
+  returned: when a write failed
+  type: list
+  elements: dict
+  sample:
+    - operation: grant
+      accessor_type: user
+      accessor: alice@example.com
+      workspace: production
+    - operation: revoke
+      accessor_type: team
+      accessor: contractors
+      workspace: production
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule

@@ -1,7 +1,8 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The pure parts of service_accounts and workspace_members: entry checks, the guard, chunks, the caller."""
+"""The pure parts of service_accounts and workspace_members: entry checks, the guard, the batches of
+the writes, the caller, and the shared report of a failure in the middle of the writes (write_all)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ import pytest
 pytest.importorskip("pydantic")
 
 # pylint: disable=wrong-import-position
-from ansible_collections.prefect.cloud.plugins.module_utils._fleet import check_entries, check_purge, chunks, is_caller
-from ansible_collections.prefect.cloud.plugins.module_utils._members import check_members, member_key
+from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectAPIError, PrefectResponseLost
+from ansible_collections.prefect.cloud.plugins.module_utils._fleet import (
+    Fleet, Operation, check_entries, check_purge, is_caller, write_all,
+)
+from ansible_collections.prefect.cloud.plugins.module_utils._members import Grant, check_members, member_key, next_batch
 
 NOW = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
 
@@ -59,9 +63,30 @@ def test_the_empty_list_guard(purge):
     check_purge(dict(params, **{purge: True, "service_accounts": [entry("a")]}))
 
 
-def test_chunks_are_pages_of_200():
-    assert [len(c) for c in chunks(list(range(401)))] == [200, 200, 1]
-    assert chunks([]) == []
+def member_grant(kind, accessor_type, name):
+    return Grant(kind, "ws", {"accessor_type": accessor_type, "accessor_name": name, "accessor_id": name})
+
+
+def test_member_writes_are_pages_of_200_per_type_one_team_put_and_one_removal_each():
+    pending = ([member_grant("grant", "service_account", f"b{i}") for i in range(401)] +
+               [member_grant("grant", "user", "u")] + [member_grant("grant", "team", f"t{i}") for i in range(250)] +
+               [member_grant("revoke", "user", "v"), member_grant("revoke", "team", "w")])
+    sizes = []
+    while pending:
+        batch = next_batch(pending)
+        assert len({(op.kind, op.accessor_type) for op in batch}) == 1
+        sizes.append(len(batch))
+        pending = [op for op in pending if op not in batch]
+    assert sizes == [200, 200, 1, 1, 250, 1, 1]
+
+
+def test_account_writes_are_pages_of_200_grants_per_workspace():
+    pending = ([Operation("create", "a")] + [Operation("grant", f"b{i}", "w1", workspace_id="1") for i in range(201)] +
+               [Operation("grant", "c", "w2", workspace_id="2")])
+    assert [op.name for op in Fleet.next_batch(pending)] == ["a"]
+    assert len(Fleet.next_batch(pending[1:])) == 200
+    assert [op.name for op in Fleet.next_batch(pending[201:])] == ["b200"]
+    assert [op.name for op in Fleet.next_batch(pending[202:])] == ["c"]
 
 
 def test_the_caller_is_matched_by_bot_id_or_actor_id():
@@ -90,3 +115,66 @@ def test_members_listed_twice_and_the_guard():
     with pytest.raises(ValueError, match="allow_empty_purge"):
         check_members(dict(params, members=[], purge=True))
     check_members(dict(params, members=[], purge=True, allow_empty_purge=True))
+
+
+class Failed(Exception):
+    pass
+
+
+def fleet_module():
+    def fail_json(**result):
+        raise Failed(result)
+    return SimpleNamespace(result={"changed": False, "api_keys": {}}, module=SimpleNamespace(fail_json=fail_json))
+
+
+OPERATIONS = [Operation("create", "a"), Operation("grant", "a", "ws"), Operation("grant", "b", "ws"), Operation("delete", "c")]
+
+
+def batches(pending):
+    return [op for op in pending if op.kind == pending[0].kind] if pending[0].kind == "grant" else pending[:1]
+
+
+def failing_on(kind, exc):
+    def apply(batch):
+        if batch[0].kind == kind:
+            raise exc
+    return apply
+
+
+def test_write_all_applies_every_batch_in_order():
+    module, sent = fleet_module(), []
+    write_all(module, "service_accounts", OPERATIONS, batches, sent.append)
+    assert [[op.name for op in batch] for batch in sent] == [["a"], ["a", "b"], ["c"]]
+    assert module.result == {"changed": False, "api_keys": {}}  # nothing reported: the caller sets changed
+
+
+def test_a_failed_batch_reports_applied_and_not_applied_on_one_line():
+    module = fleet_module()
+    error = PrefectAPIError("POST", "/api/x/bot_access/", 500, "boom")
+    with pytest.raises(Failed) as caught:
+        write_all(module, "service_accounts", OPERATIONS, batches, failing_on("grant", error))
+    result = caught.value.args[0]
+    assert result["msg"] == ("service_accounts: grant of 'a' in workspace 'ws' (and 1 more in the same request) failed after 1 "
+                             "of 4 operations were applied (see applied and not_applied; run the task again to converge): "
+                             "POST /api/x/bot_access/ failed with HTTP 500: boom (a Prefect Cloud or proxy error; re-run the "
+                             "task later, it reads the current state first)")
+    assert result["changed"] and result["applied"] == [{"operation": "create", "service_account": "a"}]
+    assert result["not_applied"] == [{"operation": "grant", "service_account": "a", "workspace": "ws"},
+                                     {"operation": "grant", "service_account": "b", "workspace": "ws"},
+                                     {"operation": "delete", "service_account": "c"}]
+    assert (result["method"], result["path"], result["status"]) == ("POST", "/api/x/bot_access/", 500)
+    assert result["api_keys"] == {}  # the rest of the result is kept
+
+
+def test_a_first_write_that_fails_is_no_change_and_a_lost_answer_counts_as_applied():
+    module = fleet_module()
+    with pytest.raises(Failed) as caught:
+        write_all(module, "workspace_members", OPERATIONS, batches, failing_on("create", PrefectAPIError("POST", "/p", 403, "no")))
+    assert not caught.value.args[0]["changed"] and caught.value.args[0]["applied"] == []
+    assert caught.value.args[0]["msg"].startswith("workspace_members: create of 'a' failed after 0 of 4 operations")
+    lost = PrefectResponseLost(PrefectAPIError("POST", "/p", 502, "gateway"), "the create", found=None)
+    with pytest.raises(Failed) as caught:
+        write_all(fleet_module(), "service_accounts", OPERATIONS, batches, failing_on("create", lost))
+    result = caught.value.args[0]
+    assert result["changed"] and result["applied"] == [{"operation": "create", "service_account": "a"}]
+    assert len(result["not_applied"]) == 3 and "failed after 1 of 4 operations were applied" in result["msg"]
