@@ -30,8 +30,8 @@ def secrets(*labels):
     return [(label, VaultSecret(('password-of-' + label).encode())) for label in labels]
 
 
-@pytest.fixture
-def loaded(monkeypatch):
+@pytest.fixture(name='loaded')
+def loaded_fixture(monkeypatch):
     """Make VaultSecretsContext.current() answer the given secrets (None: not initialised)."""
     def load(pairs):
         context = None if pairs is None else mod.VaultSecretsContext(pairs)
@@ -105,7 +105,7 @@ def test_without_the_context_the_password_is_required(monkeypatch):
     with pytest.raises(AnsibleFilterError) as info:
         loaded_vault_encrypt(KEY, vault_id='store')
     message = str(info.value)
-    assert ('agent_credentials_key_store_vault_password is required on ansible-core %s' % CORE) in message
+    assert 'agent_credentials_key_store_vault_password is required on ansible-core %s' % CORE in message
     assert 'needs ansible-core 2.19 or later' in message and '\n' not in message
     result = loaded_vault_id('store')
     assert result['vault_id'] == '' and result['loaded'] == [] and 'ansible-core 2.19' in result['error']
