@@ -404,6 +404,66 @@ run 14-store-all deploy.yml "${new[@]}" "${storevars[@]}" -vvv
 "$PY" emu.py grep "$work/logs/14-store-all.log" '"key_rotated": "no"'
 run 14-verify verify.yml "${new[@]}" --limit agents -e verify_label=s14 -e verify_hosts=5 -e verify_previous=s13 -e verify_expect=same
 
+expect "key store encrypted with the user's vault id (--vault-id store@FILE, no password variable)"
+# ansible-core 2.19+: the store is written with the secret given to ansible-playbook, read back with
+# it, and a --limit run to a host without a key is served from it (no rotation, no write request).
+# Older versions: the run fails before any write with the message that names the variable.
+store2="$controller/store/role-it-agents-vaultid.vault"
+(umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(24))' > "$controller/vault-pass-store")
+(umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(24))' > "$controller/vault-pass-other")
+vaultid=(-e "agent_credentials_key_store=$store2" -e agent_credentials_key_store_vault_id=store)
+core_version=$("$PY" -c 'from ansible.release import __version__; print(__version__)')
+if "$PY" -c 'import sys; from ansible.parsing.vault import VaultSecretsContext' 2>/dev/null; then
+    echo "ansible-core $core_version has ansible.parsing.vault.VaultSecretsContext: the store uses the vault id"
+    "$PY" emu.py clear "$emu_url"
+    expect "no vault id loaded: fails before any write, names the option"
+    run_fails 14b-vaultid-none deploy.yml "${new[@]}" "${vaultid[@]}" --limit agent9
+    "$PY" emu.py grep "$work/logs/14b-vaultid-none.log" "no vault secret was given to ansible-playbook"
+    expect "agent_credentials_key_store_vault_id not loaded: fails before any write, names the loaded vault ids"
+    run_fails 14b-vaultid-wrong deploy.yml "${new[@]}" "${vaultid[@]}" --limit agent9 --vault-id "other@$controller/vault-pass-other"
+    "$PY" emu.py grep "$work/logs/14b-vaultid-wrong.log" "the vault id store (agent_credentials_key_store_vault_id) is not among the vault ids given to ansible-playbook: other."
+    "$PY" emu.py writes "$emu_url"
+    test ! -e "$store2" || { echo "FAIL: the store was written by a failed run" >&2; exit 1; }
+    expect "seeded with the active key held by the hosts, encrypted with the vault id store (another id loaded first)"
+    run 14b-vaultid-seed deploy.yml "${new[@]}" "${vaultid[@]}" -vvvv \
+        --vault-id "other@$controller/vault-pass-other" --vault-id "store@$controller/vault-pass-store"
+    "$PY" emu.py writes "$emu_url"
+    "$PY" emu.py grep "$work/logs/14b-vaultid-seed.log" '"key_store_changed": "yes"'
+    "$PY" emu.py grep "$work/logs/14b-vaultid-seed.log" '"key_rotated": "no"'
+    # shellcheck disable=SC2016 # the literal vault header, not a variable
+    head -n 1 "$store2" | grep -qxF '$ANSIBLE_VAULT;1.2;AES256;store' || { echo "FAIL: the store is not an Ansible Vault file of the vault id store" >&2; exit 1; }
+    [ "$(stat -c %a "$store2")" = 600 ] || { echo "FAIL: the store's mode is $(stat -c %a "$store2")" >&2; exit 1; }
+    ansible-vault view --vault-id "store@$controller/vault-pass-store" "$store2" | "$PY" -c '
+import hashlib, json, sys
+key = sys.stdin.read().strip()
+with open(sys.argv[1], encoding="utf-8") as handle:
+    expected = json.load(handle)["key_sha256"]
+same = hashlib.sha256(key.encode()).hexdigest() == expected
+print("ansible-vault view --vault-id store@...: the store holds the key of state s14: %s" % same)
+sys.exit(0 if same else 1)' "$work/state/s14.json"
+    if ansible-vault view --vault-id "other@$controller/vault-pass-other" "$store2" > /dev/null 2>&1; then
+        echo "FAIL: the store decrypts with the other vault id" >&2
+        exit 1
+    fi
+    expect "--limit to a host without a key: served from the store (read with the loaded vault id), no rotation, no write request"
+    rm -rf "$work/hosts/agent9"
+    "$PY" emu.py clear "$emu_url"
+    run 14b-vaultid-limit deploy.yml "${new[@]}" "${vaultid[@]}" --limit agent9 -vvv --vault-id "store@$controller/vault-pass-store"
+    "$PY" emu.py writes "$emu_url"
+    "$PY" emu.py grep "$work/logs/14b-vaultid-limit.log" '"key_rotated": "no"'
+    "$PY" emu.py grep "$work/logs/14b-vaultid-limit.log" '"key_store_changed": "no"'
+    run 14b-verify verify.yml "${new[@]}" --limit agents -e verify_label=s14b -e verify_hosts=5 -e verify_previous=s14 -e verify_expect=same
+else
+    echo "ansible-core $core_version has no ansible.parsing.vault.VaultSecretsContext (2.19+): the store needs"
+    echo "agent_credentials_key_store_vault_password; checking that the role says so before any write"
+    "$PY" emu.py clear "$emu_url"
+    run_fails 14b-vaultid-old-core deploy.yml "${new[@]}" "${vaultid[@]}" --limit agent9 --vault-id "store@$controller/vault-pass-store"
+    "$PY" emu.py grep "$work/logs/14b-vaultid-old-core.log" "agent_credentials_key_store_vault_password is required on ansible-core $core_version"
+    "$PY" emu.py grep "$work/logs/14b-vaultid-old-core.log" "needs ansible-core 2.19 or later"
+    "$PY" emu.py writes "$emu_url"
+    test ! -e "$store2" || { echo "FAIL: the store was written by a failed run" >&2; exit 1; }
+fi
+
 expect "no issued key in clear text on the controller (work and temporary directories, the key store)"
 # Excluded: the agent hosts' files (they hold the key by design) and this test's own state
 # directory (verify.yml keeps keys there for the grace period check).
