@@ -423,7 +423,7 @@ expect "an AWX slice: its inventory holds only agent10, so the group looks compl
     echo "ansible_python_interpreter={{ ansible_playbook_python }}"
 } > "$work/inventory-slice.ini"
 inventory=(-i "$work/inventory-slice.ini")
-workflow=(-e awx_workflow_job_id=42 -e "awx_workflow_job_name=deploy agents - slice")
+workflow=(-e awx_workflow_job_id=42 -e '{"awx_workflow_job_name": "deploy agents - slice"}')
 "$PY" emu.py clear "$emu_url"
 run 14w-slice-check deploy.yml --check -vvv
 "$PY" emu.py grep "$work/logs/14w-slice-check.log" '"key_rotated": "yes (no host of the play holds the active key'
