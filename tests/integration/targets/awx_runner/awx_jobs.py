@@ -21,7 +21,9 @@ environment). Jobs:
 5. role jobs (``role.yml``, the agent_credentials role over the group ``workers``): over the
    whole group (successful); with the job limit ``w3``, a new host (fails before any write
    request, with the message that names the ways out); as a slice whose inventory holds only
-   ``w3`` with ``agent_credentials_allow_rotation: false`` (fails before any write request).
+   ``w3``, with the extra vars that AWX gives every job of a workflow job
+   (``awx_workflow_job_id`` ...) and ``agent_credentials_allow_rotation`` not set (fails before
+   any write request).
 
 Afterwards no key the emulator knows (``GET /_emulator/issued-keys``, including the owner key)
 may appear in the runner's job events, stdout or stderr (on older cores the no_log job's
@@ -207,16 +209,36 @@ def role_jobs(args, admin, envvars, data_dirs):
 
     admin.clear_log()
     runner, events, data_dir = run_job(args.work_dir, 'role-slice', role, envvars,
-                                       dict(extravars, agent_credentials_allow_rotation=False), False,
+                                       dict(extravars, **slice_meta_vars(1042, 42, 'deploy agents')), False,
                                        inventory=workers_inventory(roots, ['w3']))
     data_dirs.append(data_dir)
     stdout = job_stdout(data_dir)
     check(runner.status == 'failed', 'role job as a slice of w3: status %s, expected failed' % runner.status)
-    check('agent_credentials_allow_rotation is false but no host of this play (w3) holds a key' in stdout,
-          'role job as a slice of w3: the no-rotation message is not in the job output')
+    for text in ("This job runs in the AWX workflow job 42 ('deploy agents') and may be one slice",
+                 'but no host of this play (w3) holds a key',
+                 'if this workflow job is not sliced, set agent_credentials_allow_rotation: true explicitly'):
+        check(text in stdout, 'role job as a slice of w3: %r is not in the job output' % text)
     writes = [e for e in admin.requests() if e.get('write')]
     check(not writes, 'role job as a slice of w3: %d write requests' % len(writes))
-    print('role job as a slice (inventory of w3 only, agent_credentials_allow_rotation false): failed before any write')
+    check(not os.path.exists(os.path.join(roots, 'w3')), 'role job as a slice of w3: files were written for w3')
+    print('role job as a slice (inventory of w3 only, the extra vars AWX gives a job of a workflow job, '
+          'agent_credentials_allow_rotation not set): failed before any write')
+
+
+def slice_meta_vars(job_id, workflow_job_id, workflow_job_name):
+    """The extra vars that AWX's awx_meta_vars() adds for a job spawned by a (slice) workflow job.
+
+    awx/main/models/unified_jobs.py, UnifiedJob.awx_meta_vars: <prefix>_job_id, _job_launch_type
+    ('workflow' for a job that a workflow node spawned, awx/main/models/workflow.py) and, with
+    the workflow job, _workflow_job_id, _workflow_job_name, _workflow_job_launch_type, for the
+    prefixes awx and tower. Nothing says "slice".
+    """
+    meta = {}
+    for prefix in ('awx', 'tower'):
+        meta.update({prefix + '_job_id': job_id, prefix + '_job_launch_type': 'workflow',
+                     prefix + '_workflow_job_id': workflow_job_id, prefix + '_workflow_job_name': workflow_job_name,
+                     prefix + '_workflow_job_launch_type': 'manual'})
+    return meta
 
 
 def main():

@@ -53,6 +53,9 @@ def fingerprint(root, out):
     for folder, _dirs, files in os.walk(root):
         for name in sorted(files):
             path = os.path.join(folder, name)
+            if os.path.islink(path) and not os.path.exists(path):  # a dangling symlink (a broken host)
+                lines.append(f"{path} -> {os.readlink(path)}")
+                continue
             with open(path, "rb") as handle:
                 digest = hashlib.sha256(handle.read()).hexdigest()
             stat = os.stat(path)

@@ -28,6 +28,11 @@
 #      (ansible-vault reads it); 12. a --limit run to a new host gets the key from it, no
 #      rotation; 13. a rotation updates the store before the hosts get the key (the deploy
 #      fails, the store holds the new active key); 14. the store serves every host
+#  14w. an AWX slice: a job inside an AWX workflow job (-e awx_workflow_job_id=42) whose inventory
+#      holds only its own new host (the group looks complete; without the variable the run would
+#      rotate): fails before any write, naming the ways out (also for a service account that does
+#      not exist); with the key store it gets the key
+#      from the store (no rotation); with agent_credentials_allow_rotation=true it rotates
 #  15. no issued key in clear text under the controller's work and temporary directories
 #  16. a key that comes back from the API with "\nLD_PRELOAD=evil.so" is refused before any file
 #      is written
@@ -83,7 +88,9 @@ fi
     done
 } > "$work/inventory-slices.ini"
 
-common=(-i "$work/inventory.ini" -e "@$config" -e "test_os_user=$(id -un)" -e "test_state_dir=$work/state")
+# The inventory of the runs; the AWX workflow steps (14w) replace it with the inventory of one slice.
+inventory=(-i "$work/inventory.ini")
+common=(-e "@$config" -e "test_os_user=$(id -un)" -e "test_state_dir=$work/state")
 slices=(-i "$work/inventory-slices.ini")
 three=(--limit "agent1:agent2:agent3")
 
@@ -91,13 +98,13 @@ run() {  # run STEP ARGS...: ansible-playbook, output to the terminal and to $wo
     local step=$1
     shift
     echo "=== $step: ansible-playbook $*"
-    ansible-playbook "${common[@]}" "$@" 2>&1 | tee "$work/logs/$step.log"
+    ansible-playbook "${inventory[@]}" "${common[@]}" "$@" 2>&1 | tee "$work/logs/$step.log"
 }
 run_fails() {  # run_fails STEP ARGS...: like run, but the run must fail
     local step=$1 rc=0
     shift
     echo "=== $step (must fail): ansible-playbook $*"
-    ansible-playbook "${common[@]}" "$@" > "$work/logs/$step.log" 2>&1 || rc=$?
+    ansible-playbook "${inventory[@]}" "${common[@]}" "$@" > "$work/logs/$step.log" 2>&1 || rc=$?
     cat "$work/logs/$step.log"
     if [ "$rc" = 0 ]; then
         echo "FAIL: $step succeeded" >&2
@@ -269,7 +276,7 @@ for index in 0 1 2; do
         extra+=(-e agent_credentials_rotate_before_expiry=5184000)
     fi
     echo "=== 07-slice$index: ansible-playbook deploy.yml --limit ${slice_limits[$index]} ${extra[*]} (in the background)"
-    ansible-playbook "${common[@]}" "${slices[@]}" deploy.yml --limit "${slice_limits[$index]}" -vvvv --diff \
+    ansible-playbook "${inventory[@]}" "${common[@]}" "${slices[@]}" deploy.yml --limit "${slice_limits[$index]}" -vvvv --diff \
         "${extra[@]}" > "$work/logs/07-slice$index.log" 2>&1 &
     pids+=($!)
 done
@@ -463,6 +470,65 @@ else
     "$PY" emu.py writes "$emu_url"
     test ! -e "$store2" || { echo "FAIL: the store was written by a failed run" >&2; exit 1; }
 fi
+
+expect "an AWX slice: its inventory holds only agent10, so the group looks complete and the run would rotate (check mode)"
+# An AWX slice job gets an inventory of its slice's hosts only, and the extra variables
+# awx_workflow_job_id / tower_workflow_job_id of the slice workflow job (AWX sets them for every
+# job that a workflow job spawns; nothing says "slice").
+{
+    echo "[agents]"
+    echo "agent10 test_host_root=$work/hosts/agent10"
+    echo "[agents:vars]"
+    echo "ansible_connection=local"
+    echo "ansible_python_interpreter={{ ansible_playbook_python }}"
+} > "$work/inventory-slice.ini"
+inventory=(-i "$work/inventory-slice.ini")
+workflow=(-e awx_workflow_job_id=42 -e '{"awx_workflow_job_name": "deploy agents - slice"}')
+"$PY" emu.py clear "$emu_url"
+run 14w-slice-check deploy.yml --check -vvv
+"$PY" emu.py grep "$work/logs/14w-slice-check.log" '"key_rotated": "yes (no host of the play holds the active key'
+"$PY" emu.py writes "$emu_url"
+
+expect "the same slice inside an AWX workflow job: fails before any write (check mode and real run), naming the ways out"
+"$PY" emu.py fingerprint "$work/hosts" "$work/state/before-workflow.txt"
+run_fails 14w-workflow-check deploy.yml "${workflow[@]}" --check --diff -vvv
+run_fails 14w-workflow-refused deploy.yml "${workflow[@]}" -vvvv --diff
+run_fails 14w-tower-refused deploy.yml -e tower_workflow_job_id=42 -e awx_workflow_job_id=
+run_fails 14w-workflow-missing deploy.yml "${workflow[@]}" -e agent_credentials_service_account=role-it-wf-missing
+"$PY" emu.py writes "$emu_url"
+"$PY" emu.py grep "$work/logs/14w-workflow-missing.log" "nor rotates its key, but the service account role-it-wf-missing does not exist"
+for log in 14w-workflow-check 14w-workflow-refused; do
+    for text in "This job runs in the AWX workflow job 42 ('deploy agents - slice') and may be one slice of a sliced job template" \
+            "but no host of this play (agent10) holds a key that authenticates as the service account role-it-agents" \
+            "run the role in a job that is neither part of a workflow nor sliced" \
+            "set agent_credentials_rotate: true if a rotation is really wanted" \
+            "use the key store (agent_credentials_key_store)" \
+            "if this workflow job is not sliced, set agent_credentials_allow_rotation: true explicitly. Nothing was changed."; do
+        "$PY" emu.py grep "$work/logs/$log.log" "$text"
+    done
+done
+"$PY" emu.py grep "$work/logs/14w-tower-refused.log" "This job runs in the AWX workflow job 42 and may be one slice"
+"$PY" emu.py fingerprint "$work/hosts" "$work/state/after-workflow.txt"
+cmp "$work/state/before-workflow.txt" "$work/state/after-workflow.txt" || { echo "FAIL: files changed by the refused runs" >&2; exit 1; }
+test -z "$(find "$work/hosts/agent10" -type f 2>/dev/null)" || { echo "FAIL: files written for agent10" >&2; exit 1; }
+
+expect "the slice inside an AWX workflow job with the key store: gets the active key from it, no rotation, no write request"
+run 14w-workflow-store deploy.yml "${workflow[@]}" "${storevars[@]}" -vvv
+"$PY" emu.py writes "$emu_url"
+"$PY" emu.py grep "$work/logs/14w-workflow-store.log" '"key_rotated": "no"'
+"$PY" emu.py grep "$work/logs/14w-workflow-store.log" '"key_store_changed": "no"'
+run 14w-verify-store verify.yml -e verify_label=s14w -e verify_hosts=1 -e verify_previous=s14 -e verify_expect=same
+
+expect "the slice inside an AWX workflow job with agent_credentials_allow_rotation=true (not sliced, stated): rotates"
+rm -rf "$work/hosts/agent10"
+run 14w-workflow-allowed deploy.yml "${workflow[@]}" -e agent_credentials_allow_rotation=true -vvv
+"$PY" emu.py grep "$work/logs/14w-workflow-allowed.log" '"key_rotated": "yes (no host of the play holds the active key'
+if "$PY" emu.py writes "$emu_url" 'rotate_api_key'; then
+    echo "FAIL: agent_credentials_allow_rotation=true in a workflow job did not rotate" >&2
+    exit 1
+fi
+run 14w-verify-allowed verify.yml -e verify_label=s14x -e verify_hosts=1 -e verify_previous=s14w -e verify_expect=new
+inventory=(-i "$work/inventory.ini")
 
 expect "no issued key in clear text on the controller (work and temporary directories, the key store)"
 # Excluded: the agent hosts' files (they hold the key by design) and this test's own state
