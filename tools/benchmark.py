@@ -790,16 +790,20 @@ def write_fleet_vars(bench, n, prefix, first=0):
     return path
 
 
-def fleet_plan(way, n, loop_max=FLEET_LOOP_MAX, uri_max=None, noop_max=None, sample=0, noop_only=False):
+def fleet_plan(way, n, loop_max=FLEET_LOOP_MAX, uri_max=None, noop_max=None, sample=0, noop_only=False,
+               uri_noop_max=None):
     """How each run of a way is measured at N: ``{'create': mode, 'no-op': mode}``, where mode is
     'full' (all N accounts), 'sample' (K = ``sample`` of the N accounts, the others made by the fleet
     task) or None (not measured). The fleet task is always measured in full. The loop and the uri
     playbook: both runs in full up to their max (``loop_max``; ``uri_max``, default ``loop_max``),
-    the no-op run in full up to ``noop_max`` (never below the way's max), and beyond that a sample
-    when 0 < K < N (else not measured). ``noop_only``: the first run is not measured."""
+    the no-op run in full up to ``noop_max`` (``uri_noop_max`` for the uri playbook, default
+    ``noop_max``; never below the way's max), and beyond that a sample when 0 < K < N (else not
+    measured). ``noop_only``: the first run is not measured."""
     if way == 'fleet':
         return {'create': 'full', 'no-op': 'full'}
     full_max = loop_max if way == 'loop' or uri_max is None else uri_max
+    if way == 'uri' and uri_noop_max is not None:
+        noop_max = uri_noop_max
     noop_full_max = full_max if noop_max is None else max(noop_max, full_max)
     fallback = 'sample' if 0 < sample < n else None
     create = None if noop_only else ('full' if n <= full_max else fallback)
@@ -899,11 +903,11 @@ def run_fleet_way(bench, way, n, plan=None, sample=FLEET_SAMPLE):
 def part_fleet(bench, ns, options, plot=None):
     """Part 4. ``options``: loop_max, uri_max, noop_max, sample, noop_only (see fleet_plan)."""
     common.banner('4. many accounts in one task: service_accounts against a loop of service_account tasks and the uri '
-                  'playbook (N = %s; both runs of the loop and uri in full up to N=%s, their no-op up to N=%s, '
+                  'playbook (N = %s; both runs of the loop/uri in full up to N=%s, their no-op up to N=%s, '
                   'beyond that a sample of %d accounts)' % (
-                      ', '.join(map(str, ns)), '%d/%d' % (options['loop_max'], options['uri_max'])
-                      if options.get('uri_max') is not None else options['loop_max'],
-                      options.get('noop_max'), options.get('sample', 0)))
+                      ', '.join(map(str, ns)), '%s/%s' % (options['loop_max'], options.get('uri_max') or options['loop_max']),
+                      '%s/%s' % (options.get('noop_max'), options.get('uri_noop_max') or options.get('noop_max')),
+                      options.get('sample', 0)))
     rows = []
     for n in ns:  # in the order given: the longest N can come last
         row = {'n': n, 'load': os.getloadavg()[0]}
@@ -911,7 +915,7 @@ def part_fleet(bench, ns, options, plot=None):
         print('N=%d: load average %.1f' % (n, row['load']))
         for way in FLEET_WAYS:
             plan = fleet_plan(way, n, options['loop_max'], options.get('uri_max'), options.get('noop_max'),
-                              options.get('sample', 0), options.get('noop_only', False))
+                              options.get('sample', 0), options.get('noop_only', False), options.get('uri_noop_max'))
             row[way] = run_fleet_way(bench, way, n, plan, options.get('sample', 0)) if any(plan.values()) else None
             if bench.args.json:
                 # what is measured so far, in case a long run is stopped before its end (--fleet-report
@@ -1134,6 +1138,8 @@ def parse_args(argv):
     parser.add_argument('--fleet-noop-max', type=int, default=FLEET_NOOP_MAX, metavar='N',
                         help='part 4: measure the no-op run of the loop and uri playbooks in full up to this N, on the '
                              'end state of N accounts (default %d)' % FLEET_NOOP_MAX)
+    parser.add_argument('--fleet-uri-noop-max', type=int, metavar='N',
+                        help='part 4: the same for the uri playbook (default: --fleet-noop-max)')
     parser.add_argument('--fleet-sample', type=int, default=FLEET_SAMPLE, metavar='K',
                         help='part 4: beyond those, run the loop and uri playbooks over K of the N accounts (the '
                              'others made by the fleet task; missing for the first run, existing for the no-op) and '
@@ -1188,7 +1194,8 @@ def main(argv=None):
         if args.fleet_n and args.only in (None, 'fleet'):
             part_fleet(bench, list(dict.fromkeys(args.fleet_n)), {
                 'loop_max': args.fleet_loop_max, 'uri_max': args.fleet_uri_max, 'noop_max': args.fleet_noop_max,
-                'sample': max(0, args.fleet_sample), 'noop_only': args.fleet_noop_only}, args.plot)
+                'sample': max(0, args.fleet_sample), 'noop_only': args.fleet_noop_only,
+                'uri_noop_max': args.fleet_uri_noop_max}, args.plot)
         emulator.stop()
     except (BenchError, common.DemoError, emu.EmulatorError, OSError, subprocess.SubprocessError, ValueError) as exc:
         text = str(exc) if bench is None else bench.redact(str(exc))

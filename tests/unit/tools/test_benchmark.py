@@ -138,7 +138,7 @@ F3 = {'loop_max': 100, 'uri_max': None, 'noop_max': 1000, 'sample': 100}
 def _plan(bench, way, n, **options):
     opts = dict(F3, **options)
     return bench.fleet_plan(way, n, opts['loop_max'], opts['uri_max'], opts['noop_max'], opts['sample'],
-                            opts.get('noop_only', False))
+                            opts.get('noop_only', False), opts.get('uri_noop_max'))
 
 
 def test_fleet_plan_measures_in_full_what_fits_and_samples_the_rest(bench):
@@ -163,6 +163,13 @@ def test_fleet_plan_uri_max_and_a_noop_max_below_the_full_max(bench):
     assert _plan(bench, 'loop', 500, uri_max=50, loop_max=500) == {'create': 'full', 'no-op': 'full'}
     # the no-op is never measured in a smaller way than the first run
     assert _plan(bench, 'loop', 500, loop_max=500, noop_max=10) == {'create': 'full', 'no-op': 'full'}
+
+
+def test_fleet_plan_uri_noop_max(bench):
+    # the uri no-op at N=1000 sampled, the loop's in full
+    assert _plan(bench, 'uri', 1000, uri_noop_max=100) == {'create': 'sample', 'no-op': 'sample'}
+    assert _plan(bench, 'loop', 1000, uri_noop_max=100) == {'create': 'sample', 'no-op': 'full'}
+    assert _plan(bench, 'uri', 100, uri_noop_max=10) == {'create': 'full', 'no-op': 'full'}
 
 
 def test_scale_sample_scales_the_per_account_cost_and_keeps_the_start_up_once(bench):
