@@ -864,17 +864,20 @@ def print_run(n, way, run, got):
     sys.stdout.flush()
 
 
-def run_fleet_way(bench, way, n, plan=None, sample=FLEET_SAMPLE):
+def run_fleet_way(bench, way, n, plan=None, sample=FLEET_SAMPLE, out=None, saved=None):
     """Both runs of one way at N, from a reset emulator, as ``plan`` (fleet_plan) says; default both
     in full. The first run creates everything, the no-op re-run changes nothing. A sampled first run:
     the fleet task makes N - K accounts, then the way creates the K missing ones (``prefix-0`` to
     ``prefix-(K-1)``); a sampled no-op: the way over K of the N existing accounts. The loop and the
-    uri playbook also run once with 0 accounts (their start-up, and the requests they send once)."""
+    uri playbook also run once with 0 accounts (their start-up, and the requests they send once).
+    ``out``: the dict to fill (a row's entry), ``saved``: called after each run (to write the JSON)."""
     plan = plan or {'create': 'full', 'no-op': 'full'}
     bench.admin('POST', 'reset')
     prefix = 'bench-%d' % n
     k = min(sample, n)
-    out = {'plan': dict(plan)}
+    out = {} if out is None else out
+    out.update({'plan': dict(plan), 'create': None, 'no-op': None})
+    saved = saved or (lambda: None)
     if way != 'fleet':
         out['base'] = measure_run(bench, way, 0, prefix)
         print('  N=%-5d %-5s start-up, 0 accounts: %.1f s, %d requests' % (
@@ -890,6 +893,7 @@ def run_fleet_way(bench, way, n, plan=None, sample=FLEET_SAMPLE):
         if plan['no-op']:
             seed_fleet(bench, n, prefix)
     print_run(n, way, 'create', out['create'])
+    saved()
     if plan['no-op'] == 'full':
         out['no-op'] = measure_run(bench, way, n, prefix, extra)
     elif plan['no-op'] == 'sample':
@@ -897,6 +901,7 @@ def run_fleet_way(bench, way, n, plan=None, sample=FLEET_SAMPLE):
     else:
         out['no-op'] = None
     print_run(n, way, 'no-op', out['no-op'])
+    saved()
     return out
 
 
@@ -909,19 +914,26 @@ def part_fleet(bench, ns, options, plot=None):
                       '%s/%s' % (options.get('noop_max'), options.get('uri_noop_max') or options.get('noop_max')),
                       options.get('sample', 0)))
     rows = []
+
+    def saved():
+        if bench.args.json:
+            # what is measured so far, in case a long run is stopped before its end (--fleet-report
+            # prints it); the end of the run writes the whole results
+            with open(bench.args.json, 'w', encoding='utf-8') as handle:
+                json.dump({'fleet': rows, 'partial': True}, handle, indent=1, default=str)
     for n in ns:  # in the order given: the longest N can come last
         row = {'n': n, 'load': os.getloadavg()[0]}
         rows.append(row)
         print('N=%d: load average %.1f' % (n, row['load']))
+        plans = {way: fleet_plan(way, n, options['loop_max'], options.get('uri_max'), options.get('noop_max'),
+                                 options.get('sample', 0), options.get('noop_only', False), options.get('uri_noop_max'))
+                 for way in FLEET_WAYS}
         for way in FLEET_WAYS:
-            plan = fleet_plan(way, n, options['loop_max'], options.get('uri_max'), options.get('noop_max'),
-                              options.get('sample', 0), options.get('noop_only', False), options.get('uri_noop_max'))
-            row[way] = run_fleet_way(bench, way, n, plan, options.get('sample', 0)) if any(plan.values()) else None
-            if bench.args.json:
-                # what is measured so far, in case a long run is stopped before its end (--fleet-report
-                # prints it); the end of the run writes the whole results
-                with open(bench.args.json, 'w', encoding='utf-8') as handle:
-                    json.dump({'fleet': rows, 'partial': True}, handle, indent=1, default=str)
+            row[way] = None
+        for way in fleet_order(plans):
+            if any(plans[way].values()):
+                row[way] = {}
+                run_fleet_way(bench, way, n, plans[way], options.get('sample', 0), out=row[way], saved=saved)
     rows.sort(key=lambda row: row['n'])
     bench.results['fleet'] = rows
     print_fleet(bench, rows)
@@ -930,12 +942,19 @@ def part_fleet(bench, ns, options, plot=None):
     return rows
 
 
+def fleet_order(plans):
+    """The order of the ways at one N: the fleet task first, then the others by how many of their
+    runs are full (the longest last, so that a run stopped before its end loses the least)."""
+    return sorted(FLEET_WAYS, key=lambda way: -1 if way == 'fleet' else list(plans[way].values()).count('full'))
+
+
 def fleet_report(path, plot=None):
     """--fleet-report: print part 4's table, checks and targets (and the plot) again from the JSON of a
     run (--json), also from a run stopped before its end (its ways not measured are left out)."""
     with open(path, encoding='utf-8') as handle:
         saved = json.load(handle)
-    rows = sorted((row for row in saved.get('fleet', []) if row.get('fleet')), key=lambda row: row['n'])
+    rows = sorted((row for row in saved.get('fleet', []) if (row.get('fleet') or {}).get('no-op')),
+                  key=lambda row: row['n'])
     for row in rows:
         for way in FLEET_WAYS:
             row.setdefault(way, None)

@@ -172,6 +172,13 @@ def test_fleet_plan_uri_noop_max(bench):
     assert _plan(bench, 'uri', 100, uri_noop_max=10) == {'create': 'full', 'no-op': 'full'}
 
 
+def test_fleet_order_runs_the_fleet_first_and_the_longest_way_last(bench):
+    plans = {way: _plan(bench, way, 1000, uri_noop_max=100) for way in ('fleet', 'loop', 'uri')}
+    assert bench.fleet_order(plans) == ['fleet', 'uri', 'loop']
+    plans = {way: _plan(bench, way, 100) for way in ('fleet', 'loop', 'uri')}
+    assert bench.fleet_order(plans) == ['fleet', 'loop', 'uri']
+
+
 def test_scale_sample_scales_the_per_account_cost_and_keeps_the_start_up_once(bench):
     base = {'seconds': 2.0, 'requests': 2, 'writes': 0}
     sample = {'seconds': 102.0, 'requests': 402, 'writes': 100}
