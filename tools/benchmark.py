@@ -22,6 +22,10 @@ In one run it:
 4. (``--fleet-n``) for N accounts with one grant each, the first run and the no-op re-run of the
    ``service_accounts`` task, of the loop of ``service_account`` tasks and of the uri playbook:
    requests, seconds and ratios, the fleet targets, and a PNG plot (``--plot``, with matplotlib).
+   Where a full run of the loop or the uri playbook would take too long (``--fleet-loop-max``,
+   ``--fleet-noop-max``), they run over a sample of K of the N accounts at that N
+   (``--fleet-sample``), scaled per account to N and labelled as such, and their requests per
+   account are checked against a full run at a smaller N.
 
 Times are only ever compared with a baseline measured in the same run (ratios); nothing asserts an
 absolute time. Request counts are asserted (exit code 1 when a budget is exceeded).
@@ -42,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -751,7 +756,10 @@ FLEET_VS_LOOP = 0.05
 FLEET_VS_URI = 0.02
 FLEET_WAYS = ('fleet', 'loop', 'uri')
 PAGE = 200  # the API's page size (the client's PAGE_SIZE)
-FLEET_LOOP_MAX = 1000  # default --fleet-loop-max: the loop and uri playbooks take ~0.4 s per item per run
+FLEET_LOOP_MAX = 100  # default --fleet-loop-max: both runs of the loop and uri playbooks in full up to this N
+FLEET_NOOP_MAX = 1000  # default --fleet-noop-max: their no-op run in full up to this N
+FLEET_SAMPLE = 100  # default --fleet-sample: beyond those, a measured sample of K accounts at that N
+FLEET_RUNS = ('create', 'no-op')
 
 
 def playbook_fleet():
@@ -770,48 +778,163 @@ def fleet_budget(n, workspaces=1):
     return pages + workspaces * pages + 2
 
 
-def write_fleet_vars(bench, n, prefix):
-    path = os.path.join(bench.workdir, 'fleet-%d.json' % n)
+def write_fleet_vars(bench, n, prefix, first=0):
+    """The fleet task's list: the accounts ``prefix-first`` to ``prefix-(n-1)``, as the loop and the
+    uri playbook name them (``prefix-item``), each with the Developer role in the workspace."""
+    path = os.path.join(bench.workdir, 'fleet-%d-%d.json' % (n, first))
     entries = [{'name': '%s-%d' % (prefix, i), 'account_role': 'Member',
-                'workspace_access': [{'workspace': WORKSPACE, 'workspace_role': 'Developer'}]} for i in range(n)]
+                'workspace_access': [{'workspace': WORKSPACE, 'workspace_role': 'Developer'}]}
+               for i in range(first, n)]
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump({'fleet': entries}, handle)
     return path
 
 
-def run_fleet_way(bench, way, n, noop_only=False):
-    """The first run and the no-op re-run of one way, after an emulator reset: seconds, requests,
-    writes. ``noop_only``: the end state is made by the (untimed) fleet task, and only the no-op
-    run of this way is measured (the same end state: names, role, grant)."""
-    bench.admin('POST', 'reset')
-    prefix = 'bench-%d' % n
-    extra = write_fleet_vars(bench, n, prefix) if way == 'fleet' or noop_only else None
-    plays = {'fleet': playbook_fleet, 'loop': playbook_collection, 'uri': playbook_uri}[way]
-    out = {}
-    if noop_only and way != 'fleet':
-        bench.playbook('fleet-seed', playbook_fleet(), n, prefix, False, extra_vars=extra)
-        out['create'] = None
-    for run in ('no-op',) if out else ('create', 'no-op'):
-        bench.request_log(clear=True)
-        wall = bench.playbook('fleet-' + way, plays(), n, prefix, False, extra_vars=extra)[0]
-        log = bench.request_log(clear=True)
-        out[run] = {'seconds': wall, 'requests': len(log), 'writes': sum(1 for e in log if e['write'])}
-        print('  N=%-5d %-5s %-7s %8.1f s %7d requests (%d writes)' % (n, way, run, wall, len(log), out[run]['writes']))
+def fleet_plan(way, n, loop_max=FLEET_LOOP_MAX, uri_max=None, noop_max=None, sample=0, noop_only=False,
+               uri_noop_max=None):
+    """How each run of a way is measured at N: ``{'create': mode, 'no-op': mode}``, where mode is
+    'full' (all N accounts), 'sample' (K = ``sample`` of the N accounts, the others made by the fleet
+    task) or None (not measured). The fleet task is always measured in full. The loop and the uri
+    playbook: both runs in full up to their max (``loop_max``; ``uri_max``, default ``loop_max``),
+    the no-op run in full up to ``noop_max`` (``uri_noop_max`` for the uri playbook, default
+    ``noop_max``; never below the way's max), and beyond that a sample when 0 < K < N (else not
+    measured). ``noop_only``: the first run is not measured."""
+    if way == 'fleet':
+        return {'create': 'full', 'no-op': 'full'}
+    full_max = loop_max if way == 'loop' or uri_max is None else uri_max
+    if way == 'uri' and uri_noop_max is not None:
+        noop_max = uri_noop_max
+    noop_full_max = full_max if noop_max is None else max(noop_max, full_max)
+    fallback = 'sample' if 0 < sample < n else None
+    create = None if noop_only else ('full' if n <= full_max else fallback)
+    return {'create': create, 'no-op': 'full' if n <= noop_full_max else fallback}
+
+
+def scale_sample(sample, base, k, n):
+    """A run over K of the N accounts, scaled to all N: per account, the sample run less the start-up
+    run (the same playbook with 0 accounts, same N in the emulator); in all, the start-up plus N times
+    the per-account figures. Labelled 'sample': never a full measurement."""
+    out = {'mode': 'sample', 'k': k, 'n': n, 'sample': dict(sample), 'base': dict(base)}
+    for key in ('seconds', 'requests', 'writes'):
+        per = (sample[key] - base[key]) / k
+        out['per_account_' + key] = per
+        out[key] = base[key] + per * n
     return out
 
 
-def part_fleet(bench, ns, loop_max, plot=None, uri_max=None, noop_only=False):
+def mode_label(measured):
+    """How a run was measured, as printed and tabled."""
+    if not measured:
+        return 'not measured'
+    if measured.get('mode') == 'sample':
+        return 'sampled %d of %d, scaled' % (measured['k'], measured['n'])
+    return 'full'
+
+
+def measure_run(bench, way, n, prefix, extra=None):
+    """One timed ansible-playbook run of a way over N accounts: seconds, requests, writes."""
+    plays = {'fleet': playbook_fleet, 'loop': playbook_collection, 'uri': playbook_uri}[way]
+    bench.request_log(clear=True)
+    wall = bench.playbook('fleet-' + way, plays(), n, prefix, False, extra_vars=extra)[0]
+    log = bench.request_log(clear=True)
+    return {'seconds': wall, 'requests': len(log), 'writes': sum(1 for e in log if e['write'])}
+
+
+def seed_fleet(bench, n, prefix, first=0):
+    """The end state of the accounts prefix-first to prefix-(n-1) and their grants, made by the
+    (untimed) fleet task."""
+    bench.request_log(clear=True)
+    bench.playbook('fleet-seed', playbook_fleet(), n, prefix, False, extra_vars=write_fleet_vars(bench, n, prefix, first))
+    bench.request_log(clear=True)
+
+
+def print_run(n, way, run, got):
+    if got is None:
+        print('  N=%-5d %-5s %-7s not measured' % (n, way, run))
+    elif got.get('mode') == 'sample':
+        sample = got['sample']
+        print('  N=%-5d %-5s %-7s %s: the sample run %.1f s, %d requests (%d writes); per account %.3f s, %.2f '
+              'requests, %.2f writes (start-up %.1f s, %d requests); scaled to N=%d: %.0f s, %.0f requests' % (
+                  n, way, run, mode_label(got), sample['seconds'], sample['requests'], sample['writes'],
+                  got['per_account_seconds'], got['per_account_requests'], got['per_account_writes'],
+                  got['base']['seconds'], got['base']['requests'], n, got['seconds'], got['requests']))
+    else:
+        print('  N=%-5d %-5s %-7s %8.1f s %7d requests (%d writes)' % (
+            n, way, run, got['seconds'], got['requests'], got['writes']))
+    sys.stdout.flush()
+
+
+def run_fleet_way(bench, way, n, plan=None, sample=FLEET_SAMPLE, out=None, saved=None):
+    """Both runs of one way at N, from a reset emulator, as ``plan`` (fleet_plan) says; default both
+    in full. The first run creates everything, the no-op re-run changes nothing. A sampled first run:
+    the fleet task makes N - K accounts, then the way creates the K missing ones (``prefix-0`` to
+    ``prefix-(K-1)``); a sampled no-op: the way over K of the N existing accounts. The loop and the
+    uri playbook also run once with 0 accounts (their start-up, and the requests they send once).
+    ``out``: the dict to fill (a row's entry), ``saved``: called after each run (to write the JSON)."""
+    plan = plan or {'create': 'full', 'no-op': 'full'}
+    bench.admin('POST', 'reset')
+    prefix = 'bench-%d' % n
+    k = min(sample, n)
+    out = {} if out is None else out
+    out.update({'plan': dict(plan), 'create': None, 'no-op': None})
+    saved = saved or (lambda: None)
+    if way != 'fleet':
+        out['base'] = measure_run(bench, way, 0, prefix)
+        print('  N=%-5d %-5s start-up, 0 accounts: %.1f s, %d requests' % (
+            n, way, out['base']['seconds'], out['base']['requests']))
+    extra = write_fleet_vars(bench, n, prefix) if way == 'fleet' else None
+    if plan['create'] == 'full':
+        out['create'] = measure_run(bench, way, n, prefix, extra)
+    elif plan['create'] == 'sample':
+        seed_fleet(bench, n, prefix, first=k)  # the K sampled accounts are missing
+        out['create'] = scale_sample(measure_run(bench, way, k, prefix), out['base'], k, n)
+    else:
+        out['create'] = None
+        if plan['no-op']:
+            seed_fleet(bench, n, prefix)
+    print_run(n, way, 'create', out['create'])
+    saved()
+    if plan['no-op'] == 'full':
+        out['no-op'] = measure_run(bench, way, n, prefix, extra)
+    elif plan['no-op'] == 'sample':
+        out['no-op'] = scale_sample(measure_run(bench, way, k, prefix), out['base'], k, n)
+    else:
+        out['no-op'] = None
+    print_run(n, way, 'no-op', out['no-op'])
+    saved()
+    return out
+
+
+def part_fleet(bench, ns, options, plot=None):
+    """Part 4. ``options``: loop_max, uri_max, noop_max, sample, noop_only (see fleet_plan)."""
     common.banner('4. many accounts in one task: service_accounts against a loop of service_account tasks and the uri '
-                  'playbook (N = %s; loop and uri up to N=%d)' % (', '.join(map(str, ns)), loop_max))
+                  'playbook (N = %s; both runs of the loop/uri in full up to N=%s, their no-op up to N=%s, '
+                  'beyond that a sample of %d accounts)' % (
+                      ', '.join(map(str, ns)), '%s/%s' % (options['loop_max'], options.get('uri_max') or options['loop_max']),
+                      '%s/%s' % (options.get('noop_max'), options.get('uri_noop_max') or options.get('noop_max')),
+                      options.get('sample', 0)))
     rows = []
-    for n in ns:
-        row = {'n': n}
-        for way in FLEET_WAYS:
-            if way != 'fleet' and n > (loop_max if way == 'loop' or uri_max is None else uri_max):
-                row[way] = None  # not measured: see --fleet-loop-max
-                continue
-            row[way] = run_fleet_way(bench, way, n, noop_only)
+
+    def saved():
+        if bench.args.json:
+            # what is measured so far, in case a long run is stopped before its end (--fleet-report
+            # prints it); the end of the run writes the whole results
+            with open(bench.args.json, 'w', encoding='utf-8') as handle:
+                json.dump({'fleet': rows, 'partial': True}, handle, indent=1, default=str)
+    for n in ns:  # in the order given: the longest N can come last
+        row = {'n': n, 'load': os.getloadavg()[0]}
         rows.append(row)
+        print('N=%d: load average %.1f' % (n, row['load']))
+        plans = {way: fleet_plan(way, n, options['loop_max'], options.get('uri_max'), options.get('noop_max'),
+                                 options.get('sample', 0), options.get('noop_only', False), options.get('uri_noop_max'))
+                 for way in FLEET_WAYS}
+        for way in FLEET_WAYS:
+            row[way] = None
+        for way in fleet_order(plans):
+            if any(plans[way].values()):
+                row[way] = {}
+                run_fleet_way(bench, way, n, plans[way], options.get('sample', 0), out=row[way], saved=saved)
+    rows.sort(key=lambda row: row['n'])
     bench.results['fleet'] = rows
     print_fleet(bench, rows)
     if plot:
@@ -819,20 +942,104 @@ def part_fleet(bench, ns, loop_max, plot=None, uri_max=None, noop_only=False):
     return rows
 
 
-def print_fleet(bench, rows):
-    print('\n%6s %-7s %22s %22s %22s %9s %9s' % ('N', 'run', 'fleet (1 task)', 'loop (N tasks)', 'uri playbook',
-                                                 'fleet/loop', 'fleet/uri'))
+def fleet_order(plans):
+    """The order of the ways at one N: the fleet task first, then the others by how many of their
+    runs are full (the longest last, so that a run stopped before its end loses the least)."""
+    return sorted(FLEET_WAYS, key=lambda way: -1 if way == 'fleet' else list(plans[way].values()).count('full'))
+
+
+def fleet_report(path, plot=None):
+    """--fleet-report: print part 4's table, checks and targets (and the plot) again from the JSON of a
+    run (--json), also from a run stopped before its end (its ways not measured are left out)."""
+    with open(path, encoding='utf-8') as handle:
+        saved = json.load(handle)
+    rows = sorted((row for row in saved.get('fleet', []) if (row.get('fleet') or {}).get('no-op')),
+                  key=lambda row: row['n'])
     for row in rows:
-        for run in ('create', 'no-op'):
-            cells, ratios = [], []
+        for way in FLEET_WAYS:
+            row.setdefault(way, None)
+    common.banner('4. from %s%s' % (path, ' (a partial run: stopped before its end)' if saved.get('partial') else ''))
+    bench = types.SimpleNamespace(failures=[])
+    print_fleet(bench, rows)
+    if plot:
+        plot_fleet(rows, plot)
+    for failure in bench.failures:
+        print('FAILED: %s' % failure)
+    return 1 if bench.failures else 0
+
+
+def fleet_get(row, way, run):
+    """The measurement of one way and run in a row, or None."""
+    got = row.get(way)
+    return got.get(run) if got else None
+
+
+def check_samples(rows):
+    """Every sampled run's requests and writes per account against the full run of the same way and
+    run at the smallest N measured in full (requests less the start-up run's, over N): they do not
+    depend on N, so the sample's scaling to N is checked for requests, not assumed. Returns the lines
+    to print and the failures."""
+    lines, failures = [], []
+    for row in rows:
+        for way in FLEET_WAYS[1:]:
+            for run in FLEET_RUNS:
+                got = fleet_get(row, way, run)
+                if not got or got.get('mode') != 'sample':
+                    continue
+                what = '%s %s at N=%d (%s)' % (way, run, row['n'], mode_label(got))
+                refs = [other for other in rows if fleet_get(other, way, run) and row[way].get('base')
+                        and other[way].get('base') and fleet_get(other, way, run).get('mode', 'full') == 'full']
+                if not refs:
+                    lines.append('sample check %s: no full run of this way to compare with -> not checked' % what)
+                    continue
+                ref = min(refs, key=lambda other: other['n'])
+                full, base = ref[way][run], ref[way]['base']
+                expected = tuple((full[key] - base[key]) / ref['n'] for key in ('requests', 'writes'))
+                measured = (got['per_account_requests'], got['per_account_writes'])
+                same = all(abs(a - b) < 1e-9 for a, b in zip(expected, measured))
+                lines.append('sample check %s: %.2f requests, %.2f writes per account; the full run at N=%d: %.2f, '
+                             '%.2f -> %s' % (what, measured[0], measured[1], ref['n'], expected[0], expected[1],
+                                             'same' if same else 'DIFFERENT'))
+                if not same:
+                    failures.append('fleet sample %s: %.2f requests and %.2f writes per account, the full run at '
+                                    'N=%d %.2f and %.2f: the scaling to N does not hold' % (
+                                        what, measured[0], measured[1], ref['n'], expected[0], expected[1]))
+    return lines, failures
+
+
+def fleet_ratio_line(row, way, target):
+    """The target line of the fleet no-op against one way at one N: MET / NOT MET only on a full
+    measurement of both; a sample says 'sampled' and is never counted as met."""
+    noop, got = fleet_get(row, 'fleet', 'no-op'), fleet_get(row, way, 'no-op')
+    head = 'target fleet no-op <= %.2fx %s (N=%d' % (target, way, row['n'])
+    if not got:
+        return head + '): not measured'
+    ratio = noop['seconds'] / got['seconds']
+    if got.get('mode') == 'sample':
+        return head + ', wall, %s): %.4fx -> sampled (not counted as met)' % (mode_label(got), ratio)
+    return head + ', wall): %.3fx -> %s' % (ratio, 'MET' if ratio <= target else 'NOT MET')
+
+
+def print_fleet(bench, rows):
+    print('\n%6s %-7s %-6s %-28s %9s %9s %7s %11s' % (
+        'N', 'run', 'way', 'measured', 'seconds', 'requests', 'writes', 'fleet/way'))
+    for row in rows:
+        for run in FLEET_RUNS:
+            fleet = fleet_get(row, 'fleet', run)
             for way in FLEET_WAYS:
-                got = row[way]
-                cells.append('%8.1f s %6d req' % (got[run]['seconds'], got[run]['requests']) if got and got[run]
-                             else 'not measured')
-            for way in ('loop', 'uri'):
-                got = row[way]
-                ratios.append('%.3fx' % (row['fleet'][run]['seconds'] / got[run]['seconds']) if got and got[run] else '-')
-            print('%6d %-7s %22s %22s %22s %9s %9s' % (row['n'], run, cells[0], cells[1], cells[2], ratios[0], ratios[1]))
+                got = fleet_get(row, way, run)
+                if not got:
+                    print('%6d %-7s %-6s %-28s' % (row['n'], run, way, 'not measured'))
+                    continue
+                ratio = '' if way == 'fleet' else '%.4fx' % (fleet['seconds'] / got['seconds'])
+                print(('%6d %-7s %-6s %-28s %9.1f %9.0f %7.0f %11s' % (
+                    row['n'], run, way, mode_label(got), got['seconds'], got['requests'], got['writes'], ratio)).rstrip())
+    print('(sampled K of N, scaled: the state holds all N accounts; the way ran over K of them, created for the first '
+          'run, existing for the no-op; total = start-up run + N x (sample run - start-up run) / K)')
+    lines, failures = check_samples(rows)
+    for line in lines:
+        print(line)
+    bench.failures.extend(failures)
     for row in rows:
         noop = row['fleet']['no-op']
         budget = fleet_budget(row['n'])
@@ -849,26 +1056,19 @@ def print_fleet(bench, rows):
                 bench.failures.append('fleet N=%d: the no-op needs %d requests (target %d)' % (
                     row['n'], noop['requests'], FLEET_NOOP_REQUESTS))
         for way, target in (('loop', FLEET_VS_LOOP), ('uri', FLEET_VS_URI)):
-            got = row[way]
-            if got is None:
-                print('target fleet no-op <= %.2fx %s (N=%d): not measured (N > --fleet-%s-max)' % (
-                    target, way, row['n'], way))
-                measured = [other for other in rows if other[way] is not None and other['n'] < row['n']]
-                if measured:
-                    # the loop and uri playbooks cost the same per item at every N (part 3), so their
-                    # time scales linearly; an estimate, never counted as met
-                    base = measured[-1]
-                    estimate = base[way]['no-op']['seconds'] * row['n'] / base['n']
-                    print('  estimate, %s no-op time per item of N=%d scaled to N=%d (%.0f s): %.4fx' % (
-                        way, base['n'], row['n'], estimate, noop['seconds'] / estimate))
-                continue
-            ratio = noop['seconds'] / got['no-op']['seconds']
-            verdict = 'MET' if ratio <= target else 'NOT MET'
-            print('target fleet no-op <= %.2fx %s (N=%d, wall): %.3fx -> %s' % (target, way, row['n'], ratio, verdict))
+            print(fleet_ratio_line(row, way, target))
+    if len(rows) > 1:
+        within = all(row['fleet']['no-op']['requests'] <= fleet_budget(row['n']) for row in rows)
+        print('target the fleet cost grows with pages, not N: no-op requests %s at N = %s, page budgets %s; '
+              'seconds %s -> %s' % (
+                  ', '.join(str(row['fleet']['no-op']['requests']) for row in rows),
+                  ', '.join(str(row['n']) for row in rows), ', '.join(str(fleet_budget(row['n'])) for row in rows),
+                  ', '.join('%.1f' % row['fleet']['no-op']['seconds'] for row in rows), 'MET' if within else 'NOT MET'))
 
 
 def plot_fleet(rows, path):
-    """Requests and seconds against N for the three ways (a PNG), when matplotlib can be imported."""
+    """Requests and seconds against N for the three ways (a PNG), when matplotlib can be imported.
+    Sampled points (K of N, scaled) have open markers."""
     try:
         import matplotlib  # pylint: disable=import-outside-toplevel
         matplotlib.use('Agg')
@@ -876,16 +1076,24 @@ def plot_fleet(rows, path):
     except ImportError:
         print('plot: matplotlib is not installed in %s; no plot written (pip install matplotlib)' % sys.executable)
         return
-    figure, axes = pyplot.subplots(1, 2, figsize=(11, 4.2))
+    figure, axes = pyplot.subplots(1, 2, figsize=(11, 4.6))
     labels = {'fleet': 'service_accounts (1 task)', 'loop': 'loop of service_account', 'uri': 'ansible.builtin.uri'}
+    colors = {'fleet': 'tab:blue', 'loop': 'tab:orange', 'uri': 'tab:green'}
+    sampled_any = False
     for way, marker in zip(FLEET_WAYS, 'osd'):
         for run, style in (('create', '--'), ('no-op', '-')):
-            points = [(row['n'], row[way][run]) for row in rows if row[way] and row[way][run]]
+            points = [(row['n'], fleet_get(row, way, run)) for row in rows if fleet_get(row, way, run)]
             if not points:
                 continue
             ns = [n for n, _got in points]
-            axes[0].plot(ns, [got['requests'] for _n, got in points], style, marker=marker, label='%s, %s' % (labels[way], run))
-            axes[1].plot(ns, [got['seconds'] for _n, got in points], style, marker=marker, label='%s, %s' % (labels[way], run))
+            for axis, key in zip(axes, ('requests', 'seconds')):
+                values = [got[key] for _n, got in points]
+                axis.plot(ns, values, style, marker=marker, color=colors[way], label='%s, %s' % (labels[way], run))
+                sampled = [(n, got[key]) for n, got in points if got.get('mode') == 'sample']
+                if sampled:
+                    sampled_any = True
+                    axis.plot([n for n, _v in sampled], [v for _n, v in sampled], linestyle='none', marker=marker,
+                              markersize=9, markerfacecolor='white', color=colors[way])
     for axis, what in zip(axes, ('requests', 'seconds (wall)')):
         axis.set_xscale('log')
         axis.set_yscale('log')
@@ -893,7 +1101,10 @@ def plot_fleet(rows, path):
         axis.set_ylabel(what)
         axis.grid(True, which='both', alpha=0.3)
     axes[0].legend(fontsize=7)
-    figure.suptitle('prefect.cloud: N accounts in one task vs a loop vs the uri playbook (emulator, 2 cores)')
+    title = 'prefect.cloud: N accounts in one task vs a loop vs the uri playbook (emulator, 2 shared cores)'
+    if sampled_any:
+        title += '\nopen markers: sampled K of N accounts at that N, scaled to N (not a full measurement)'
+    figure.suptitle(title, fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     print('plot written: %s' % path)
@@ -935,15 +1146,30 @@ def parse_args(argv):
     parser.add_argument('--only', choices=('requests', 'timing', 'fleet'), help='run only one part')
     parser.add_argument('--fleet-n', type=int, action='append', metavar='N',
                         help='part 4: numbers of service accounts for the service_accounts task against the loop and '
-                             'the uri playbook (repeatable, e.g. --fleet-n 100 --fleet-n 1000; part 4 runs only with it)')
+                             'the uri playbook (repeatable, e.g. --fleet-n 100 --fleet-n 1000; part 4 runs only with it; '
+                             'measured in the order given, printed by N)')
     parser.add_argument('--fleet-loop-max', type=int, default=FLEET_LOOP_MAX, metavar='N',
-                        help='part 4: measure the loop and uri playbooks only up to this N (default %d; they take '
-                             '~0.4 s per item per run)' % FLEET_LOOP_MAX)
+                        help='part 4: measure both runs of the loop and uri playbooks in full up to this N (default %d; '
+                             'they take ~0.5-1 s (loop) and ~1-2.5 s (uri) per item per run on 2 shared cores)'
+                             % FLEET_LOOP_MAX)
     parser.add_argument('--fleet-uri-max', type=int, metavar='N',
-                        help='part 4: measure the uri playbook only up to this N (default: --fleet-loop-max)')
+                        help='part 4: the same for the uri playbook (default: --fleet-loop-max)')
+    parser.add_argument('--fleet-noop-max', type=int, default=FLEET_NOOP_MAX, metavar='N',
+                        help='part 4: measure the no-op run of the loop and uri playbooks in full up to this N, on the '
+                             'end state of N accounts (default %d)' % FLEET_NOOP_MAX)
+    parser.add_argument('--fleet-uri-noop-max', type=int, metavar='N',
+                        help='part 4: the same for the uri playbook (default: --fleet-noop-max)')
+    parser.add_argument('--fleet-sample', type=int, default=FLEET_SAMPLE, metavar='K',
+                        help='part 4: beyond those, run the loop and uri playbooks over K of the N accounts (the '
+                             'others made by the fleet task; missing for the first run, existing for the no-op) and '
+                             'scale per account to N, labelled "sampled K of N, scaled" (default %d; 0: not measured)'
+                             % FLEET_SAMPLE)
     parser.add_argument('--fleet-noop-only', action='store_true',
                         help='part 4: make the end state with the fleet task and time only the no-op run of the loop '
-                             'and uri playbooks (their first run takes as long again)')
+                             'and uri playbooks (their first run is not measured)')
+    parser.add_argument('--fleet-report', metavar='JSON',
+                        help='part 4: print the table, checks and targets (and --plot) again from the --json file of '
+                             'a run, also of one stopped before its end; runs nothing')
     parser.add_argument('--plot', metavar='PNG', help='part 4: write the plot there (needs matplotlib)')
     parser.add_argument('--venv', help='venv with ansible-core, httpx and pydantic (default: the venv tools/test makes for the newest core, '
                                        'else .venv/benchmark, created like tools/test does)')
@@ -954,6 +1180,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.fleet_report:
+        return fleet_report(args.fleet_report, args.plot)
     emu.install_cleanup_handlers()
     ns = tuple(args.n) if args.n else (QUICK_N if args.quick else SCALE_N)
     modes = {'off': (False,), 'on': (True,), 'both': (False, True)}[args.pipelining]
@@ -983,8 +1211,10 @@ def main(argv=None):
         elif args.only == 'timing' or (args.only is None and not args.fleet_n):
             part_timing(bench, ns, modes, max(1, args.rounds), max(1, args.slices))
         if args.fleet_n and args.only in (None, 'fleet'):
-            part_fleet(bench, sorted(set(args.fleet_n)), args.fleet_loop_max, args.plot, args.fleet_uri_max,
-                       args.fleet_noop_only)
+            part_fleet(bench, list(dict.fromkeys(args.fleet_n)), {
+                'loop_max': args.fleet_loop_max, 'uri_max': args.fleet_uri_max, 'noop_max': args.fleet_noop_max,
+                'sample': max(0, args.fleet_sample), 'noop_only': args.fleet_noop_only,
+                'uri_noop_max': args.fleet_uri_noop_max}, args.plot)
         emulator.stop()
     except (BenchError, common.DemoError, emu.EmulatorError, OSError, subprocess.SubprocessError, ValueError) as exc:
         text = str(exc) if bench is None else bench.redact(str(exc))
