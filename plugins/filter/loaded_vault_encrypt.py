@@ -16,9 +16,9 @@ description:
     C(vault_identity_list) and C(vault_password_file) settings, or an AWX Vault credential, which
     AWX passes as C(--vault-id)). No vault password has to be given to the play.
   - "Which secret: O(vault_id) when given; otherwise the vault id of the setting
-    C(vaultencrypt_identity_setting) (E(ANSIBLE_VAULT_ENCRYPT_IDENTITY)) when set, as C(ansible-vault encrypt)
-    does for C(--encrypt-vault-id); otherwise the first secret loaded (C(vault_identity_list) first,
-    then the command line options in their order), as C(ansible.parsing.vault.match_encrypt_secret)."
+    C(vault_encrypt_identity) (C([defaults]) in C(ansible.cfg), or C(ANSIBLE_VAULT_ENCRYPT_IDENTITY))
+    when set, as C(ansible-vault encrypt) does for C(--encrypt-vault-id); otherwise the first
+    secret loaded (C(vault_identity_list) first, then the command line options in their order), as C(ansible.parsing.vault.match_encrypt_secret)."
   - "Unlike C(ansible-vault encrypt), several loaded vault ids are not an error: the first is used.
     Give O(vault_id) when several are loaded."
   - Needs ansible-core 2.19 or later (C(ansible.parsing.vault.VaultSecretsContext)); fails on older
@@ -82,7 +82,7 @@ def loaded_secrets():
 
 
 def encrypt_identity_setting():
-    """The vaultencrypt_identity_setting setting (ansible-vault's default for --encrypt-vault-id), or None."""
+    """The vault_encrypt_identity setting (ansible-vault's default for --encrypt-vault-id), or None."""
     try:
         from ansible import constants as C  # pylint: disable=import-outside-toplevel
         return C.config.get_config_value('DEFAULT_VAULT_ENCRYPT_IDENTITY') or None
@@ -112,7 +112,7 @@ def choose(vault_id=None, secrets=None, encrypt_identity=None):
         if label == wanted:
             return label, secret, None
     origin = ('agent_credentials_key_store_vault_id' if vault_id
-              else 'the setting vaultencrypt_identity_setting (ANSIBLE_VAULT_ENCRYPT_IDENTITY)')
+              else 'the setting vault_encrypt_identity (ANSIBLE_VAULT_ENCRYPT_IDENTITY)')
     return None, None, (
         'the vault id %s (%s) is not among the vault ids given to ansible-playbook: %s.'
         % (wanted, origin, ', '.join(labels)))
