@@ -1,56 +1,47 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The base every module builds on (PRIVATE to this collection).
+"""The one engine every module stands on (PRIVATE to this collection).
 
-``PrefectModule`` adds the connection options to the module's argspec, checks the libraries,
-validates the connection options, builds the one client for the run, turns client exceptions into
-one-line ``fail_json`` messages and keeps the result (``changed``, ``diff``).
+``PrefectModule`` owns what every module shares: the connection options and their checks, the
+one client of the task, the result (``changed``, ``diff``, warnings) and one-line failures.
+``StateModule`` adds the one converge loop of the modules that change something: ``read`` the
+object, ``plan`` the wanted one, ``apply`` the difference unless in check mode, and report
+``changed``, the diff and the result, written once here.
+
+Who drives a module is a *runner*: ``ModuleRunner`` (below) when it runs as a module process,
+or the collection's action plugin when it runs in the controller (``plugins/action``). A runner
+gives the validated options, check and diff mode, ``no_log``, the objects that earlier check-mode
+tasks of the play planned (``planned``) and a way to warn; the engine never touches
+``AnsibleModule`` otherwise.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-import unicodedata
 from urllib.parse import urlsplit
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ._api import PrefectCloud
 from ._argspec import auth_argument_spec
 from ._deps import missing_libraries
-from ._diff import make_diff
 from ._errors import PrefectAPIError, PrefectError, PrefectResponseError, PrefectResponseLost, PrefectTransportError
 from ._http import PrefectClient
-from ._secrets import mark_secret
 from ._retry import Deadline, RetryPolicy
+from ._secrets import mark_secret
+from ._values import MAX_TEXT, invisible, is_uuid, shown
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 3600.0
-# Prefect Cloud names, handles and e-mail addresses are at most 5000 characters (the OpenAPI
-# document's maxLength); longer text can only be a mistake.
-MAX_TEXT = 5000
-# Characters no name, handle or e-mail address has: controls (Cc, such as a line break or U+0085),
-# format characters (Cf, such as the bidi override U+202E) and line or paragraph separators.
-_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp"))
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+# The fact in which a check-mode task records the objects it would create or delete, so that a
+# later task of the same check-mode play can refer to them (see ``PrefectModule.planned``).
+PLANNED_FACT = "prefect_cloud_planned"
 # The proxy variables httpx reads (each also in lower case), and the schemes it can use.
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
 _PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
-_SHOWN = 60
 _KINDS = {list: "a list", tuple: "a list", dict: "a dictionary", bool: "a boolean"}
-
-
-def is_uuid(value):
-    """True when ``value`` is a UUID in its canonical 36-character form (hex digits in any case)."""
-    return isinstance(value, str) and _UUID.match(value) is not None
-
-
-def invisible(value):
-    """The first character of ``value`` that no name can have (see ``_INVISIBLE``), or None."""
-    return next((char for char in value if unicodedata.category(char) in _INVISIBLE), None)
+_SECRET_FIELDS = frozenset(("key", "api_key_value", "plaintext"))
+_KEY_PREFIXES = ("pnb_", "pnu_")
 
 
 def check_url(value, option):
@@ -118,12 +109,20 @@ def ca_problem(environ):
     return None
 
 
-def shown(value):
-    """``repr(value)`` for a one-line message, shortened when it is long."""
-    text = repr(value)
-    if len(text) <= _SHOWN:
-        return text
-    return f"{text[:_SHOWN - 5]}...{text[-1]} ({len(value)} characters)"
+def scrub(value):
+    """Drop secret-named fields and any string that looks like a whole (unmasked) API key."""
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items() if k not in _SECRET_FIELDS}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    if isinstance(value, str) and value.startswith(_KEY_PREFIXES) and "..." not in value:
+        return "********"
+    return value
+
+
+def make_diff(before, after):
+    """``{"before": ..., "after": ...}`` without keys; None (the object is absent) becomes ``{}``."""
+    return {"before": scrub(before) if before else {}, "after": scrub(after) if after else {}}
 
 
 def _kind(value):
@@ -133,38 +132,127 @@ def _kind(value):
     return None
 
 
-class _AnsibleModule(AnsibleModule):
-    """AnsibleModule that keeps the parameters as the task gave them, before type conversion."""
+class TaskFailed(Exception):
+    """The task fails with the one-line ``msg``; ``result`` is what it reports beside it."""
 
-    raw_params = None
+    def __init__(self, msg, result):
+        super().__init__(msg)
+        self.msg = msg
+        self.result = result
 
-    def _load_params(self):
-        super()._load_params()
-        self.raw_params = dict(self.params)  # AnsibleModule converts the values in place
+
+class ModuleRunner:
+    """Drives a module as a module process on the target: the options come from ``AnsibleModule``."""
+
+    planned = None  # a module process cannot read the play's facts (see PrefectModule.planned)
+
+    def __init__(self, argument_spec, **kwargs):
+        # Imported here: the action plugin (controller path) never loads basic.py.
+        from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
+
+        class _Module(AnsibleModule):
+            """Keeps the parameters as the task gave them, before type conversion."""
+
+            raw_params = None
+
+            def _load_params(self):
+                super()._load_params()
+                self.raw_params = dict(self.params)  # AnsibleModule converts the values in place
+
+        self.module = _Module(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
+        self.params = self.module.params
+        self.raw_params = self.module.raw_params or {}
+        self.check_mode = self.module.check_mode
+        self.diff_mode = self.module._diff  # pylint: disable=protected-access
+        self.no_log = self.module.no_log
+
+    def warn(self, msg):
+        self.module.warn(msg)
+
+    def exit(self, module_class):
+        """Run ``module_class`` and exit the process with its result."""
+        try:
+            result = module_class(self).execute()
+        except TaskFailed as failed:
+            self.module.fail_json(msg=failed.msg, **failed.result)
+        self.module.exit_json(**result)
 
 
 class PrefectModule:
-    """An AnsibleModule wrapper with a Prefect Cloud client, for modules that support check mode."""
+    """The base of every module: options, checks, the client, the result and failures.
 
-    def __init__(self, argument_spec, **kwargs):
-        spec = auth_argument_spec()
-        spec.update(argument_spec)
-        self.module = _AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
-        self.params = self.module.params
-        self.check_mode = self.module.check_mode
-        self.diff_mode = self.module._diff  # pylint: disable=protected-access
+    A module sets ``argument_spec`` (its own options; the connection options are added),
+    ``module_kwargs`` (``required_if`` and the like), ``uuid_options`` (options that must be a
+    UUID, with what they name) and ``present_only`` (options that describe the present object
+    and are ignored with ``state=absent``), and implements ``converge``.
+    """
+
+    argument_spec = {}
+    module_kwargs = {}
+    uuid_options = {}
+    present_only = ()
+
+    def __init__(self, runner):
+        self.runner = runner
+        self.params = runner.params
+        self.check_mode = runner.check_mode
+        self.diff_mode = runner.diff_mode
         self.result = {"changed": False}
-        for name, error in missing_libraries():
-            self.module.fail_json(msg=missing_required_lib(name), exception=error)
-        self._validate_types(spec)
+        self.client = self.api = None
+
+    @classmethod
+    def spec(cls):
+        """The whole argument spec: the connection options and the module's own."""
+        spec = auth_argument_spec()
+        spec.update(cls.argument_spec)
+        return spec
+
+    @classmethod
+    def main(cls):
+        """Run as a module process."""
+        ModuleRunner(cls.spec(), **cls.module_kwargs).exit(cls)
+
+    # -- the run
+
+    def execute(self):
+        """Check the options, converge, and return the result; raise TaskFailed on failure."""
+        for name, dummy in missing_libraries():
+            self.fail(f"this module needs the Python library {name} where it runs (the controller, or the host "
+                      f"of a delegated or async task): install it with 'python3 -m pip install -r requirements.txt' "
+                      f"(see the collection's README)")
+        self._validate_types(self.spec())
         self._validate_connection()
-        self.deadline = Deadline.for_timeout(self.params["timeout"])
+        for option, what in self.uuid_options.items():
+            if self.params.get(option) is not None and not is_uuid(self.params[option]):
+                self.fail(f"{option} must be the UUID of {what}, got {shown(self.params[option])}")
+        if self.params.get("state") == "absent":
+            for option in self.present_only:
+                self.params[option] = self.argument_spec[option].get("default")
+        try:
+            self.validate()
+        except (ValueError, PrefectError) as exc:
+            self.fail(str(exc))
         self.client = self.client_for(self.params["api_key"])
         self.api = PrefectCloud(self.client)
+        try:
+            self.converge()
+        except PrefectError as exc:
+            self.fail_on(exc)
+        finally:
+            self.client.close()
+        return self.result
+
+    def validate(self):
+        """Checks of the options that need no request; raise ValueError with a one-line message."""
+
+    def converge(self):
+        raise NotImplementedError
 
     def client_for(self, api_key):
         """A client of the task's API with ``api_key``, sharing the task's deadline."""
         params = self.params
+        if getattr(self, "deadline", None) is None:
+            self.deadline = Deadline.for_timeout(params["timeout"])  # pylint: disable=attribute-defined-outside-init
         try:
             return PrefectClient(
                 api_url=params["api_url"],
@@ -179,6 +267,69 @@ class PrefectModule:
             )
         except PrefectError as exc:
             self.fail(str(exc))
+        return None
+
+    # -- the result
+
+    def fail(self, msg, **details):
+        """Fail the task with one clear line (and structured ``details``)."""
+        raise TaskFailed(msg, dict(self.result, **details))
+
+    def fail_on(self, exc):
+        """Fail the task on a client error: the message names the request, never the key. A real
+        run reports ``changed`` only when a write was applied before the failure (or a create or
+        rotation was applied and its answer lost)."""
+        if not self.check_mode:
+            self.result["changed"] = self.client.applied > 0 or isinstance(exc, PrefectResponseLost)
+        details = {}
+        if isinstance(exc, (PrefectAPIError, PrefectTransportError, PrefectResponseError)):
+            details = {"method": exc.method, "path": exc.path}
+        if isinstance(exc, PrefectAPIError):
+            details["status"] = exc.status
+        self.fail(str(exc), **details)
+
+    def warn(self, msg):
+        self.runner.warn(msg)
+
+    def set_changed(self, changed=True):
+        self.result["changed"] = self.result["changed"] or changed
+
+    def set_diff(self, before, after):
+        """Record the diff (in diff mode only); it never holds a key."""
+        if self.diff_mode:
+            self.result["diff"] = make_diff(before, after)
+
+    def return_key(self, key, name="api_key", warn=True):
+        """Return a new API key as ``result[name]``, marked as a secret where ansible-core can,
+        with a warning when the task does not set ``no_log``."""
+        self.result[name] = mark_secret(key)
+        if warn and not self.runner.no_log:
+            self.warn(f"this task returns a new API key in {name} and does not set no_log: true; set no_log: true "
+                      "on it so that the key is kept out of the output and the job logs, or write the key to a "
+                      "file with api_key_dest instead")
+
+    # -- objects planned by earlier check-mode tasks
+
+    def planned(self, kind):
+        """{name: view or None (deleted)} of the objects of ``kind`` that earlier tasks of this
+        check-mode play planned to create or delete in this account; empty in a real run."""
+        if not self.check_mode:
+            return {}
+        recorded = (self.runner.planned or {}).get(self.params["account_id"]) or {}
+        return dict(recorded.get(kind) or {})
+
+    def record_plan(self, kind, name, view):
+        """In check mode, record that this task would create (``view``) or delete (None) the
+        object ``name`` of ``kind``, for the tasks after it (the fact ``prefect_cloud_planned``)."""
+        if not self.check_mode:
+            return
+        facts = self.result.setdefault("ansible_facts", {})
+        everything = facts.get(PLANNED_FACT) or {key: dict(value) for key, value in (self.runner.planned or {}).items()}
+        account = everything.setdefault(self.params["account_id"], {})
+        account[kind] = dict(account.get(kind) or {}, **{name: view})
+        facts[PLANNED_FACT] = everything
+
+    # -- option checks
 
     def _validate_types(self, spec, raw=None, values=None, prefix=""):
         """Refuse what Ansible would silently convert, and text no Prefect Cloud name can be.
@@ -189,7 +340,7 @@ class PrefectModule:
         characters (such as the line break a file lookup leaves at the end). Suboptions of a list
         of dictionaries are checked the same way (named like ``workspace_access[0].workspace``).
         """
-        raw = (self.module.raw_params or {}) if raw is None else raw
+        raw = self.runner.raw_params if raw is None else raw
         values = self.params if values is None else values
         for name, option in spec.items():
             kind = option.get("type", "str")
@@ -199,16 +350,16 @@ class PrefectModule:
                     if isinstance(entry, dict):
                         self._validate_types(option["options"], entry, value, f"{prefix}{name}[{index}].")
                 continue
-            if kind not in ("str", "int", "float"):
+            if kind not in ("str", "int", "float", "path"):
                 continue
             for given in [name] + list(option.get("aliases") or ()):
                 found = _kind(raw.get(given))
                 if found is not None:
-                    wanted = {"str": "a string", "int": "an integer", "float": "a number"}[kind]
+                    wanted = {"int": "an integer", "float": "a number"}.get(kind, "a string")
                     quote = "; quote it if it is meant as text" if found == "a boolean" and kind == "str" else ""
                     self.fail(f"{prefix}{given} must be {wanted}, got {found}{quote}")
             value, label = values.get(name), prefix + name
-            if kind != "str" or value is None:
+            if kind not in ("str", "path") or value is None:
                 continue
             if not value.strip():
                 self.fail(f"{label} must not be empty" + (" (set it or PREFECT_API_KEY)" if name == "api_key" else ""))
@@ -248,43 +399,38 @@ class PrefectModule:
         if not 0 <= params["retries"] <= MAX_RETRIES:
             self.fail(f"retries must be between 0 and {MAX_RETRIES}, got {params['retries']}")
 
-    def fail(self, msg, **kwargs):
-        """Fail the task with one clear line (plus structured details in kwargs)."""
-        self.module.fail_json(msg=msg, **dict(self.result, **kwargs))
 
-    def set_changed(self, changed=True):
-        self.result["changed"] = self.result["changed"] or changed
+class StateModule(PrefectModule):
+    """A module that converges one object: ``read``, ``plan``, then ``apply`` unless in check mode.
 
-    def return_key(self, key):
-        """Return a new API key in ``api_key``: marked as a secret where ansible-core can, and with a
-        warning when the task does not have ``no_log``."""
-        self.result["api_key"] = mark_secret(key)
-        if not self.module.no_log:
-            self.module.warn("this task returns a new API key in api_key and does not set no_log: true; set "
-                             "no_log: true on it so that the key is kept out of the output and the job logs")
+    ``read`` returns the object as it is (its returned form) or None; ``plan`` the object as the
+    options want it, or None for an absent one (it reads only, and returns ``before`` itself when
+    nothing changes); ``apply`` sends the writes and may return the final form (with the ids a
+    create answered). ``diff_view`` is the form shown in the diff (never a key). The result holds
+    the object under ``result_key`` unless it is absent.
+    """
 
-    def set_diff(self, before, after, header=None):
-        """Record a diff; only reported in diff mode, and never containing a key."""
-        if self.diff_mode:
-            self.result["diff"] = make_diff(before, after, header)
+    result_key = None
 
-    def run(self, action):
-        """Run ``action()``, map client errors to one-line failures and exit with the result.
+    def read(self):
+        raise NotImplementedError
 
-        A failed real run reports ``changed`` only when a write was applied before the failure
-        (or a create or rotation was applied and its answer lost).
-        """
-        try:
-            action()
-        except PrefectError as exc:
+    def plan(self, before):
+        raise NotImplementedError
+
+    def apply(self, before, after):
+        raise NotImplementedError
+
+    def diff_view(self, view):
+        return view
+
+    def converge(self):
+        before = self.read()
+        after = self.plan(before)
+        if after != before:
+            self.set_changed()
             if not self.check_mode:
-                self.result["changed"] = self.client.applied > 0 or isinstance(exc, PrefectResponseLost)
-            details = {}
-            if isinstance(exc, (PrefectAPIError, PrefectTransportError, PrefectResponseError)):
-                details = {"method": exc.method, "path": exc.path}
-            if isinstance(exc, PrefectAPIError):
-                details["status"] = exc.status
-            self.fail(str(exc), **details)
-        finally:
-            self.client.close()
-        self.module.exit_json(**self.result)
+                after = self.apply(before, after) or after
+        self.set_diff(self.diff_view(before), self.diff_view(after))
+        if after is not None:
+            self.result[self.result_key] = after

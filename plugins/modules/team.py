@@ -62,7 +62,8 @@ options:
     description:
       - V(present) creates the team or makes it match the options.
       - V(absent) deletes the team with its workspace access. A team that does not exist is no
-        change. The member options must not be given then.
+        change. The options that describe the team (O(description), O(users), O(service_accounts),
+        O(purge_members)) are ignored then, so that a task can be flipped to V(absent) as it is.
     type: str
     choices: [present, absent]
     default: present
@@ -184,141 +185,122 @@ team:
                 workspace_role_id: 2f1e0d9c-8b7a-4c6d-9e5f-4a3b2c1d0e9f, workspace_role_name: Developer}]
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
+from ansible_collections.prefect.cloud.plugins.module_utils._base import StateModule
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
-from ansible_collections.prefect.cloud.plugins.module_utils._iam import (
-    Actors, check_names, member_label, team_detail_result, team_result,
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
+from ansible_collections.prefect.cloud.plugins.module_utils._values import check_names
+from ansible_collections.prefect.cloud.plugins.module_utils._views import (
+    team_detail_view, team_diff, team_member_view, team_view,
 )
 
 
-def diff_view(view):
-    if view is None:
-        return None
-    return {"name": view["name"], "description": view["description"],
-            "members": sorted(member_label(member) for member in view["members"])}
+class Team(StateModule):
+    argument_spec = dict(
+        name=dict(type="str"),
+        id=dict(type="str"),
+        description=dict(type="str"),
+        users=dict(type="list", elements="str"),
+        service_accounts=dict(type="list", elements="str"),
+        purge_members=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module_kwargs = dict(required_one_of=[("name", "id")])
+    uuid_options = {"id": "a team"}
+    present_only = ("description", "users", "service_accounts", "purge_members")
+    result_key = "team"
+    diff_view = staticmethod(team_diff)
 
+    def validate(self):
+        for option in ("users", "service_accounts"):
+            if self.params[option] is not None:
+                self.params[option] = check_names(self.params[option], option)
 
-def find(api, params):
-    """The team the options name (``TeamDetail``), or None."""
-    if params["id"] is not None:
-        return api.team_detail(params["id"])
-    name = params["name"]
-    found = [team for team in api.team_details(names=[name]) if team.name == name]
-    if len(found) > 1:
-        raise PrefectError(f"name: {len(found)} teams are named {name!r}; use the option id to choose one")
-    return found[0] if found else None
+    def read(self):
+        params, api = self.params, self.api
+        self.directory = Directory(self)
+        if params["id"] is not None:
+            self.team = api.team_detail(params["id"])
+            if self.team is None and params["state"] == "present":
+                raise PrefectError(f"id: no team with id {params['id']!r} in this account")
+        else:
+            self.team = self.find_by_name(params["name"])
+        if self.team is None:
+            planned = self.planned("team").get(params["name"])
+            return dict(planned) if planned else None
+        return team_detail_view(self.team)
 
+    def find_by_name(self, name, exclude=None):
+        found = [team for team in self.api.team_details(names=[name]) if team.name == name and team.id != exclude]
+        if len(found) > 1:
+            raise PrefectError(f"name: {len(found)} teams are named {name!r}; use the option id to choose one")
+        return found[0] if found else None
 
-def check_name_free(api, name, team_id):
-    taken = [team for team in api.team_details(names=[name]) if team.name == name and team.id != team_id]
-    if taken:
-        raise PrefectError(f"name: another team is named {name!r} (id {taken[0].id}); choose another name")
-
-
-def plan_members(actors, params, current):
-    """(members after, members to add as (member id, type), actor ids to remove)."""
-    wanted = {}
-    for value in params["service_accounts"] or ():
-        member_id, view = actors.service_account(value)
-        wanted[view["actor_id"]] = (member_id, view)
-    for value in params["users"] or ():
-        member_id, view = actors.user(value)
-        wanted[view["actor_id"]] = (member_id, view)
-    by_actor = {member["actor_id"]: member for member in current}
-    added = [actor for actor in wanted if actor not in by_actor]
-    removed = [actor for actor in by_actor if actor not in wanted] if params["purge_members"] else []
-    after = [member for actor, member in by_actor.items() if actor not in removed]
-    after.extend(wanted[actor][1] for actor in added)
-    return after, [wanted[actor] for actor in added], removed
-
-
-def write_members(module, actors, team_id, after, added, removed):
-    api = module.api
-    for actor_id in removed:
-        api.remove_team_member(team_id, actor_id)  # a member already gone is no error
-        module.set_changed()
-    if not added:
-        return
-    # The whole member set (UNCONFIRMED whether PUT adds or replaces; the full set is right either way).
-    fresh = {view["actor_id"] for dummy, view in added}
-    members = [(member_id, view["type"]) for member_id, view in added]
-    for member in after:
-        if member["actor_id"] not in fresh:
-            member_id = actors.member_id(member["actor_id"], member["type"])
-            if member_id is not None:
-                members.append((member_id, member["type"]))
-    api.upsert_team_members(team_id, members)
-    module.set_changed()
-
-
-def converge(module):
-    params, api = module.params, module.api
-    present = params["state"] == "present"
-    team = find(api, params)
-    if team is None and present and params["id"] is not None:
-        raise PrefectError(f"id: no team with id {params['id']!r} in this account")
-    before = team_detail_result(team) if team is not None else None
-    if not present:
-        after, added, removed = None, [], []
-    else:
+    def plan(self, before):
+        params = self.params
+        if params["state"] == "absent":
+            if before is not None:
+                self.record_plan("team", before["name"], None)
+            return None
         name = params["name"] if params["name"] is not None else before["name"]
         description = params["description"]
         if description is None:
             description = before["description"] if before else ""
         if before is not None and name != before["name"]:
-            check_name_free(api, name, before["id"])
-        actors = Actors(api)
-        members, added, removed = plan_members(actors, params, before["members"] if before else [])
-        after = team_result(before["id"] if before else None, name, description, members,
-                            before["workspaces"] if before else [])
-    if after != before:
-        if module.check_mode:
-            module.set_changed()
-        elif after is None:
+            other = self.find_by_name(name, exclude=before["id"])
+            if other is not None:
+                raise PrefectError(f"name: another team is named {name!r} (id {other.id}); choose another name")
+        current = before["members"] if before else []
+        wanted = {}
+        for value in params["service_accounts"] or ():
+            bot = self.directory.bot(value, "service_accounts")
+            wanted[bot.actor_id or bot.name] = (bot.id, team_member_view(bot.actor_id, "service_account", bot.name, None))
+        for value in params["users"] or ():
+            user = self.directory.user(value, "users")
+            full = " ".join(part for part in (user.first_name, user.last_name) if part)
+            wanted[user.actor_id] = (user.user_id, team_member_view(user.actor_id, "user", full, user.email))
+        have = {member["actor_id"] or member["name"]: member for member in current}
+        self.added = [wanted[actor] for actor in wanted if actor not in have]
+        self.removed = [actor for actor in have if actor not in wanted] if params["purge_members"] else []
+        members = [member for actor, member in have.items() if actor not in self.removed]
+        members.extend(view for dummy, view in self.added)
+        after = team_view(before["id"] if before else None, name, description, members,
+                          before["workspaces"] if before else [])
+        if before is None:
+            self.record_plan("team", name, {"name": name, "description": description})
+        return before if after == before else after
+
+    def apply(self, before, after):
+        api = self.api
+        if after is None:
             api.delete_team(before["id"])
-            module.set_changed()
-        else:
-            # Each write reports a change once it succeeded, so that a failure later in the run
-            # still says what was changed before it.
-            if before is None:
-                after["id"] = api.create_team(after["name"], after["description"]).id
-                module.set_changed()
-            elif (after["name"], after["description"]) != (before["name"], before["description"]):
-                api.update_team(before["id"], after["name"], after["description"], team.workos_directory_group_id)
-                module.set_changed()
-            write_members(module, actors, after["id"], after["members"], added, removed)
-    module.set_diff(diff_view(before), diff_view(after))
-    if after is not None:
-        module.result["team"] = after
+            return None
+        if before is None:
+            after["id"] = api.create_team(after["name"], after["description"]).id
+        elif (after["name"], after["description"]) != (before["name"], before["description"]):
+            api.update_team(before["id"], after["name"], after["description"], self.team.workos_directory_group_id)
+        for actor_id in self.removed:
+            api.remove_team_member(after["id"], actor_id)  # a member already gone is no error
+        if self.added:
+            # The whole member set (UNCONFIRMED whether PUT adds or replaces; the full set is right either way).
+            members = [(member_id, view["type"]) for member_id, view in self.added]
+            fresh = {view["actor_id"] for dummy, view in self.added}
+            for member in after["members"]:
+                if member["actor_id"] not in fresh:
+                    members.append((self.member_id(member), member["type"]))
+            api.upsert_team_members(after["id"], [member for member in members if member[0] is not None])
+        return after
+
+    def member_id(self, member):
+        """The user id or bot id (what ``PUT teams/{id}/members`` takes) of a current member, or None."""
+        items = self.directory.users() if member["type"] == "user" else self.directory.bots()
+        found = next((item for item in items if item.actor_id == member["actor_id"]), None)
+        if found is None:
+            return None
+        return found.user_id if member["type"] == "user" else found.id
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="str"),
-            description=dict(type="str"),
-            users=dict(type="list", elements="str"),
-            service_accounts=dict(type="list", elements="str"),
-            purge_members=dict(type="bool", default=False),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-        required_one_of=[("name", "id")],
-    )
-    params = module.params
-    if params["id"] is not None and not is_uuid(params["id"]):
-        module.fail(f"id must be a team UUID, got {shown(params['id'])}")
-    if params["state"] == "absent":
-        given = [option for option in ("users", "service_accounts", "description") if params[option] is not None]
-        if given or params["purge_members"]:
-            module.fail(f"{(given or ['purge_members'])[0]} cannot be used with state=absent (the team is deleted)")
-    for option in ("users", "service_accounts"):
-        if params[option] is not None:
-            try:
-                params[option] = check_names(params[option], option)
-            except PrefectError as exc:
-                module.fail(str(exc))
-    module.run(lambda: converge(module))
+    Team.main()
 
 
 if __name__ == "__main__":

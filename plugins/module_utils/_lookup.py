@@ -1,0 +1,228 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Finding objects by id, name, handle or e-mail address: one rule, one place (PRIVATE).
+
+``Directory`` is the lookup of one task: each list it reads (workspaces, workspace roles,
+account roles, service accounts, users, teams) is read at most once per run and kept in memory
+only. A single object is looked up with a narrow request (by name or id) unless the whole list
+was read already, so a task about one object sends no more requests than it needs.
+
+The id/name rule: a value in the canonical UUID form is an id; a user is also found by e-mail
+address (any case) or handle; everything else is a name, compared exactly (names are case
+sensitive in Prefect Cloud). Two objects that match one name are an error naming the option.
+
+In check mode the directory also knows the objects that earlier tasks of the play planned to
+create or delete (``PrefectModule.planned``): a planned object is found by name like a real one,
+with the id ``None``; a planned deletion hides the real object. ``Planned`` stands for such an
+object: it has the attributes the planners read.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ._errors import PrefectError
+from ._values import is_uuid, listing
+
+
+class Planned:
+    """An object that an earlier check-mode task of the play would create (its id is None)."""
+
+    planned = True
+
+    def __init__(self, **fields):
+        self.id = None
+        self.__dict__.update(fields)
+
+
+def hint(value, names):
+    """`` (did you mean 'x'?)`` for the name closest to ``value``, or ''."""
+    close = difflib.get_close_matches(value, sorted(set(names)), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def user_matches(user, value):
+    """True when ``user`` (a membership or access with ``user_id``, ``email``, ``handle``) has the
+    id, the e-mail address (without case) or the handle ``value``."""
+    if is_uuid(value):
+        return user.user_id == value
+    if "@" in value:
+        return (user.email or "").lower() == value.lower()
+    return user.handle == value
+
+
+def user_filter(value):
+    """Keyword arguments of the user filters of ``_api`` for an id, e-mail address or handle (an
+    e-mail address is matched without case by the API, ``like_``; ``user_matches`` then keeps the
+    exact address)."""
+    if is_uuid(value):
+        return {"user_ids": [value]}
+    if "@" in value:
+        return {"email": value}
+    return {"handles": [value]}
+
+
+def one(found, what, value, option):
+    """The one object in ``found``, None when empty; several are an error naming ``option``."""
+    if len(found) > 1:
+        raise PrefectError(f"{option}: {len(found)} {what}s match {value!r}; use the id instead")
+    return found[0] if found else None
+
+
+class RoleIndex:
+    """Roles (workspace or account roles) by id and name, from one list."""
+
+    def __init__(self, roles, what="workspace role"):
+        self.roles = list(roles)
+        self.what = what
+        self.by_id = {role.id: role for role in self.roles if role.id is not None}
+
+    def name_of(self, role_id):
+        role = self.by_id.get(role_id)
+        return role.name if role is not None else None
+
+    def resolve(self, value, option):
+        """The role named ``value`` (case sensitive) or with id ``value``; raise if none or several."""
+        if is_uuid(value) and value in self.by_id:
+            return self.by_id[value]
+        found = [role for role in self.roles if role.name == value]
+        if len(found) > 1:
+            raise PrefectError(f"{option}: {len(found)} {self.what}s are named {value!r}; use the role id instead")
+        if not found:
+            names = [role.name for role in self.roles]
+            raise PrefectError(f"{option}: no {self.what} with name or id {value!r}{hint(value, names)}; valid names "
+                               f"are: {listing(names)}")
+        return found[0]
+
+
+class Directory:
+    """The objects of the account as one task sees them (see the module docstring)."""
+
+    def __init__(self, module):
+        self.module = module
+        self.api = module.api
+        self._lists = {}
+
+    def _all(self, kind, read):
+        if kind not in self._lists:
+            self._lists[kind] = read()
+        return self._lists[kind]
+
+    def _with_planned(self, kind, found, value, make):
+        """``found`` (real objects matching ``value``), corrected by what earlier check-mode tasks
+        planned: a planned deletion hides the object, a planned create adds one."""
+        planned = self.module.planned(kind)
+        if value not in planned:
+            return found
+        view = planned[value]
+        found = [item for item in found if getattr(item, "name", None) != value]
+        return found + ([make(view)] if view is not None else [])
+
+    # -- workspaces
+
+    def workspaces(self):
+        return self._all("workspaces", self.api.workspaces)
+
+    def find_workspace(self, value):
+        """The workspace with handle or id ``value``, or None (one request, none when listed)."""
+        if "workspaces" in self._lists:
+            return next((ws for ws in self.workspaces() if value in (ws.id, ws.handle)), None)
+        if is_uuid(value):
+            return self.api.workspace(value)
+        return next((ws for ws in self.api.workspaces(handles=[value]) if ws.handle == value), None)
+
+    def workspace(self, value, option="workspace"):
+        """The workspace with handle or id ``value``; an error listing the valid handles if none."""
+        found = self.find_workspace(value)
+        if found is None:
+            handles = [ws.handle for ws in self.workspaces()]
+            what = "id" if is_uuid(value) else "handle"
+            raise PrefectError(f"{option}: no workspace with {what} {value!r} in this account, or the API key has no "
+                               f"access to it{hint(value, handles)} (valid handles: {listing(handles)})")
+        return found
+
+    # -- roles
+
+    def workspace_roles(self):
+        """Every workspace role (built-in and custom, with those planned earlier) as a RoleIndex."""
+        def read():
+            roles = self.api.workspace_roles()
+            for name, view in self.module.planned("workspace_role").items():
+                roles = [role for role in roles if role.name != name]
+                if view is not None:
+                    roles.append(Planned(**view))
+            return RoleIndex(roles)
+        return self._all("workspace_roles", read)
+
+    def account_roles(self):
+        return self._all("account_roles", lambda: RoleIndex(self.api.account_roles(), "account role"))
+
+    # -- service accounts
+
+    def bots(self):
+        """Every service account, with those planned earlier."""
+        def read():
+            bots = self.api.bots()
+            for name in self.module.planned("service_account"):
+                bots = self._with_planned("service_account", bots, name, lambda view: Planned(**view))
+            return bots
+        return self._all("bots", read)
+
+    def find_bot(self, value, option="service_account"):
+        """The service account with name or id ``value``, or None (one request, none when listed)."""
+        if "bots" in self._lists:
+            found = [bot for bot in self.bots() if value in (bot.id, bot.name)]
+        elif is_uuid(value):
+            found = [bot for bot in [self.api.bot(value)] if bot is not None]
+        else:
+            found = [bot for bot in self.api.bots(names=[value]) if bot.name == value]
+            found = self._with_planned("service_account", found, value, lambda view: Planned(**view))
+        return one(found, "service account", value, option)
+
+    def bot(self, value, option="service_account"):
+        found = self.find_bot(value, option)
+        if found is None:
+            what = "id" if is_uuid(value) else "name"
+            raise PrefectError(f"{option}: no service account with {what} {value!r} in this account")
+        return found
+
+    # -- users (account members)
+
+    def users(self):
+        return self._all("users", self.api.account_members)
+
+    def find_user(self, value, option="user"):
+        """The account member with user id, e-mail address (any case) or handle ``value``, or None."""
+        if "users" in self._lists:
+            found = [user for user in self.users() if user_matches(user, value)]
+        else:
+            lookup = user_filter(value)
+            if "email" in lookup:
+                lookup = {"email_like": lookup.pop("email")}
+            found = [user for user in self.api.account_members(**lookup) if user_matches(user, value)]
+        return one(found, "user", value, option)
+
+    def user(self, value, option="user"):
+        found = self.find_user(value, option)
+        if found is None:
+            raise PrefectError(f"{option}: no user with e-mail, handle or id {value!r} in this account")
+        return found
+
+    # -- teams
+
+    def find_team(self, value, option="team"):
+        """The team (``Team``, with the workspaces it has access to) with id or name ``value``, or
+        None. One request; two teams with one name are an error."""
+        if is_uuid(value):
+            found = [team for team in self.api.teams(ids=[value]) if team.id == value]
+        else:
+            found = [team for team in self.api.teams(names=[value]) if team.name == value]
+            found = self._with_planned("team", found, value, lambda view: Planned(workspaces=[], **view))
+        return one(found, "team", value, option)
+
+    def team(self, value, option="team"):
+        found = self.find_team(value, option)
+        if found is None:
+            raise PrefectError(f"{option}: no team {value!r} in this account")
+        return found

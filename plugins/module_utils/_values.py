@@ -1,0 +1,74 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Pure helpers on values: ids, text checks and how values are shown in messages (PRIVATE).
+
+No request, no module state: everything here is a function of its arguments.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Prefect Cloud names, handles and e-mail addresses are at most 5000 characters (the OpenAPI
+# document's maxLength); longer text can only be a mistake.
+MAX_TEXT = 5000
+# Characters no name, handle or e-mail address has: controls (Cc, such as a line break or U+0085),
+# format characters (Cf, such as the bidi override U+202E) and line or paragraph separators.
+_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp"))
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_SHOWN = 60
+_LISTED = 20
+
+
+def is_uuid(value):
+    """True when ``value`` is a UUID in its canonical 36-character form (hex digits in any case)."""
+    return isinstance(value, str) and _UUID.match(value) is not None
+
+
+def invisible(value):
+    """The first character of ``value`` that no name can have (see ``_INVISIBLE``), or None."""
+    return next((char for char in value if unicodedata.category(char) in _INVISIBLE), None)
+
+
+def shown(value):
+    """``repr(value)`` for a one-line message, shortened when it is long."""
+    text = repr(value)
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[:_SHOWN - 5]}...{text[-1]} ({len(value)} characters)"
+
+
+def listing(names, limit=_LISTED):
+    """``a, b, c`` sorted without duplicates (``none`` when empty), cut after ``limit`` names."""
+    names = sorted(set(names))
+    text = ", ".join(names[:limit] if limit else names)
+    if limit and len(names) > limit:
+        text += f", ... ({len(names) - limit} more)"
+    return text or "none"
+
+
+def text_problem(value, label):
+    """The one-line problem of a text value (empty, too long, invisible characters), or None."""
+    if not value.strip():
+        return f"{label} must not be empty"
+    if len(value) > MAX_TEXT:
+        return f"{label} must be at most {MAX_TEXT} characters, got {len(value)}"
+    char = invisible(value)
+    if char is not None:
+        return (f"{label} must not contain control or invisible format characters such as a line break or "
+                f"U+202E, got U+{ord(char):04X} in {shown(value)}")
+    return None
+
+
+def check_names(values, option):
+    """The entries of a list option of names, e-mail addresses or ids, each checked as a text
+    option (``text_problem``); ids in lower case. Raise ValueError with the one-line message."""
+    checked = []
+    for index, value in enumerate(values):
+        problem = text_problem(value, f"{option}[{index}]")
+        if problem is not None:
+            raise ValueError(problem)
+        checked.append(value.lower() if is_uuid(value) else value)
+    return checked

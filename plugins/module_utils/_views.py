@@ -1,0 +1,45 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The returned and diff forms of the API objects, shared by the state modules and their
+``_info`` twins (PRIVATE to this collection). Views never hold a key."""
+
+from __future__ import annotations
+
+
+# Teams ---------------------------------------------------------------------------------------
+
+
+def team_member_view(actor_id, kind, name, email):
+    return {"actor_id": actor_id, "type": kind, "name": name, "email": email}
+
+
+def sort_members(members):
+    return sorted(members, key=lambda m: (m["type"], (m["email"] or m["name"] or "").lower(), m["actor_id"] or ""))
+
+
+def team_view(team_id, name, description, members, workspaces):
+    """The returned form of a team; ``members`` are ``team_member_view`` dicts."""
+    return {"id": team_id, "name": name, "description": description, "members": sort_members(members),
+            "workspaces": workspaces}
+
+
+def team_detail_view(team):
+    """The returned form of a ``TeamDetail`` as read from the API."""
+    members = [team_member_view(m.id, m.type, m.name, m.email) for m in team.memberships]
+    workspaces = [w.to_result() for w in team.workspaces]
+    return team_view(team.id, team.name, team.description or "", members, workspaces)
+
+
+def member_label(member):
+    """How a team member is named in diffs: ``user:alice@example.com``, ``service_account:ci``."""
+    if member["type"] == "user":
+        return f"user:{member['email'] or member['name']}"
+    return f"{member['type']}:{member['name']}"
+
+
+def team_diff(view):
+    if view is None:
+        return None
+    return {"name": view["name"], "description": view["description"],
+            "members": sorted(member_label(member) for member in view["members"])}
