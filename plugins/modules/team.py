@@ -226,7 +226,7 @@ class Team(StateModule):
             self.team = self.find_by_name(params["name"])
         if self.team is None:
             planned = self.planned("team").get(params["name"])
-            return dict(planned) if planned else None
+            return team_view(None, planned["name"], planned["description"], [], []) if planned else None
         return team_detail_view(self.team)
 
     def find_by_name(self, name, exclude=None):

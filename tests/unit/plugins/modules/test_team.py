@@ -1,0 +1,83 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The team module: the HTTP conversation of each case."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.prefect.cloud.plugins.modules.team import Team
+from ansible_collections.prefect.cloud.tests.unit.plugins.modules.conftest import ACCOUNT, Call
+
+TEAM = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+BOT = "1b2c3d4e-5f60-4a1b-8c2d-3e4f5a6b7c8d"
+BOT_ACTOR = "2c3d4e5f-6071-4b2c-9d3e-4f5a6b7c8d9e"
+NO_TEAMS = Call("POST", "teams/filter", [])
+
+
+def team(members=(), name="platform", description=""):
+    return {"id": TEAM, "name": name, "description": description, "memberships": list(members), "workspaces": []}
+
+
+def bot(name="ci"):
+    return {"id": BOT, "actor_id": BOT_ACTOR, "account_id": ACCOUNT, "name": name, "account_role_name": "Member",
+            "api_key": {"id": "3d4e5f60-7182-4c3d-8e4f-5a6b7c8d9e0f", "name": "k", "created": "2026-01-01T00:00:00Z",
+                        "expiration": None}}
+
+
+CI_MEMBER = {"id": BOT_ACTOR, "name": "ci", "type": "service_account"}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_create_with_a_member(run_module, check_mode):
+    writes = [Call("POST", "teams/", team(), body={"name": "platform", "description": ""}),
+              Call("PUT", f"teams/{TEAM}/members", body={"members": [{"member_id": BOT, "member_type": "service_account"}]})]
+    result = run_module(Team, {"name": "platform", "service_accounts": ["ci"]},
+                        [NO_TEAMS, Call("POST", "bots/filter", [bot()])] + ([] if check_mode else writes),
+                        check_mode=check_mode)
+    assert result["changed"] is True
+    assert result["diff"] == {"before": {}, "after": {"name": "platform", "description": "",
+                                                      "members": ["service_account:ci"]}}
+    assert result["team"]["id"] == (None if check_mode else TEAM)
+    if check_mode:
+        planned = result["ansible_facts"]["prefect_cloud_planned"][ACCOUNT]["team"]
+        assert planned == {"platform": {"name": "platform", "description": ""}}
+    else:
+        assert "ansible_facts" not in result
+
+
+def test_no_change_is_one_request(run_module):
+    result = run_module(Team, {"name": "platform"}, [Call("POST", "teams/filter", [team([CI_MEMBER])])])
+    assert result["changed"] is False
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_absent_ignores_the_options_of_the_present_team(run_module):
+    result = run_module(Team, {"name": "platform", "state": "absent", "service_accounts": ["ci"], "purge_members": True},
+                        [Call("POST", "teams/filter", [team()]), Call("DELETE", f"teams/{TEAM}")])
+    assert result["changed"] is True and "team" not in result
+    assert result["diff"]["after"] == {}
+
+
+def test_absent_again_is_no_change(run_module):
+    result = run_module(Team, {"name": "platform", "state": "absent"}, [NO_TEAMS])
+    assert result["changed"] is False
+
+
+def test_unknown_service_account_fails_before_any_write(run_module):
+    result = run_module(Team, {"name": "platform", "service_accounts": ["cj"]},
+                        [NO_TEAMS, Call("POST", "bots/filter", [])])
+    assert result["failed"] and result["changed"] is False
+    assert result["msg"] == "service_accounts: no service account with name 'cj' in this account"
+
+
+def test_a_team_planned_earlier_in_check_mode_is_found(run_module):
+    planned = {ACCOUNT: {"team": {"platform": {"name": "platform", "description": "x"}}}}
+    result = run_module(Team, {"name": "platform", "description": "x"}, [NO_TEAMS], check_mode=True, planned=planned)
+    assert result["changed"] is False
+
+
+def test_bad_id_is_one_line(run_module):
+    result = run_module(Team, {"id": "not-a-uuid", "name": "x"}, [])
+    assert result["msg"] == "id must be the UUID of a team, got 'not-a-uuid'"
