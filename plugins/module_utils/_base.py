@@ -198,7 +198,7 @@ class PrefectModule:
         self.check_mode = runner.check_mode
         self.diff_mode = runner.diff_mode
         self.result = {"changed": False}
-        self.client = self.api = None
+        self.client = self.api = self.deadline = None
 
     @classmethod
     def spec(cls):
@@ -251,8 +251,8 @@ class PrefectModule:
     def client_for(self, api_key):
         """A client of the task's API with ``api_key``, sharing the task's deadline."""
         params = self.params
-        if getattr(self, "deadline", None) is None:
-            self.deadline = Deadline.for_timeout(params["timeout"])  # pylint: disable=attribute-defined-outside-init
+        if self.deadline is None:
+            self.deadline = Deadline.for_timeout(params["timeout"])
         try:
             return PrefectClient(
                 api_url=params["api_url"],
@@ -320,8 +320,10 @@ class PrefectModule:
 
     def record_plan(self, kind, name, view):
         """In check mode, record that this task would create (``view``) or delete (None) the
-        object ``name`` of ``kind``, for the tasks after it (the fact ``prefect_cloud_planned``)."""
-        if not self.check_mode:
+        object ``name`` of ``kind``, for the tasks after it (the fact ``prefect_cloud_planned``).
+        Only in the controller: a module process cannot read what earlier tasks recorded, so it
+        would overwrite their plans."""
+        if not self.check_mode or self.runner.planned is None:
             return
         facts = self.result.setdefault("ansible_facts", {})
         everything = facts.get(PLANNED_FACT) or {key: dict(value) for key, value in (self.runner.planned or {}).items()}

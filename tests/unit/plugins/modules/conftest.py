@@ -100,7 +100,7 @@ def run_module_fixture(monkeypatch):
         monkeypatch.setattr(_base, "PrefectClient", functools.partial(_base.PrefectClient,
                                                                       transport=httpx.MockTransport(conversation)))
         runner = Runner(module_class, params, check_mode, diff, no_log)
-        runner.planned = planned
+        runner.planned = planned or {}
         try:
             result = module_class(runner).execute()
         except TaskFailed as failed:
