@@ -12,7 +12,8 @@ secret options, warnings and the result are the module's.
 
 A task runs as a module process, as before, where the controller cannot give module semantics:
 with ``async``, and when its connection is not the local one (a task for, or delegated to, a
-remote host calls the API from that host).
+remote host calls the API from that host). The variable ``prefect_cloud_run_on_controller:
+false`` asks for the module process for local tasks too.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ import os
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PLANNED_FACT, TaskFailed
 
 _NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+RUN_ON_CONTROLLER = "prefect_cloud_run_on_controller"
 
 
 def hide(value, secrets):
@@ -81,7 +84,9 @@ class ControllerAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        if self._task.async_val or self._connection.transport != "local":
+        task_vars = task_vars or {}
+        on_controller = self._templar.template(task_vars.get(RUN_ON_CONTROLLER, True))
+        if self._task.async_val or self._connection.transport != "local" or not boolean(on_controller, strict=False):
             result = merge_hash(result, self._execute_module(task_vars=task_vars, wrap_async=self._task.async_val))
             if not self._task.async_val:
                 self._remove_tmp_path(self._connection._shell.tmpdir)  # pylint: disable=protected-access
@@ -89,7 +94,7 @@ class ControllerAction(ActionBase):
         variables = {}
         self._compute_environment_string(variables)
         with environment(variables):
-            result.update(self.run_in_controller(self._task.args, task_vars or {}))
+            result.update(self.run_in_controller(self._task.args, task_vars))
         return result
 
     def run_in_controller(self, args, task_vars):
