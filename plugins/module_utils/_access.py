@@ -193,7 +193,7 @@ class WorkspaceGrants:
         """Set the workspace id and handle; False when it does not exist and no member needs it."""
         found = None if verify else self.directory.find_workspace(self.workspace)
         if found is None:
-            if all(member.role is None for member in self.members):
+            if self.members and all(member.role is None for member in self.members):
                 return False
             self.directory.workspaces()  # the error lists the valid handles
             found = self.directory.workspace(self.workspace)
