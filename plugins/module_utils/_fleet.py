@@ -29,7 +29,7 @@ from ._api import rfc3339
 from ._base import is_uuid, shown
 from ._errors import PrefectConflict, PrefectError, PrefectResponseLost
 from ._http import PAGE_SIZE
-from ._resolve import RoleIndex
+from ._lookup import RoleIndex
 from ._secrets import mark_secret
 
 _MAX_LISTED = 20
@@ -183,7 +183,7 @@ class Fleet:
         workspaces = api.workspaces()
         by_key = {ws.handle: ws for ws in workspaces}
         by_key.update((ws.id, ws) for ws in workspaces)
-        self.roles = RoleIndex.load(api)
+        self.roles = RoleIndex(api.workspace_roles())
         for label, grant in listed:
             workspace = by_key.get(grant["workspace"])
             if workspace is None:
@@ -281,7 +281,7 @@ class Fleet:
         grants = []
         for grant in entry["workspace_access"] or ():
             workspace = self.workspaces[grant["workspace"]]
-            role = self.roles.resolve(grant["workspace_role"])
+            role = self.roles.resolve(grant["workspace_role"], "workspace_role")
             current = self.grants[workspace.id].get(bot.id) if bot is not None else None
             grants.append({"id": current.id if current is not None else None, "workspace_id": workspace.id,
                            "workspace_handle": workspace.handle, "workspace_role_id": role.id,

@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The pure parts of service_accounts and workspace_members: entry checks, the guard, the batches of
+"""The pure parts of service_accounts: entry checks, the guard, the batches of
 the writes, the caller, and the shared report of a failure in the middle of the writes (write_all)."""
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from ansible_collections.prefect.cloud.plugins.module_utils._errors import Prefe
 from ansible_collections.prefect.cloud.plugins.module_utils._fleet import (
     Fleet, Operation, check_entries, check_purge, is_caller, write_all,
 )
-from ansible_collections.prefect.cloud.plugins.module_utils._members import Grant, check_members, member_key, next_batch
 
 NOW = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
 
@@ -63,23 +62,6 @@ def test_the_empty_list_guard(purge):
     check_purge(dict(params, **{purge: True, "service_accounts": [entry("a")]}))
 
 
-def member_grant(kind, accessor_type, name):
-    return Grant(kind, "ws", {"accessor_type": accessor_type, "accessor_name": name, "accessor_id": name})
-
-
-def test_member_writes_are_pages_of_200_per_type_one_team_put_and_one_removal_each():
-    pending = ([member_grant("grant", "service_account", f"b{i}") for i in range(401)] +
-               [member_grant("grant", "user", "u")] + [member_grant("grant", "team", f"t{i}") for i in range(250)] +
-               [member_grant("revoke", "user", "v"), member_grant("revoke", "team", "w")])
-    sizes = []
-    while pending:
-        batch = next_batch(pending)
-        assert len({(op.kind, op.accessor_type) for op in batch}) == 1
-        sizes.append(len(batch))
-        pending = [op for op in pending if op not in batch]
-    assert sizes == [200, 200, 1, 1, 250, 1, 1]
-
-
 def test_account_writes_are_pages_of_200_grants_per_workspace():
     pending = ([Operation("create", "a")] + [Operation("grant", f"b{i}", "w1", workspace_id="1") for i in range(201)] +
                [Operation("grant", "c", "w2", workspace_id="2")])
@@ -96,25 +78,6 @@ def test_the_caller_is_matched_by_bot_id_or_actor_id():
     assert not is_caller(SimpleNamespace(id="x"), bot)
     assert not is_caller(None, bot)
     assert not is_caller(SimpleNamespace(id=None), bot)
-
-
-def test_members_are_matched_by_id_email_without_case_or_name():
-    uid = "0E4D3B46-8C6A-4C4F-9A57-35A2F37A6A11"
-    assert member_key("user", uid) == ("user", "id", uid.lower())
-    assert member_key("user", "Alice@Example.com") == ("user", "email", "alice@example.com")
-    assert member_key("user", "alice") == ("user", "name", "alice")
-    assert member_key("team", "Platform") == ("team", "name", "Platform")
-
-
-def test_members_listed_twice_and_the_guard():
-    params = {"members": [{"accessor_type": "user", "accessor": "A@x.io"}, {"accessor_type": "user", "accessor": "a@X.io"}],
-              "purge": False, "allow_empty_purge": False}
-    with pytest.raises(ValueError, match=r"^members\[1\]\.accessor 'a@X.io' is listed more than once \(also members\[0\]\)"):
-        check_members(params)
-    check_members(dict(params, members=[{"accessor_type": "user", "accessor": "a"}, {"accessor_type": "team", "accessor": "a"}]))
-    with pytest.raises(ValueError, match="allow_empty_purge"):
-        check_members(dict(params, members=[], purge=True))
-    check_members(dict(params, members=[], purge=True, allow_empty_purge=True))
 
 
 class Failed(Exception):

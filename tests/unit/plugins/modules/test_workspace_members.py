@@ -164,3 +164,15 @@ def test_writes_are_pages_of_200_per_kind_one_team_put_and_one_removal_each():
         sizes.append(len(batch))
         pending = [o for o in pending if o not in batch]
     assert sizes == [200, 200, 1, 1, 250, 1, 1]
+
+
+def test_a_user_is_the_same_member_by_email_in_any_case_and_kinds_differ(run_module):
+    members = [{"accessor_type": "user", "accessor": "A@x.io", "workspace_role": "Viewer"},
+               {"accessor_type": "user", "accessor": "a@X.io", "workspace_role": "Viewer"}]
+    result = run_module(WorkspaceMembers, {"workspace": "production", "members": members}, [])
+    assert result["msg"].startswith("members[1].accessor 'a@X.io' is listed more than once (also members[0])")
+    members = [{"accessor_type": "user", "accessor": "a", "workspace_role": "Viewer"},
+               {"accessor_type": "team", "accessor": "a", "workspace_role": "Viewer"}]
+    result = run_module(WorkspaceMembers, {"workspace": "nowhere", "members": members},
+                        [Call("POST", "workspaces/filter", []), Call("POST", "workspaces/filter", [])])
+    assert "listed more than once" not in result["msg"]
