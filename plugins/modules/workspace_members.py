@@ -76,8 +76,12 @@ options:
 notes:
   - Requests of a run without changes - one for the workspace (a filter by handle, or a C(GET) by id), one
     for the workspace roles, one listing (200 per request) of each accessor type's grants that the
-    members or O(purge_types) need, and C(GET /me/) with O(purge=true). An accessor without a grant
-    yet costs one listing of its type (one for all of them).
+    members or O(purge_types) need, and C(GET /me/) with O(purge=true). Service accounts and users
+    without a grant yet cost one listing of their kind (one for all of them); a team without a
+    grant yet costs one lookup.
+  - In a check-mode run in the controller, a service account, team or custom workspace role that an
+    earlier task of the same play would create is found by its name (see
+    P(prefect.cloud.workspace_access#module)).
   - Writes - one request per 200 service-account grants and per 200 user grants to create or
     change, one C(PUT) of the whole team-grant set when a team grant changes, and one C(DELETE) per
     removed grant.
@@ -160,6 +164,7 @@ members:
 removed:
   description:
     - The grants that O(purge=true) removes (or would remove, in check mode), shaped like RV(members).
+    - When a write failed, only the grants that were removed before it.
   returned: always
   type: list
   elements: dict
