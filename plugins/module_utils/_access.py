@@ -218,6 +218,8 @@ class WorkspaceGrants:
                 kind = KINDS[name]
                 for access in directory.grants(self.workspace_id, kind):
                     view = self.view(kind, access)
+                    if view is None:
+                        continue
                     self.listed.append(view)
                     for key in kind.keys(access):
                         if key is not None:
@@ -225,8 +227,11 @@ class WorkspaceGrants:
         return [self.current.get(member.key) for member in self.members]
 
     def view(self, kind, access, accessor=None):
-        """The returned form of a grant as read (None for none)."""
+        """The returned form of a grant as read (None for none, and for the grant of an accessor
+        that an earlier check-mode task deletes)."""
         if access is None:
+            return None
+        if kind.name != "user" and self.module.planned(kind.name).get(kind.accessor(access)[2], ()) is None:
             return None
         found = kind.accessor(access)
         if accessor is not None and found[2] is None:

@@ -244,3 +244,9 @@ def test_a_failed_write_names_the_request(run_module):
                          Call("POST", f"workspaces/{WS}/bot_access/", {"detail": "denied"}, status=403)])
     assert result["failed"] and result["changed"] is False
     assert result["status"] == 403 and "\n" not in result["msg"] and "denied" in result["msg"]
+
+
+def test_the_grant_of_a_service_account_an_earlier_task_deletes_is_gone(run_module):
+    result = run_module(WorkspaceAccess, dict(NAMES, state="absent"), [FIND_WS, bot_grants([bot_grant()])],
+                        check_mode=True, planned={ACCOUNT: {"service_account": {"ci": None}}})
+    assert result["changed"] is False
