@@ -22,7 +22,7 @@ from __future__ import annotations
 from ._base import Operation
 from ._errors import PrefectError, PrefectNotFound
 from ._http import PAGE_SIZE
-from ._lookup import Directory, user_filter, user_matches
+from ._lookup import Directory, hint, user_filter, user_matches
 from ._values import is_uuid, shown
 from ._views import grant_view
 
@@ -39,9 +39,10 @@ class AccessKind:
         self.narrow = name != "team"  # the team-grant filter has no criteria
         self.__dict__.update(functions)
 
-    def unknown(self, value, option):
-        return PrefectError(f"{option}: no {self.label} {value!r} in this account (accessor_type={self.name} "
-                            f"expects {self.form})")
+    def unknown(self, value, option, names=()):
+        """The error for an accessor that is neither real nor planned, with the closest of ``names``."""
+        return PrefectError(f"{option}: no {self.label} {value!r} in this account{hint(value, names)} "
+                            f"(accessor_type={self.name} expects {self.form})")
 
 
 def _answered(grants, field):
@@ -264,7 +265,7 @@ class WorkspaceGrants:
             if before is None:
                 accessor = self.accessor(member)
                 if accessor is None:
-                    raise member.kind.unknown(member.value, member.option)
+                    raise member.kind.unknown(member.value, member.option, self.names(member.kind))
                 before_role = None
                 base = grant_view(None, self.workspace_id, self.handle, member.kind.accessor(accessor), None, None)
             else:
@@ -297,6 +298,15 @@ class WorkspaceGrants:
             self.directory.bots()
         if "user" in kinds:
             self.directory.users()
+
+    def names(self, kind):
+        """The names of the accessors of ``kind``, real and planned (one listing, for an error)."""
+        if kind.name == "user":
+            return [user.email or user.handle for user in self.directory.users()]
+        listed = self.directory.bots() if kind.name == "service_account" else self.api.teams()
+        planned = self.module.planned(kind.name)
+        return [item.name for item in listed if item.name not in planned] + [
+            name for name, view in planned.items() if view is not None]
 
     # -- writing
 

@@ -208,11 +208,13 @@ def test_a_misspelt_role_still_fails_with_a_hint(run_module):
 
 
 def test_a_misspelt_accessor_that_is_not_planned_fails(run_module):
-    result = run_module(WorkspaceAccess, dict(NAMES, accessor="cj"),
-                        [FIND_WS, bot_grants([]), READ_ROLES, Call("POST", "bots/filter", [])],
-                        check_mode=True, planned={ACCOUNT: PLANNED_BOT})
-    assert result["msg"] == ("accessor: no service account 'cj' in this account (accessor_type=service_account expects "
-                             "a service account name or id)")
+    planned = {"service_account": {"pipeline": {"name": "pipeline", "actor_id": None, "account_role_name": "Member"}}}
+    result = run_module(WorkspaceAccess, dict(NAMES, accessor="pipelin"),
+                        [FIND_WS, bot_grants([]), READ_ROLES, Call("POST", "bots/filter", []),
+                         Call("POST", "bots/filter", [bot("other")])],
+                        check_mode=True, planned={ACCOUNT: planned})
+    assert result["msg"] == ("accessor: no service account 'pipelin' in this account (did you mean 'pipeline'?) "
+                             "(accessor_type=service_account expects a service account name or id)")
 
 
 # Errors
@@ -234,7 +236,9 @@ def test_unknown_workspace_id(run_module):
 def test_unknown_team_fails_after_the_workspace_and_role_checks(run_module):
     result = run_module(WorkspaceAccess, {"workspace": "production", "accessor_type": "team", "accessor": "ghosts",
                                           "workspace_role": "Viewer"},
-                        [Call("POST", "teams/filter", []), FIND_WS, READ_ROLES])
+                        [Call("POST", "teams/filter", []), FIND_WS, READ_ROLES,
+                         Call("POST", "teams/filter", [team()], body={"teams": {"name": None, "id": None}, "limit": 200,
+                                                                      "offset": 0})])
     assert result["msg"] == "accessor: no team 'ghosts' in this account (accessor_type=team expects a team name or id)"
 
 
