@@ -11,7 +11,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._access import Grant
 from ansible_collections.prefect.cloud.plugins.modules.workspace_members import WorkspaceMembers
 from ansible_collections.prefect.cloud.tests.unit.plugins.modules.conftest import ACCOUNT, Call
 from ansible_collections.prefect.cloud.tests.unit.plugins.modules.test_workspace_access import (
-    ACTOR, BOT, DEVELOPER, FIND_WS, GRANT, READ_ROLES, TEAM, USER, VIEWER, WS, bot, bot_grant, team_grant,
+    BOT, DEVELOPER, FIND_WS, GRANT, READ_ROLES, TEAM, USER, VIEWER, WS, bot, bot_grant, team_grant,
 )
 
 BOT2 = "5d6e7f80-9102-4b3c-8d4e-5f6a7b8c9d0e"
