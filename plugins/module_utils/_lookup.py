@@ -109,15 +109,20 @@ class Directory:
             self._lists[kind] = read()
         return self._lists[kind]
 
-    def _with_planned(self, kind, found, value, make):
-        """``found`` (real objects matching ``value``), corrected by what earlier check-mode tasks
-        planned: a planned deletion hides the object, a planned create adds one."""
+    def _with_planned(self, kind, found, names=None, **extra):
+        """``found`` (real objects), corrected by what earlier check-mode tasks planned for the
+        ``names`` (every planned name when None): a planned deletion hides the real object; a
+        planned create adds a ``Planned`` one, unless a real object has the name by now (a plan
+        never hides what exists, such as an object a real task of the play created since)."""
         planned = self.module.planned(kind)
-        if value not in planned:
-            return found
-        view = planned[value]
-        found = [item for item in found if getattr(item, "name", None) != value]
-        return found + ([make(view)] if view is not None else [])
+        for name in planned if names is None else [name for name in names if name in planned]:
+            view = planned[name]
+            real = [item for item in found if getattr(item, "name", None) == name]
+            if view is None:
+                found = [item for item in found if item not in real]
+            elif not real:
+                found = found + [Planned(**dict(extra, **view))]
+        return found
 
     # -- workspaces
 
@@ -146,14 +151,8 @@ class Directory:
 
     def workspace_roles(self):
         """Every workspace role (built-in and custom, with those planned earlier) as a RoleIndex."""
-        def read():
-            roles = self.api.workspace_roles()
-            for name, view in self.module.planned("workspace_role").items():
-                roles = [role for role in roles if role.name != name]
-                if view is not None:
-                    roles.append(Planned(**view))
-            return RoleIndex(roles)
-        return self._all("workspace_roles", read)
+        return self._all("workspace_roles",
+                         lambda: RoleIndex(self._with_planned("workspace_role", self.api.workspace_roles())))
 
     def account_roles(self):
         return self._all("account_roles", lambda: RoleIndex(self.api.account_roles(), "account role"))
@@ -162,12 +161,7 @@ class Directory:
 
     def bots(self):
         """Every service account, with those planned earlier."""
-        def read():
-            bots = self.api.bots()
-            for name in self.module.planned("service_account"):
-                bots = self._with_planned("service_account", bots, name, lambda view: Planned(**view))
-            return bots
-        return self._all("bots", read)
+        return self._all("bots", lambda: self._with_planned("service_account", self.api.bots()))
 
     def find_bot(self, value, option="service_account"):
         """The service account with name or id ``value``, or None (one request, none when listed)."""
@@ -177,7 +171,7 @@ class Directory:
             found = [bot for bot in [self.api.bot(value)] if bot is not None]
         else:
             found = [bot for bot in self.api.bots(names=[value]) if bot.name == value]
-            found = self._with_planned("service_account", found, value, lambda view: Planned(**view))
+            found = self._with_planned("service_account", found, [value])
         return one(found, "service account", value, option)
 
     def bot(self, value, option="service_account"):
@@ -218,7 +212,7 @@ class Directory:
             found = [team for team in self.api.teams(ids=[value]) if team.id == value]
         else:
             found = [team for team in self.api.teams(names=[value]) if team.name == value]
-            found = self._with_planned("team", found, value, lambda view: Planned(workspaces=[], **view))
+            found = self._with_planned("team", found, [value], workspaces=[])
         return one(found, "team", value, option)
 
     def team(self, value, option="team"):

@@ -81,3 +81,14 @@ def test_a_team_planned_earlier_in_check_mode_is_found(run_module):
 def test_bad_id_is_one_line(run_module):
     result = run_module(Team, {"id": "not-a-uuid", "name": "x"}, [])
     assert result["msg"] == "id must be the UUID of a team, got 'not-a-uuid'"
+
+
+def test_a_plan_never_hides_an_object_that_exists(run_module):
+    """A service account planned by an earlier check-mode task, which a real task has created since:
+    the real one (with its ids) is used."""
+    planned = {ACCOUNT: {"service_account": {"ci": {"name": "ci", "actor_id": None, "account_role_name": "Member"}}}}
+    result = run_module(Team, {"name": "platform", "service_accounts": ["ci"]},
+                        [Call("POST", "teams/filter", [team()]), Call("POST", "bots/filter", [bot()])],
+                        check_mode=True, planned=planned)
+    assert result["changed"] is True
+    assert [member["actor_id"] for member in result["team"]["members"]] == [BOT_ACTOR]
