@@ -172,9 +172,21 @@ class Fail(Exception):
     pass
 
 
+class Probe(PrefectModule):
+    """A module on the engine whose ``converge`` runs ``action(module)``, run as a module process."""
+
+    argument_spec = {"name": {"type": "str"}}
+    action = None
+
+    def converge(self):
+        if self.action is not None:
+            type(self).action(self)  # pylint: disable=not-callable
+
+
 @pytest.fixture(name="module")
 def module_fixture(monkeypatch):
-    """``module(**args)`` -> PrefectModule, or raises Fail(result) / Exit(result); warnings in ``.warnings``."""
+    """``module(action=None, **args)`` runs Probe through ``ModuleRunner`` (AnsibleModule) and
+    raises Fail(result) / Exit(result); warnings in ``.warnings``; the module in ``.last``."""
     for name in ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
@@ -192,12 +204,18 @@ def module_fixture(monkeypatch):
     sent = []
     monkeypatch.setattr(_base.PrefectClient, "request", lambda *args, **kwargs: sent.append(args))
 
-    def make(**args):
+    def make(action=None, **args):
         full = dict(api_url="https://cloud.test/api", api_key=KEY, account_id=UUID)
         full.update(args)
         full = {name: value for name, value in full.items() if value is not None}  # None: not given
+
+        def keep(prefect):
+            make.last = prefect
+            if action is not None:
+                action(prefect)
+        monkeypatch.setattr(Probe, "action", keep)
         with patch_module_args(full):
-            return PrefectModule({})
+            Probe.main()
 
     make.warnings = warnings
     make.sent = sent
@@ -211,6 +229,12 @@ def failure(module, **args):
     message = info.value.args[0]["msg"]
     assert "\n" not in message
     return message
+
+
+def params(module, **args):
+    with pytest.raises(Exit):
+        module(**args)
+    return module.last.params
 
 
 @pytest.mark.parametrize("url", [
@@ -229,7 +253,7 @@ def test_module_refuses_an_account_id_not_in_canonical_form(module, account_id):
 
 
 def test_module_lower_cases_a_canonical_id(module):
-    assert module(account_id=UUID.upper()).params["account_id"] == UUID
+    assert params(module, account_id=UUID.upper())["account_id"] == UUID
 
 
 def test_module_names_a_malformed_proxy_variable_without_its_password(module, monkeypatch):
@@ -243,21 +267,17 @@ def test_module_names_a_missing_ssl_cert_file(module, monkeypatch, tmp_path):
     assert "SSL_CERT_FILE" in failure(module)
 
 
-@pytest.mark.usefixtures("module")
-def test_module_refuses_a_name_with_an_invisible_character():
-    spec = {"name": {"type": "str"}}
-    with patch_module_args(dict(api_url="https://cloud.test/api", api_key=KEY, account_id=UUID, name="bot\u202e")):
-        with pytest.raises(Fail) as info:
-            PrefectModule(spec)
-    assert info.value.args[0]["msg"].startswith("name must not contain control or invisible format characters")
-    assert "U+202E" in info.value.args[0]["msg"]
+def test_module_refuses_a_name_with_an_invisible_character(module):
+    message = failure(module, name="bot\u202e")
+    assert message.startswith("name must not contain control or invisible format characters")
+    assert "U+202E" in message
 
 
 def test_module_takes_the_api_url_from_the_environment_unless_empty(module, monkeypatch):
     monkeypatch.setenv("PREFECT_CLOUD_API_URL", "")
-    assert module(api_url=None).params["api_url"] == "https://api.prefect.cloud/api"
+    assert params(module, api_url=None)["api_url"] == "https://api.prefect.cloud/api"
     monkeypatch.setenv("PREFECT_CLOUD_API_URL", "https://other.test/api")
-    assert module(api_url=None).params["api_url"] == "https://other.test/api"
+    assert params(module, api_url=None)["api_url"] == "https://other.test/api"
 
 
 @pytest.mark.parametrize("args, message", [
@@ -271,59 +291,52 @@ def test_module_refuses_bad_connection_options(module, args, message):
 
 
 def test_return_key_warns_without_no_log(module):
-    prefect = module()
-    prefect.return_key("pnb_" + "x" * 36)
-    assert prefect.result["api_key"] == "pnb_" + "x" * 36
+    with pytest.raises(Exit) as info:
+        module(lambda prefect: prefect.return_key("pnb_" + "x" * 36))
+    assert info.value.args[0]["api_key"] == "pnb_" + "x" * 36
     assert len(module.warnings) == 1 and "no_log: true" in module.warnings[0]
     assert "pnb_" not in module.warnings[0]
 
 
 def test_return_key_does_not_warn_with_no_log(module):
-    prefect = module(_ansible_no_log=True)
-    prefect.return_key("pnb_" + "x" * 36)
+    with pytest.raises(Exit):
+        module(lambda prefect: prefect.return_key("pnb_" + "x" * 36), _ansible_no_log=True)
     assert module.warnings == []
 
 
-def test_run_turns_a_client_error_into_one_line_with_details(module):
-    prefect = module()
+def raises(exc):
+    def action(_prefect):
+        raise exc
+    return action
 
-    def action():
-        raise PrefectAPIError("PATCH", "/api/accounts/x/bots/y", 403, "forbidden")
 
+def test_a_client_error_is_one_line_with_details(module):
     with pytest.raises(Fail) as info:
-        prefect.run(action)
+        module(raises(PrefectAPIError("PATCH", "/api/accounts/x/bots/y", 403, "forbidden")))
     result = info.value.args[0]
-    assert result["msg"].startswith("PATCH /api/accounts/x/bots/y failed with HTTP 403: forbidden")
+    assert result["msg"].startswith("PATCH /api/accounts/x/bots/y failed with HTTP 403")
     assert (result["method"], result["path"], result["status"], result["changed"]) == (
         "PATCH", "/api/accounts/x/bots/y", 403, False)
 
 
-def test_run_reports_changed_when_a_write_was_applied_before_the_failure(module):
-    prefect = module()
-
-    def action():
+def test_changed_when_a_write_was_applied_before_the_failure(module):
+    def action(prefect):
         prefect.client.applied += 1
         raise PrefectAPIError("DELETE", "/api/x", 500, "boom")
 
     with pytest.raises(Fail) as info:
-        prefect.run(action)
+        module(action)
     assert info.value.args[0]["changed"] is True
 
 
-def test_run_reports_changed_when_a_create_was_applied_and_its_answer_lost(module):
-    prefect = module()
+def test_changed_when_a_create_was_applied_and_its_answer_lost(module):
     cause = PrefectAPIError("POST", "/api/accounts/x/bots/", 504, "gateway timeout", maybe_applied=True)
-
-    def action():
-        raise PrefectResponseLost(cause, "the creation of service account 'sa'", found=None)
-
     with pytest.raises(Fail) as info:
-        prefect.run(action)
+        module(raises(PrefectResponseLost(cause, "the creation of service account 'sa'", found=None)))
     assert info.value.args[0]["changed"] is True
 
 
-def test_run_exits_with_the_result(module):
-    prefect = module()
+def test_the_module_exits_with_the_result(module):
     with pytest.raises(Exit) as info:
-        prefect.run(prefect.set_changed)
+        module(lambda prefect: prefect.set_changed())
     assert info.value.args[0]["changed"] is True
