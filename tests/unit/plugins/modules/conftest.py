@@ -54,7 +54,7 @@ class Runner:
 
     def __init__(self, module_class, params, check_mode, diff, no_log):
         spec = module_class.spec()
-        kwargs = {key: value for key, value in module_class.module_kwargs.items()}
+        kwargs = dict(module_class.module_kwargs)
         args = dict(dict(api_url=API_URL, api_key=KEY, account_id=ACCOUNT), **params)
         validation = ArgumentSpecValidator(spec, **kwargs).validate(args)
         if validation.error_messages:
