@@ -435,4 +435,9 @@ class StateModule(PrefectModule):
                 after = self.apply(before, after) or after
         self.set_diff(self.diff_view(before), self.diff_view(after))
         if after is not None:
-            self.result[self.result_key] = after
+            self.publish(after)
+
+    def publish(self, after):
+        """Put the object after this run in the result: under ``result_key`` (a module whose
+        object has several returned keys updates the result with them instead)."""
+        self.result[self.result_key] = after

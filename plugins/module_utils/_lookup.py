@@ -226,3 +226,11 @@ class Directory:
         if found is None:
             raise PrefectError(f"{option}: no team {value!r} in this account")
         return found
+
+    # -- invitations
+
+    def pending_invitations(self, email):
+        """The pending invitations of the e-mail address ``email`` (any case), in the API's order
+        (one request)."""
+        found = self.api.invitations(email_like=email, statuses=["PENDING"])
+        return [item for item in found if item.email.lower() == email.lower() and item.status == "PENDING"]
