@@ -100,7 +100,6 @@ workspace_roles:
       description: Name of the built-in role a custom role inherits from, or V(null).
       type: str
       sample: null
-      version_added: 0.1.0
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule

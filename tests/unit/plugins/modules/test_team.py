@@ -122,3 +122,12 @@ def test_user_ids_are_compared_in_lower_case(run_module):
 def test_bad_id_is_one_line(run_module):
     result = run_module(Team, {"id": "not-a-uuid", "name": "x"}, [])
     assert result["msg"] == "id must be the UUID of a team, got 'not-a-uuid'"
+
+
+def test_a_real_create_drops_the_plan_of_an_earlier_check_mode_task(run_module):
+    """A play that previews a team in check mode and then creates it: the check-mode tasks after
+    the real create see the real team, not the stale plan."""
+    planned = {ACCOUNT: {"team": {"platform": {"name": "platform", "description": ""}, "other": None}}}
+    result = run_module(Team, {"name": "platform"}, [NO_TEAMS, Call("POST", "teams/", team())], planned=planned)
+    assert result["changed"] is True and result["team"]["id"] == TEAM
+    assert result["ansible_facts"]["prefect_cloud_planned"] == {ACCOUNT: {"team": {"other": None}}}

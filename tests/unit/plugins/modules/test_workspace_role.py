@@ -178,3 +178,12 @@ def test_scope_names_are_the_openapi_enum():
     with open(FULL_DOC, "r", encoding="utf-8") as handle:
         enum = json.load(handle)["components"]["schemas"]["WorkspaceScopeName"]["enum"]
     assert list(WORKSPACE_SCOPES) == enum
+
+
+def test_a_real_delete_drops_the_plan_of_an_earlier_check_mode_task(run_module):
+    planned = {ACCOUNT: {"workspace_role": {"runner": {"name": "runner", "account_id": ACCOUNT, "description": "",
+                                                       "scopes": [], "inherited_role_id": None}}}}
+    result = run_module(WorkspaceRole, {"name": "runner", "state": "absent"},
+                        [roles(role()), Call("DELETE", f"workspace_roles/{ROLE}")], planned=planned)
+    assert result["changed"] is True
+    assert result["ansible_facts"]["prefect_cloud_planned"] == {ACCOUNT: {"workspace_role": {}}}
