@@ -252,6 +252,12 @@ class Team(StateModule):
                 raise PrefectError(f"name: another team is named {name!r} (id {other.id}); choose another name")
         current = before["members"] if before else []
         wanted = {}
+        # Several members of a kind: one read of the whole list, then compared locally (one member:
+        # one narrow request).
+        if len(params["service_accounts"] or ()) > 1:
+            self.directory.bots()
+        if len(params["users"] or ()) > 1:
+            self.directory.users()
         for value in params["service_accounts"] or ():
             bot = self.directory.bot(value, "service_accounts")
             wanted[bot.actor_id or bot.name] = (bot.id, team_member_view(bot.actor_id, "service_account", bot.name, None))

@@ -131,3 +131,21 @@ def test_a_real_create_drops_the_plan_of_an_earlier_check_mode_task(run_module):
     result = run_module(Team, {"name": "platform"}, [NO_TEAMS, Call("POST", "teams/", team())], planned=planned)
     assert result["changed"] is True and result["team"]["id"] == TEAM
     assert result["ansible_facts"]["prefect_cloud_planned"] == {ACCOUNT: {"team": {"other": None}}}
+
+
+def test_several_users_read_the_user_list_once(run_module):
+    """Two users by e-mail address and id: one read of the user list, not one request each."""
+    alice = {"id": "4e5f6071-8293-4d4e-9f50-6a7b8c9d0e1f", "actor_id": "5f607182-93a4-4e5f-a061-7b8c9d0e1f2a",
+             "user_id": "6071829a-a4b5-4f60-b172-8c9d0e1f2a3b", "first_name": "Alice", "last_name": None,
+             "handle": "alice", "email": "alice@example.com", "account_role_name": "Member",
+             "account_role_id": "708192ab-b5c6-4071-8283-9d0e1f2a3b4c"}
+    bob = dict(alice, id="4e5f6071-8293-4d4e-9f50-6a7b8c9d0e2f", actor_id="5f607182-93a4-4e5f-a061-7b8c9d0e1f3a",
+               user_id="6071829a-a4b5-4f60-b172-8c9d0e1f2a4b", first_name="Bob", handle="bob", email="bob@example.com")
+    members = [{"id": user["actor_id"], "name": user["first_name"], "type": "user", "email": user["email"]}
+               for user in (alice, bob)]
+    result = run_module(Team, {"name": "platform", "users": ["ALICE@example.com", bob["user_id"]]},
+                        [Call("POST", "teams/filter", [team(members)]),
+                         Call("POST", "account_memberships/filter", [alice, bob],
+                              body={"account_memberships": {"email": None, "handle": None, "user_id": None},
+                                    "only_users": True, "offset": 0, "limit": 200})])
+    assert result["changed"] is False
