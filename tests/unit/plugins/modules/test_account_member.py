@@ -17,9 +17,9 @@ ROLES = {"Owner": "1c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9", "Admin": "2c2b1a0f-9e8
          "Member": "3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9"}
 INVITE = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 OLD_INVITE = "4a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
-ACCOUNT_ROLES = Call("POST", "account_roles/filter", [{"id": role_id, "name": name, "account_id": None,
-                                                        "is_system_role": True, "permissions": []}
-                                                       for name, role_id in ROLES.items()])
+ACCOUNT_ROLES = Call("POST", "account_roles/filter", [
+    {"id": role_id, "name": name, "account_id": None, "is_system_role": True, "permissions": []}
+    for name, role_id in ROLES.items()])
 NO_MEMBER = Call("POST", "account_memberships/filter", [])
 
 

@@ -23,7 +23,9 @@ def team(name="platform", team_id=TEAM):
 
 
 def test_all_teams_sorted_by_name(run_module):
-    result = run_module(TeamInfo, {}, [Call("POST", "teams/filter", [team("ops", OTHER), team()], body={"teams": {"id": None, "name": None}, "offset": 0, "limit": 200})])
+    call = Call("POST", "teams/filter", [team("ops", OTHER), team()],
+                body={"teams": {"id": None, "name": None}, "offset": 0, "limit": 200})
+    result = run_module(TeamInfo, {}, [call])
     assert result["changed"] is False
     assert [t["name"] for t in result["teams"]] == ["ops", "platform"]
     assert [m["type"] for m in result["teams"][1]["members"]] == ["service_account", "user"]
