@@ -322,13 +322,21 @@ class PrefectModule:
         """In check mode, record that this task would create (``view``) or delete (None) the
         object ``name`` of ``kind``, for the tasks after it (the fact ``prefect_cloud_planned``).
         Only in the controller: a module process cannot read what earlier tasks recorded, so it
-        would overwrite their plans."""
-        if not self.check_mode or self.runner.planned is None:
+        would overwrite their plans.
+
+        A real run (a play that mixes check-mode and real tasks) makes the object what it is: the
+        plan an earlier check-mode task recorded for it is dropped, so that it does not stand for
+        the real object in the check-mode tasks after it."""
+        if self.runner.planned is None:
+            return
+        if not self.check_mode and name not in ((self.runner.planned.get(self.params["account_id"]) or {}).get(kind) or {}):
             return
         facts = self.result.setdefault("ansible_facts", {})
         everything = facts.get(PLANNED_FACT) or {key: dict(value) for key, value in (self.runner.planned or {}).items()}
         account = everything.setdefault(self.params["account_id"], {})
         account[kind] = dict(account.get(kind) or {}, **{name: view})
+        if not self.check_mode:
+            del account[kind][name]
         facts[PLANNED_FACT] = everything
 
     # -- option checks
@@ -435,7 +443,12 @@ class StateModule(PrefectModule):
                 after = self.apply(before, after) or after
         self.set_diff(self.diff_view(before), self.diff_view(after))
         if after is not None:
-            self.result[self.result_key] = after
+            self.publish(after)
+
+    def publish(self, after):
+        """Put the object after this run in the result: under ``result_key`` (a module whose
+        object has several returned keys updates the result with them instead)."""
+        self.result[self.result_key] = after
 
 
 # Batch writes ---------------------------------------------------------------------------------

@@ -242,3 +242,11 @@ class Directory:
         """The service account, user or team ``value`` (by ``kind.name``), or None."""
         find = {"service_account": self.find_bot, "user": self.find_user, "team": self.find_team}[kind.name]
         return find(value, option)
+
+    # -- invitations
+
+    def pending_invitations(self, email):
+        """The pending invitations of the e-mail address ``email`` (any case), in the API's order
+        (one request)."""
+        found = self.api.invitations(email_like=email, statuses=["PENDING"])
+        return [item for item in found if item.email.lower() == email.lower() and item.status == "PENDING"]

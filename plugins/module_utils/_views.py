@@ -72,3 +72,62 @@ def grant_diff(view):
         return None
     return {"workspace": view["workspace_handle"] or view["workspace_id"], "accessor_type": view["accessor_type"],
             "accessor": view["accessor_name"], "workspace_role": view["workspace_role_name"]}
+
+# Workspace and account roles -----------------------------------------------------------------
+
+
+def workspace_role_view(role, roles):
+    """The returned form of a workspace role (a ``WorkspaceRole`` or a ``Planned`` one, id None);
+    ``roles`` (a ``RoleIndex``) names the inherited role."""
+    inherited = role.inherited_role_id
+    return {"id": role.id, "name": role.name, "account_id": role.account_id, "description": role.description or "",
+            "scopes": sorted(set(role.scopes or ())), "inherited_role_id": inherited,
+            "inherited_role_name": roles.name_of(inherited) if inherited else None}
+
+
+def workspace_role_diff(view):
+    if view is None:
+        return None
+    return {"name": view["name"], "description": view["description"], "scopes": view["scopes"],
+            "inherited_role": view["inherited_role_name"]}
+
+
+def account_role_view(role):
+    return {"id": role.id, "name": role.name, "account_id": role.account_id, "is_system_role": role.is_system_role,
+            "permissions": list(role.permissions)}
+
+
+# Account members and invitations -------------------------------------------------------------
+
+_MEMBER_FIELDS = ("id", "user_id", "actor_id", "email", "handle", "first_name", "last_name", "account_role_id",
+                  "account_role_name", "active", "last_login")
+
+
+def account_member_view(member):
+    """The returned form of an account member (``AccountMember``)."""
+    data = member.to_result()
+    return {key: data.get(key) for key in _MEMBER_FIELDS}
+
+
+def sort_account_members(views):
+    return sorted(views, key=lambda m: ((m["email"] or "").lower(), m["id"]))
+
+
+def invitation_view(invitation, roles):
+    """The returned form of an ``Invitation``; ``roles`` (a ``RoleIndex`` of account roles) names its role."""
+    data = invitation.to_result()
+    return {"id": data["id"], "email": data["email"], "account_role_id": data["account_role_id"],
+            "account_role_name": roles.name_of(data["account_role_id"]), "status": data["status"],
+            "expiration": data.get("expiration")}
+
+
+def account_member_diff(view):
+    """The diff form of ``{"account_member": ..., "invitation": ...}`` (one of them set), or None."""
+    if view is None:
+        return None
+    if view["account_member"] is not None:
+        member = view["account_member"]
+        return {"user": member["email"] or member["handle"], "account_role": member["account_role_name"],
+                "status": "member"}
+    invitation = view["invitation"]
+    return {"user": invitation["email"], "account_role": invitation["account_role_name"], "status": "invited"}

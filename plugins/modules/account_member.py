@@ -50,6 +50,8 @@ options:
       - V(absent) removes the user from the account, which also removes the user's workspace access
         (Prefect Cloud behaviour), and revokes the pending invitations of an O(user) given as an
         e-mail address. A user who is neither a member nor invited is no change.
+      - The options that describe the membership (O(account_role), O(invite)) are ignored with
+        V(absent), so that a task can be flipped to V(absent) as it is.
     type: str
     choices: [present, absent]
     default: present
@@ -196,140 +198,97 @@ invitation:
       sample: "2026-12-08T10:00:00Z"
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._base import StateModule
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
-from ansible_collections.prefect.cloud.plugins.module_utils._iam import find_member, listing, member_result
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
+from ansible_collections.prefect.cloud.plugins.module_utils._views import (
+    account_member_diff, account_member_view, invitation_view,
+)
 
 
-class AccountRoles:
-    """The account roles, read at most once per run."""
+class AccountMember(StateModule):
+    """The object is the user's place in the account: ``{"account_member": ..., "invitation": ...}``
+    with one of the two set (a member, or a pending invitation), or None (neither)."""
 
-    def __init__(self, api):
-        self.api = api
-        self._roles = None
+    argument_spec = dict(
+        user=dict(type="str", required=True),
+        account_role=dict(type="str", aliases=["role"]),
+        invite=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    present_only = ("account_role", "invite")
+    diff_view = staticmethod(account_member_diff)
 
-    def all(self):
-        if self._roles is None:
-            self._roles = self.api.account_roles()
-        return self._roles
+    def read(self):
+        params = self.params
+        user, self.directory, self.pending = params["user"], Directory(self), []
+        self.member = self.directory.find_user(user, "user")
+        if self.member is not None:
+            return {"account_member": account_member_view(self.member), "invitation": None}
+        wanted = None
+        if params["state"] == "present":
+            if not params["invite"]:
+                raise PrefectError(f"user: no account member with e-mail, handle or id {user!r} "
+                                   "(set invite=true to invite an e-mail address)")
+            if "@" not in user:
+                raise PrefectError(f"user: {user!r} is not an account member, and only an e-mail address can be invited")
+            if params["account_role"] is None:
+                raise PrefectError("account_role is required to invite a user (invite=true)")
+            wanted = self.role().id
+        elif "@" not in user:
+            return None  # only an e-mail address has invitations
+        self.pending = self.directory.pending_invitations(user)
+        if not self.pending:
+            return None
+        views = [invitation_view(item, self.directory.account_roles()) for item in self.pending]
+        # The invitation with the wanted role, else the newest (the API keeps one per address).
+        return {"account_member": None,
+                "invitation": next((view for view in views if view["account_role_id"] == wanted), views[-1])}
 
-    def resolve(self, value):
-        found = [role for role in self.all() if (role.id == value if is_uuid(value) else role.name == value)]
-        if len(found) == 1:
-            return found[0]
-        raise PrefectError(f"account_role: no account role with name or id {value!r}; "
-                           f"valid names are: {listing(role.name for role in self.all())}")
+    def role(self):
+        return self.directory.account_roles().resolve(self.params["account_role"], "account_role")
 
-    def name_of(self, role_id):
-        return next((role.name for role in self.all() if role.id == role_id), None)
+    def plan(self, before):
+        params = self.params
+        if params["state"] == "absent":
+            return None
+        if self.member is not None:
+            member = before["account_member"]
+            wanted = params["account_role"]
+            if wanted is None or wanted in (member["account_role_name"], member["account_role_id"]):
+                return before
+            role = self.role()
+            if role.id == member["account_role_id"]:
+                return before
+            return dict(before, account_member=dict(member, account_role_id=role.id, account_role_name=role.name))
+        role = self.role()
+        if before is not None and before["invitation"]["account_role_id"] == role.id:
+            return before
+        return {"account_member": None,
+                "invitation": {"id": None, "email": params["user"], "account_role_id": role.id,
+                               "account_role_name": role.name, "status": "PENDING", "expiration": None}}
 
+    def apply(self, before, after):
+        api = self.api
+        if after is None:
+            if self.member is not None:
+                api.delete_account_membership(self.member.id)
+            for item in self.pending:
+                api.revoke_invitation(item.id)
+            return None
+        if after["account_member"] is not None:
+            api.update_account_membership(self.member.id, after["account_member"]["account_role_id"])
+            return after
+        invitation = after["invitation"]
+        created = api.create_invitation(invitation["email"], invitation["account_role_id"])
+        return dict(after, invitation=invitation_view(created, self.directory.account_roles()))
 
-def member_diff(member):
-    return {"user": member["email"] or member["handle"], "account_role": member["account_role_name"], "status": "member"}
-
-
-def invitation_view(invitation, roles):
-    data = invitation.to_result()
-    return {"id": data["id"], "email": data["email"], "account_role_id": data["account_role_id"],
-            "account_role_name": roles.name_of(data["account_role_id"]), "status": data["status"],
-            "expiration": data.get("expiration")}
-
-
-def invitation_diff(invitation):
-    return {"user": invitation["email"], "account_role": invitation["account_role_name"], "status": "invited"}
-
-
-def pending_invitations(api, email):
-    found = api.invitations(email_like=email, statuses=["PENDING"])
-    return [item for item in found if item.email.lower() == email.lower() and item.status == "PENDING"]
-
-
-def converge_member(module, member, roles):
-    """state=present for a member: set the role when it differs."""
-    params, api = module.params, module.api
-    before = member_result(member)
-    after = before
-    wanted = params["account_role"]
-    if wanted is not None and wanted not in (before["account_role_name"], before["account_role_id"]):
-        role = roles.resolve(wanted)
-        if role.id != before["account_role_id"]:
-            after = dict(before, account_role_id=role.id, account_role_name=role.name)
-            if not module.check_mode:
-                api.update_account_membership(member.id, role.id)
-            module.set_changed()  # after the write: a write that fails changed nothing
-    module.set_diff(member_diff(before), member_diff(after))
-    module.result.update(account_member=after, invitation=None)
-
-
-def converge_invitation(module, roles):
-    """state=present for a user who is not a member: invite when asked to."""
-    params, api = module.params, module.api
-    user = params["user"]
-    if not params["invite"]:
-        raise PrefectError(f"user: no account member with e-mail, handle or id {user!r} "
-                           "(set invite=true to invite an e-mail address)")
-    if "@" not in user:
-        raise PrefectError(f"user: {user!r} is not an account member, and only an e-mail address can be invited")
-    if params["account_role"] is None:
-        raise PrefectError("account_role is required to invite a user (invite=true)")
-    role = roles.resolve(params["account_role"])
-    pending = [invitation_view(item, roles) for item in pending_invitations(api, user)]
-    before = pending[-1] if pending else None
-    after = next((item for item in pending if item["account_role_id"] == role.id), None)
-    if after is None:
-        after = {"id": None, "email": user, "account_role_id": role.id, "account_role_name": role.name,
-                 "status": "PENDING", "expiration": None}
-        if not module.check_mode:
-            after = invitation_view(api.create_invitation(user, role.id), roles)
-        module.set_changed()
-    else:
-        before = after
-    module.set_diff(invitation_diff(before) if before else None, invitation_diff(after))
-    module.result.update(account_member=None, invitation=after)
-
-
-def converge_absent(module, member, roles):
-    params, api = module.params, module.api
-    if member is not None:
-        module.set_diff(member_diff(member_result(member)), None)
-        if not module.check_mode:
-            api.delete_account_membership(member.id)
-        module.set_changed()
-        return
-    if "@" not in params["user"]:
-        module.set_diff(None, None)
-        return
-    pending = pending_invitations(api, params["user"])
-    before = invitation_diff(invitation_view(pending[-1], roles)) if pending else None
-    module.set_diff(before, None)
-    for item in pending:
-        if not module.check_mode:
-            api.revoke_invitation(item.id)
-        module.set_changed()
-
-
-def converge(module):
-    params, api = module.params, module.api
-    roles = AccountRoles(api)
-    member = find_member(api, params["user"])
-    if params["state"] == "absent":
-        converge_absent(module, member, roles)
-    elif member is not None:
-        converge_member(module, member, roles)
-    else:
-        converge_invitation(module, roles)
+    def publish(self, after):
+        self.result.update(after)
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            user=dict(type="str", required=True),
-            account_role=dict(type="str", aliases=["role"]),
-            invite=dict(type="bool", default=False),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-    )
-    module.run(lambda: converge(module))
+    AccountMember.main()
 
 
 if __name__ == "__main__":

@@ -115,24 +115,26 @@ account_members:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
-from ansible_collections.prefect.cloud.plugins.module_utils._iam import find_member, member_result
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
+from ansible_collections.prefect.cloud.plugins.module_utils._views import account_member_view, sort_account_members
+
+
+class AccountMemberInfo(PrefectModule):
+    argument_spec = dict(user=dict(type="str"), account_role=dict(type="str", aliases=["role"]))
+
+    def converge(self):
+        user, role = self.params["user"], self.params["account_role"]
+        directory = Directory(self)
+        if user is not None:
+            members = [member for member in [directory.find_user(user)] if member is not None]
+        else:
+            members = directory.users()
+        views = [account_member_view(member) for member in members if role in (None, member.account_role_name)]
+        self.result["account_members"] = sort_account_members(views)
 
 
 def main():
-    module = PrefectModule(argument_spec=dict(user=dict(type="str"), account_role=dict(type="str", aliases=["role"])))
-    user, role = module.params["user"], module.params["account_role"]
-
-    def lookup():
-        if user is not None:
-            found = find_member(module.api, user)
-            members = [found] if found is not None else []
-        else:
-            members = module.api.account_members()
-        members = [m for m in members if role is None or m.account_role_name == role]
-        module.result["account_members"] = sorted((member_result(m) for m in members),
-                                                  key=lambda m: ((m["email"] or "").lower(), m["id"]))
-
-    module.run(lookup)
+    AccountMemberInfo.main()
 
 
 if __name__ == "__main__":

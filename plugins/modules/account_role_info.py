@@ -89,21 +89,20 @@ account_roles:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+from ansible_collections.prefect.cloud.plugins.module_utils._views import account_role_view
 
-FIELDS = ("id", "name", "account_id", "is_system_role", "permissions")
+
+class AccountRoleInfo(PrefectModule):
+    argument_spec = dict(name=dict(type="str"))
+
+    def converge(self):
+        name = self.params["name"]
+        roles = self.api.account_roles(names=[name] if name is not None else None)
+        self.result["account_roles"] = [account_role_view(role) for role in roles if name in (None, role.name)]
 
 
 def main():
-    module = PrefectModule(argument_spec=dict(name=dict(type="str")))
-    name = module.params["name"]
-
-    def lookup():
-        roles = module.api.account_roles(names=[name] if name is not None else None)
-        if name is not None:
-            roles = [role for role in roles if role.name == name]
-        module.result["account_roles"] = [{k: role.to_result().get(k) for k in FIELDS} for role in roles]
-
-    module.run(lookup)
+    AccountRoleInfo.main()
 
 
 if __name__ == "__main__":

@@ -222,12 +222,13 @@ class Team(StateModule):
             self.team = api.team_detail(params["id"])
             if self.team is None and params["state"] == "present":
                 raise PrefectError(f"id: no team with id {params['id']!r} in this account")
-        else:
-            self.team = self.find_by_name(params["name"])
-        if self.team is None:
-            planned = self.planned("team").get(params["name"])
-            return team_view(None, planned["name"], planned["description"], [], []) if planned else None
-        return team_detail_view(self.team)
+            return team_detail_view(self.team) if self.team is not None else None
+        planned = self.planned("team")
+        if params["name"] in planned:  # an earlier check-mode task of the play creates or deletes it
+            self.team, view = None, planned[params["name"]]
+            return team_view(None, view["name"], view["description"], [], []) if view is not None else None
+        self.team = self.find_by_name(params["name"])
+        return team_detail_view(self.team) if self.team is not None else None
 
     def find_by_name(self, name, exclude=None):
         found = [team for team in self.api.team_details(names=[name]) if team.name == name and team.id != exclude]
@@ -251,6 +252,12 @@ class Team(StateModule):
                 raise PrefectError(f"name: another team is named {name!r} (id {other.id}); choose another name")
         current = before["members"] if before else []
         wanted = {}
+        # Several members of a kind: one read of the whole list, then compared locally (one member:
+        # one narrow request).
+        if len(params["service_accounts"] or ()) > 1:
+            self.directory.bots()
+        if len(params["users"] or ()) > 1:
+            self.directory.users()
         for value in params["service_accounts"] or ():
             bot = self.directory.bot(value, "service_accounts")
             wanted[bot.actor_id or bot.name] = (bot.id, team_member_view(bot.actor_id, "service_account", bot.name, None))
@@ -265,9 +272,11 @@ class Team(StateModule):
         members.extend(view for dummy, view in self.added)
         after = team_view(before["id"] if before else None, name, description, members,
                           before["workspaces"] if before else [])
-        if before is None:
+        if after == before:
+            return before
+        if after["id"] is None:  # created, or a team planned earlier that this task changes
             self.record_plan("team", name, {"name": name, "description": description})
-        return before if after == before else after
+        return after
 
     def apply(self, before, after):
         api = self.api

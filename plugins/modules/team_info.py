@@ -122,25 +122,25 @@ teams:
           sample: Developer
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
-from ansible_collections.prefect.cloud.plugins.module_utils._iam import team_detail_result
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+from ansible_collections.prefect.cloud.plugins.module_utils._views import team_detail_view
+
+
+class TeamInfo(PrefectModule):
+    argument_spec = dict(name=dict(type="str"), id=dict(type="str"))
+    module_kwargs = dict(mutually_exclusive=[("name", "id")])
+    uuid_options = {"id": "a team"}
+
+    def converge(self):
+        name, team_id = self.params["name"], self.params["id"]
+        teams = self.api.team_details(names=[name] if name is not None else None,
+                                      ids=[team_id] if team_id is not None else None)
+        teams = [team for team in teams if name in (None, team.name) and team_id in (None, team.id.lower())]
+        self.result["teams"] = sorted((team_detail_view(team) for team in teams), key=lambda t: (t["name"], t["id"]))
 
 
 def main():
-    module = PrefectModule(argument_spec=dict(name=dict(type="str"), id=dict(type="str")),
-                           mutually_exclusive=[("name", "id")])
-    name, team_id = module.params["name"], module.params["id"]
-    if team_id is not None and not is_uuid(team_id):
-        module.fail(f"id must be a team UUID, got {shown(team_id)}")
-
-    def lookup():
-        teams = module.api.team_details(names=[name] if name is not None else None,
-                                        ids=[team_id] if team_id is not None else None)
-        teams = [team for team in teams if name is None or team.name == name]
-        teams = [team for team in teams if team_id is None or team.id.lower() == team_id.lower()]
-        module.result["teams"] = sorted((team_detail_result(team) for team in teams), key=lambda t: (t["name"], t["id"]))
-
-    module.run(lookup)
+    TeamInfo.main()
 
 
 if __name__ == "__main__":

@@ -53,7 +53,9 @@ options:
     description:
       - V(present) creates the role or makes it match the options that are given.
       - V(absent) deletes the role. Grants of the role are deleted with it (Prefect Cloud
-        behaviour, UNCONFIRMED). A role that does not exist is no change.
+        behaviour, UNCONFIRMED). A role that does not exist is no change. The options that describe
+        the role (O(description), O(scopes), O(inherited_role)) are ignored then, so that a task can
+        be flipped to V(absent) as it is.
     type: str
     choices: [present, absent]
     default: present
@@ -80,6 +82,9 @@ attributes:
     details:
       - Reads only. Returns the same C(changed) and diff as a real run, and the predicted role
         (with C(id=null) for a role that would be created).
+      - In the controller, a role that an earlier check-mode task of the play would create or delete
+        is seen as created or deleted by the later tasks (this module, and
+        P(prefect.cloud.workspace_access#module) granting it).
   diff_mode:
     support: full
     details:
@@ -151,113 +156,129 @@ workspace_role:
       sample: Viewer
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._base import StateModule
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
-from ansible_collections.prefect.cloud.plugins.module_utils._iam import ROLE_DESCRIPTION_MAX, check_scopes, listing
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory, hint
+from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, listing, shown
+from ansible_collections.prefect.cloud.plugins.module_utils._views import workspace_role_diff, workspace_role_view
+
+# The OpenAPI document's ``WorkspaceScopeName`` enum, in its order.
+WORKSPACE_SCOPES = (
+    "see_flows", "manage_saved_search", "run_flows", "manage_flows", "run_tasks", "see_blocks", "see_secret_blocks",
+    "manage_blocks", "see_deployments", "run_deployments", "write_deployments", "manage_deployments", "see_notifications",
+    "write_notifications", "manage_notifications", "see_workspace_settings", "write_workspace_settings",
+    "manage_workspace_settings", "see_workspace_users", "manage_workspace_users", "see_workspace_service_accounts",
+    "manage_workspace_service_accounts", "manage_workspace_teams", "see_work_queues", "write_work_queues",
+    "manage_work_queues", "see_concurrency_limits", "manage_concurrency_limits", "see_events", "manage_events",
+    "see_event_publications", "manage_event_publications", "see_event_subscriptions", "manage_event_subscriptions",
+    "see_automations", "manage_automations", "see_work_pools", "write_work_pools", "manage_work_pools", "see_workers",
+    "write_workers", "manage_workers", "see_artifacts", "write_artifacts", "manage_artifacts", "see_variables",
+    "write_variables", "manage_variables", "manage_acls", "see_incidents", "write_incidents", "manage_incidents",
+    "manage_mex_storage", "manage_mex_deploy", "see_tags", "manage_tags", "see_assets", "write_assets", "manage_assets",
+    "see_webhooks", "manage_webhooks",
+)
+ROLE_DESCRIPTION_MAX = 140  # WorkspaceRoleCreate.description maxLength
+FIELDS = ("description", "scopes", "inherited_role_id")  # what the options change (WorkspaceRoleUpdate)
 
 
-def role_view(role, names):
-    """The returned form of a role (a ``WorkspaceRole`` or a dict of its fields)."""
-    data = role if isinstance(role, dict) else role.to_result()
-    inherited = data.get("inherited_role_id")
-    return {
-        "id": data.get("id"), "name": data["name"], "account_id": data.get("account_id"),
-        "description": data.get("description") or "", "scopes": sorted(set(data.get("scopes") or [])),
-        "inherited_role_id": inherited, "inherited_role_name": names.get(inherited) if inherited else None,
-    }
+def grouped_scopes():
+    """Every scope, those of one object together: ``see/run/manage_flows, manage_saved_search, ...``
+    (the full list, one name after another, would make an error message of over 1000 characters)."""
+    groups = {}
+    for scope in WORKSPACE_SCOPES:
+        verb, dummy, obj = scope.partition("_")
+        groups.setdefault(obj, []).append(verb)
+    return ", ".join(f"{'/'.join(verbs)}_{obj}" for obj, verbs in groups.items())
 
 
-def diff_view(view):
-    if view is None:
-        return None
-    return {"name": view["name"], "description": view["description"], "scopes": view["scopes"],
-            "inherited_role": view["inherited_role_name"]}
+def check_scopes(scopes, option="scopes"):
+    """The scopes as a sorted list without duplicates; unknown names are a ValueError listing the valid ones."""
+    unknown = sorted({scope for scope in scopes if scope not in WORKSPACE_SCOPES})
+    if unknown:
+        names = ", ".join(shown(scope) for scope in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ValueError(f"{option}: unknown workspace scope {names}{hint(unknown[0].lower(), WORKSPACE_SCOPES)}; valid "
+                         f"scopes are: {grouped_scopes()} (see/run/manage_flows stands for see_flows, run_flows and manage_flows)")
+    return sorted(set(scopes))
 
 
-def resolve_inherited(roles, value):
-    """The built-in role with name or id ``value``."""
-    builtin = [role for role in roles if role.account_id is None]
-    found = [role for role in builtin if (role.id == value if is_uuid(value) else role.name == value)]
-    if len(found) == 1:
-        return found[0]
-    if any(role.account_id is not None and value in (role.id, role.name) for role in roles):
-        problem = f"{value!r} is a custom workspace role; a role can only inherit from a built-in role"
-    else:
-        problem = f"no built-in workspace role with name or id {value!r}"
-    raise PrefectError(f"inherited_role: {problem} (valid names are: {listing(role.name for role in builtin)})")
+class WorkspaceRole(StateModule):
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        description=dict(type="str"),
+        scopes=dict(type="list", elements="str"),
+        inherited_role=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    present_only = ("description", "scopes", "inherited_role")
+    result_key = "workspace_role"
+    diff_view = staticmethod(workspace_role_diff)
 
+    def validate(self):
+        description = self.params["description"]
+        if description is not None and len(description) > ROLE_DESCRIPTION_MAX:
+            raise ValueError(f"description must be at most {ROLE_DESCRIPTION_MAX} characters, got {len(description)}")
+        if self.params["scopes"] is not None:
+            self.params["scopes"] = check_scopes(self.params["scopes"])
 
-def plan(params, before, roles, names):
-    """The role after this run (``before`` itself when nothing changes) and the changed fields."""
-    if params["state"] == "absent":
-        return None, {}
-    inherited = params["inherited_role"]
-    if inherited is not None:
-        inherited = resolve_inherited(roles, inherited).id
-    wanted = {
-        "description": params["description"],
-        "scopes": check_scopes(params["scopes"]) if params["scopes"] is not None else None,
-        "inherited_role_id": inherited,
-    }
-    if before is None:
-        after = {"id": None, "name": params["name"], "account_id": params["account_id"], "description": "",
-                 "scopes": [], "inherited_role_id": None}
-        after.update({key: value for key, value in wanted.items() if value is not None})
-        return role_view(after, names), after
-    changes = {key: value for key, value in wanted.items() if value is not None and value != before[key]}
-    if not changes:
-        return before, {}
-    after = dict(before, **changes)
-    return role_view(after, names), changes
+    def read(self):
+        name = self.params["name"]
+        self.roles = Directory(self).workspace_roles()  # with the roles planned by earlier check-mode tasks
+        if any(role.name == name and role.account_id is None for role in self.roles.roles):
+            raise PrefectError(f"name: {name!r} is a built-in workspace role, which cannot be changed or deleted; "
+                               "use another name for a custom role")
+        found = [role for role in self.roles.roles if role.name == name]
+        if len(found) > 1:
+            raise PrefectError(f"name: {len(found)} workspace roles are named {name!r}; rename or delete the others first")
+        return workspace_role_view(found[0], self.roles) if found else None
 
+    def plan(self, before):
+        params = self.params
+        if params["state"] == "absent":
+            if before is not None:
+                self.record_plan("workspace_role", before["name"], None)
+            return None
+        wanted = {"description": params["description"], "scopes": params["scopes"], "inherited_role_id": self.inherited()}
+        after = dict(before or {"id": None, "name": params["name"], "account_id": params["account_id"],
+                                "description": "", "scopes": [], "inherited_role_id": None})
+        after.update((key, value) for key, value in wanted.items() if value is not None)
+        inherited = after["inherited_role_id"]
+        after["inherited_role_name"] = self.roles.name_of(inherited) if inherited else None
+        if after == before:
+            return before
+        if after["id"] is None:  # created, or a role planned earlier that this task changes
+            self.record_plan("workspace_role", after["name"], {key: after[key] for key in ("name", "account_id") + FIELDS})
+        return after
 
-def converge(module):
-    params, api = module.params, module.api
-    name = params["name"]
-    roles = api.workspace_roles()
-    names = {role.id: role.name for role in roles}
-    if any(role.name == name and role.account_id is None for role in roles):
-        raise PrefectError(f"name: {name!r} is a built-in workspace role, which cannot be changed or deleted; "
-                           "use another name for a custom role")
-    found = [role for role in roles if role.name == name]
-    if len(found) > 1:
-        raise PrefectError(f"name: {len(found)} workspace roles are named {name!r}; rename or delete the others first")
-    before = role_view(found[0], names) if found else None
-    after, changes = plan(params, before, roles, names)
-    if after is not before:
-        if not module.check_mode:
-            if after is None:
-                api.delete_workspace_role(before["id"])
-            elif before is None:
-                created = api.create_workspace_role(name, changes["description"], changes["scopes"], changes["inherited_role_id"])
-                after = role_view(created, names)
-            else:
-                api.update_workspace_role(before["id"], **changes)
-        module.set_changed()  # after the write: a write that fails changed nothing
-    module.set_diff(diff_view(before), diff_view(after))
-    if after is not None:
-        module.result["workspace_role"] = after
+    def inherited(self):
+        """The id of the built-in role named by ``inherited_role``, or None."""
+        value = self.params["inherited_role"]
+        if value is None:
+            return None
+        builtin = [role for role in self.roles.roles if role.account_id is None]
+        found = [role for role in builtin if (role.id == value if is_uuid(value) else role.name == value)]
+        if len(found) == 1:
+            return found[0].id
+        if any(role.account_id is not None and value in (role.id, role.name) for role in self.roles.roles):
+            problem = f"{value!r} is a custom workspace role; a role can only inherit from a built-in role"
+        else:
+            problem = f"no built-in workspace role with name or id {value!r}"
+        raise PrefectError(f"inherited_role: {problem} (valid names are: {listing(role.name for role in builtin)})")
+
+    def apply(self, before, after):
+        api = self.api
+        if after is None:
+            api.delete_workspace_role(before["id"])
+            return None
+        if before is None:
+            created = api.create_workspace_role(after["name"], after["description"], after["scopes"],
+                                                after["inherited_role_id"])
+            return workspace_role_view(created, self.roles)
+        api.update_workspace_role(before["id"], **{key: after[key] for key in FIELDS if after[key] != before[key]})
+        return after
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            description=dict(type="str"),
-            scopes=dict(type="list", elements="str"),
-            inherited_role=dict(type="str"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-    )
-    description = module.params["description"]
-    if description is not None and len(description) > ROLE_DESCRIPTION_MAX:
-        module.fail(f"description must be at most {ROLE_DESCRIPTION_MAX} characters, got {len(description)}")
-    if module.params["scopes"] is not None:
-        try:
-            check_scopes(module.params["scopes"])
-        except PrefectError as exc:
-            module.fail(str(exc))
-    module.run(lambda: converge(module))
+    WorkspaceRole.main()
 
 
 if __name__ == "__main__":

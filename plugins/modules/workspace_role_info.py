@@ -22,6 +22,11 @@ options:
       - Return only the workspace roles with this exact (case sensitive) name.
       - Without O(name), all workspace roles are returned.
     type: str
+notes:
+  - One request, the role list (also with O(name); the list names the inherited roles).
+  - Each role has the form that P(prefect.cloud.workspace_role#module) returns.
+  - In check mode in the controller, the list holds the roles that earlier check-mode tasks of the
+    play would create (with C(id=null)), and not those they would delete.
 seealso:
   - module: prefect.cloud.workspace_access
   - module: prefect.cloud.account_role_info
@@ -79,11 +84,11 @@ workspace_roles:
       type: str
       sample: null
     description:
-      description: Description of the role.
+      description: Description of the role (empty when it has none).
       type: str
       sample: Create and manage workspace objects.
     scopes:
-      description: The workspace scopes of the role.
+      description: The workspace scopes of the role, sorted.
       type: list
       elements: str
       sample: [see_flows, run_flows]
@@ -91,24 +96,31 @@ workspace_roles:
       description: UUID of the built-in role a custom role inherits from, or V(null).
       type: str
       sample: null
+    inherited_role_name:
+      description: Name of the built-in role a custom role inherits from, or V(null).
+      type: str
+      sample: null
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
+from ansible_collections.prefect.cloud.plugins.module_utils._views import workspace_role_view
 
-FIELDS = ("id", "name", "account_id", "description", "scopes", "inherited_role_id")
+
+class WorkspaceRoleInfo(PrefectModule):
+    argument_spec = dict(name=dict(type="str"))
+
+    def converge(self):
+        name = self.params["name"]
+        # The whole list (one request either way) names the inherited roles, and holds the roles
+        # that earlier check-mode tasks of the play would create.
+        roles = Directory(self).workspace_roles()
+        self.result["workspace_roles"] = [workspace_role_view(role, roles) for role in roles.roles
+                                          if name in (None, role.name)]
 
 
 def main():
-    module = PrefectModule(argument_spec=dict(name=dict(type="str")))
-    name = module.params["name"]
-
-    def lookup():
-        roles = module.api.workspace_roles(names=[name] if name is not None else None)
-        if name is not None:
-            roles = [role for role in roles if role.name == name]
-        module.result["workspace_roles"] = [{k: role.to_result().get(k) for k in FIELDS} for role in roles]
-
-    module.run(lookup)
+    WorkspaceRoleInfo.main()
 
 
 if __name__ == "__main__":

@@ -248,8 +248,11 @@ def identity_and_access_cases(add):
     add(TM, {'service_accounts': ['gnp.\u202eexe']}, fail('service_accounts[0]', 'U+202E'))
     add(TM, {'purge_members': 'maybe'}, fail('purge_members', 'bool'))
     add(TM, {'state': 'gone'}, fail('state', 'present, absent'))
-    add(TM, {'users': ['alice'], 'state': 'absent'}, fail('users', 'state=absent'))
-    add(TM, {'purge_members': True, 'state': 'absent'}, fail('purge_members', 'state=absent'))
+    add(TM, {'users': ['alice'], 'state': 'absent'}, succeed(changed=False))  # ignored with state=absent
+    add(TM, {'purge_members': True, 'state': 'absent'}, succeed(changed=False))
+    add(WR, {'scopes': ['fly'], 'description': 'd' * 141, 'state': 'absent'}, succeed(changed=False))
+    add(AM, {'user': 'ghost@example.com', 'invite': True, 'account_role': 'Superhero', 'state': 'absent'},
+        succeed(changed=False))
     add(TM, {'name': UNI, 'state': 'absent'}, succeed(changed=False))
     # team_info
     add(TM_INFO, {'name': ''}, fail('name', 'must not be empty'))
