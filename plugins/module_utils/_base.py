@@ -436,3 +436,98 @@ class StateModule(PrefectModule):
         self.set_diff(self.diff_view(before), self.diff_view(after))
         if after is not None:
             self.result[self.result_key] = after
+
+
+# Batch writes ---------------------------------------------------------------------------------
+# The write loop of the modules that converge many objects in one task (``service_accounts``,
+# ``workspace_members``): a list of ``Operation`` applied in order, one request per batch; on a
+# failure the task fails with one line and reports which operations were applied and which not.
+
+# Seconds added to the task deadline for each planned write request, once the plan is known: the
+# deadline (max(60, 4 x timeout)) bounds the reads; a long list of writes gets time in proportion.
+WRITE_BUDGET = 5.0
+
+
+class Operation:
+    """One write: ``kind``, the object's ``name``, the ``workspace`` (grants), and the ``data``."""
+
+    subject = "service_account"  # the key naming the object in ``applied`` / ``not_applied``
+
+    def __init__(self, kind, name, workspace=None, **data):
+        self.kind = kind
+        self.name = name
+        self.workspace = workspace
+        self.data = data
+
+    def view(self):
+        """The operation as listed in ``applied`` / ``not_applied``."""
+        view = {"operation": self.kind, self.subject: self.name}
+        if self.workspace is not None:
+            view["workspace"] = self.workspace
+        return view
+
+    def title(self):
+        """The operation in a message, such as ``grant of 'ci' in workspace 'prod'``."""
+        where = f" in workspace {self.workspace!r}" if self.workspace else ""
+        return f"{self.kind} of {self.name!r}{where}"
+
+
+def batches(operations, next_batch):
+    """The requests ``operations`` take: ``next_batch(pending)`` -> the operations of one request."""
+    pending, found = list(operations), []
+    while pending:
+        batch = next_batch(pending)
+        found.append(batch)
+        pending = [op for op in pending if op not in batch]
+    return found
+
+
+class BatchModule(PrefectModule):
+    """A module that applies a list of operations (``write_all``); ``converge`` plans them.
+    ``module_name`` starts the failure message."""
+
+    module_name = None
+
+    def write_all(self, operations, next_batch, write):
+        """Apply ``operations`` in order, ``write(batch)`` for each ``next_batch(pending)`` (one
+        request), after giving the task deadline WRITE_BUDGET seconds per request; return the
+        operations applied. On a PrefectError, fail with ``fail_partway``."""
+        planned = batches(operations, next_batch)
+        extra = WRITE_BUDGET * len(planned)
+        self.deadline.extend(extra)
+        pending, applied = list(operations), []
+        for batch in planned:
+            try:
+                write(batch)
+            except PrefectError as exc:
+                self.fail_partway(exc, applied, pending, len(batch), extra)
+            for op in batch:
+                pending.remove(op)
+                applied.append(op)
+        return applied
+
+    def fail_partway(self, exc, applied, pending, sent=1, extra=0.0):
+        """Fail a task whose write of ``pending[:sent]`` (one request) raised ``exc``, with one line:
+        the operation, how many operations were applied, and the client's message (method, path,
+        server detail). The result keeps what it has, with ``applied`` and ``not_applied`` (views;
+        the failed operation first) and ``changed`` when something was applied. A lost response
+        (``PrefectResponseLost``) means the failed operation was applied."""
+        failed = pending[0]
+        done, not_done = list(applied), list(pending)
+        if isinstance(exc, PrefectResponseLost):
+            done, not_done, sent = done + not_done[:1], not_done[1:], 0
+        self.result.update(applied=[op.view() for op in done], not_applied=[op.view() for op in not_done],
+                           changed=bool(done))
+        self.on_partway(done)
+        details = {name: getattr(exc, name) for name in ("method", "path", "status") if hasattr(exc, name)}
+        more = f" (and {sent - 1} more in the same request)" if sent > 1 else ""
+        ended = ""
+        if self.deadline.left() <= 1:
+            ended = (f"; the task deadline of {self.deadline.seconds:g} s (max(60, 4 x timeout) plus {WRITE_BUDGET:g} s "
+                     f"per write request) ended it: raise the timeout option, or run the task again to continue")
+        msg = (f"{self.module_name}: {failed.title()}{more} failed after {len(done)} of {len(done) + len(not_done)} "
+               f"operations were applied (see applied and not_applied; run the task again to converge): {exc}{ended}")
+        self.fail(msg, **details)
+
+    def on_partway(self, applied):
+        """Hook: correct the result to the operations ``applied`` before a failure."""

@@ -44,6 +44,11 @@ class Deadline:
         """The documented task deadline for a ``timeout`` option: max(60, 4 x timeout) seconds."""
         return cls(max(MIN_DEADLINE, 4 * timeout), clock)
 
+    def extend(self, seconds):
+        """Give the task ``seconds`` more (once its planned work is known)."""
+        self.seconds += seconds
+        self._end += seconds
+
     def left(self):
         """Seconds left (0 when spent)."""
         return max(0.0, self._end - self._clock())
