@@ -307,29 +307,83 @@ old_key_expires_at:
   sample: "2026-01-15T11:00:00Z"
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._accounts import Account
+import datetime
+
+from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
+    Keys, Planner, check_entry, check_key_destination,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
 
 
-def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="str"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            account_role=dict(type="str"),
-            api_key_expiration=dict(type="str", no_log=False),
-            rotate=dict(type="bool", default=False),
-            old_key_expires_in_seconds=dict(type="int", no_log=False),
-            workspace_access=dict(type="list", elements="dict", options=dict(
-                workspace=dict(type="str", required=True),
-                workspace_role=dict(type="str", required=True, aliases=["role"]),
-            )),
-        ),
-        required_one_of=[("name", "id")],
+class ServiceAccount(PrefectModule):
+    argument_spec = dict(
+        name=dict(type="str"),
+        id=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        account_role=dict(type="str"),
+        api_key_expiration=dict(type="str", no_log=False),
+        rotate=dict(type="bool", default=False),
+        old_key_expires_in_seconds=dict(type="int", no_log=False),
+        workspace_access=dict(type="list", elements="dict", options=dict(
+            workspace=dict(type="str", required=True),
+            workspace_role=dict(type="str", required=True, aliases=["role"]),
+        )),
+        api_key_dest=dict(type="path", no_log=False),
+        return_api_key=dict(type="bool", default=False, no_log=False),
     )
-    account = Account(module)
-    module.run(account.converge)
+    module_kwargs = dict(required_one_of=[("name", "id")], mutually_exclusive=[("api_key_dest", "return_api_key")])
+    uuid_options = {"id": "a service account"}
+    present_only = ("account_role", "api_key_expiration", "rotate", "old_key_expires_in_seconds", "workspace_access",
+                    "api_key_dest", "return_api_key")
+    wrote_key = False
+
+    def validate(self):
+        self.entry = dict(self.params, label="", grants_label="workspace_access")
+        check_entry(self.entry, datetime.datetime.now(datetime.timezone.utc))
+        if self.params["api_key_dest"] is not None:
+            problem = check_key_destination(self.params["api_key_dest"])
+            if problem:
+                raise ValueError(problem)
+
+    def converge(self):
+        """One entry through the planner of ``service_accounts``, with narrow reads."""
+        planner = Planner(self, [self.entry])
+        self.keys = Keys(self, self.params["api_key_dest"], self.params["return_api_key"], single=True)
+        planner.read()
+        planner.plan()
+        operations, name = planner.operations, self.entry["result"]["name"]
+        self.set_changed(bool(operations))
+        self.set_diff(*planner.diff(name, self.params["workspace_access"] is not None))
+        files = self.keys.files([op.name for op in operations if op.kind in ("create", "rotate")])
+        try:
+            for op in [] if self.check_mode else operations:
+                planner.write([op])
+        finally:
+            self.report(files.get(name))
+        if any("conflict" in op.data for op in operations):  # created by another run at the same moment (HTTP 409)
+            self.result["changed"] = not all(op.data.get("unchanged") for op in operations)
+            self.set_diff(*planner.diff(name, self.params["workspace_access"] is not None))
+
+    def report(self, key_file):
+        """The result from the entry's returned form (also after a failed write)."""
+        result = dict(self.entry["result"])
+        grants, expires = result.pop("workspace_access", None), result.pop("old_key_expires_at", None)
+        if result.pop("state") == "present":
+            self.result["service_account"] = result
+        if self.params["workspace_access"] is not None and grants is not None:
+            self.result["workspace_access"] = grants
+        if expires:
+            self.result["old_key_expires_at"] = expires
+        if key_file and (self.check_mode or self.wrote_key):
+            self.result["api_key_file"] = key_file
+
+    def store_key(self, name, key):
+        self.keys.store(name, key)
+        self.wrote_key = True
+
+
+def main():
+    ServiceAccount.main()
 
 
 if __name__ == "__main__":

@@ -288,34 +288,100 @@ not_applied:
       workspace: production
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
-from ansible_collections.prefect.cloud.plugins.module_utils._fleet import Fleet
+import datetime
+
+from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
+    Keys, Planner, check_entry, check_key_destination,
+)
+from ansible_collections.prefect.cloud.plugins.module_utils._base import BatchModule
+from ansible_collections.prefect.cloud.plugins.module_utils._values import shown
+
+
+class ServiceAccounts(BatchModule):
+    argument_spec = dict(
+        service_accounts=dict(type="list", elements="dict", default=[], options=dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            account_role=dict(type="str"),
+            api_key_expiration=dict(type="str", no_log=False),
+            rotate=dict(type="bool", default=False),
+            old_key_expires_in_seconds=dict(type="int", no_log=False),
+            workspace_access=dict(type="list", elements="dict", options=dict(
+                workspace=dict(type="str", required=True),
+                workspace_role=dict(type="str", required=True, aliases=["role"]),
+            )),
+        )),
+        purge_service_accounts=dict(type="bool", default=False),
+        purge_prefix=dict(type="str"),
+        purge_workspace_access=dict(type="bool", default=False),
+        allow_empty_purge=dict(type="bool", default=False),
+        api_keys_dest=dict(type="path", no_log=False),
+        return_api_key=dict(type="bool", default=False, no_log=False),
+    )
+    module_kwargs = dict(required_if=[("purge_service_accounts", True, ("purge_prefix",))],
+                         mutually_exclusive=[("api_keys_dest", "return_api_key")])
+    module_name = "service_accounts"
+
+    def validate(self):
+        params, now, seen = self.params, datetime.datetime.now(datetime.timezone.utc), {}
+        self.entries = []
+        for index, given in enumerate(params["service_accounts"]):
+            label = f"service_accounts[{index}]"
+            entry = dict(given, label=label + ".", grants_label=label + ".workspace_access")
+            check_entry(entry, now, entry["label"])
+            if entry["name"] in seen:
+                raise ValueError(f"{label}.name {shown(entry['name'])} is listed more than once (also "
+                                 f"service_accounts[{seen[entry['name']]}]); give each service account once")
+            seen[entry["name"]] = index
+            self.entries.append(entry)
+        if (params["purge_service_accounts"] or params["purge_workspace_access"]) and not self.entries and \
+                not params["allow_empty_purge"]:
+            raise ValueError("service_accounts is empty and a purge option is set, which would remove every service "
+                             "account (with purge_prefix) or grant it manages; set allow_empty_purge: true if that is "
+                             "what you want")
+        if params["api_keys_dest"] is not None:
+            problem = check_key_destination(params["api_keys_dest"], directory=True)
+            if problem:
+                raise ValueError(problem)
+
+    def converge(self):
+        params = self.params
+        self.planner = planner = Planner(self, self.entries, wide=True, purge={
+            "prefix": params["purge_prefix"], "accounts": params["purge_service_accounts"],
+            "access": params["purge_workspace_access"]})
+        self.keys = Keys(self, params["api_keys_dest"], params["return_api_key"], single=False)
+        planner.read()
+        planner.plan()
+        operations = planner.operations
+        self.set_changed(bool(operations))
+        names = list(dict.fromkeys(op.name for op in operations))
+        diffs = {name: planner.diff(name) for name in names}
+        before = {name: diff[0] for name, diff in diffs.items() if diff[0] is not None}
+        after = {name: diff[1] for name, diff in diffs.items() if diff[1] is not None}
+        self.set_diff({"service_accounts": before} if before else None, {"service_accounts": after} if after else None)
+        files = self.keys.files([op.name for op in operations if op.kind in ("create", "rotate")])
+        self.result.update(service_accounts=[entry["result"] for entry in self.entries], removed=planner.removed,
+                           api_keys={}, api_key_files=files if self.check_mode else {})
+        if not self.check_mode and operations:
+            applied = self.write_all(operations, planner.next_batch, planner.write)
+            if all(op.data.get("unchanged") for op in applied):
+                self.result["changed"] = False
+
+    def store_key(self, name, key):
+        self.keys.store(name, key)
+        if self.keys.dest is not None:
+            self.result["api_key_files"][name] = self.keys.path(name)
+
+    def on_partway(self, applied):
+        """``removed`` lists only the removals that were applied before the failure."""
+        self.result["removed"] = {
+            "service_accounts": [op.name for op in applied if op.kind == "delete" and op.data.get("purged")],
+            "workspace_access": [op.data["removed"] for op in applied if op.kind == "revoke"],
+        }
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            service_accounts=dict(type="list", elements="dict", default=[], options=dict(
-                name=dict(type="str", required=True),
-                state=dict(type="str", choices=["present", "absent"], default="present"),
-                account_role=dict(type="str"),
-                api_key_expiration=dict(type="str", no_log=False),
-                rotate=dict(type="bool", default=False),
-                old_key_expires_in_seconds=dict(type="int", no_log=False),
-                workspace_access=dict(type="list", elements="dict", options=dict(
-                    workspace=dict(type="str", required=True),
-                    workspace_role=dict(type="str", required=True, aliases=["role"]),
-                )),
-            )),
-            purge_service_accounts=dict(type="bool", default=False),
-            purge_prefix=dict(type="str"),
-            purge_workspace_access=dict(type="bool", default=False),
-            allow_empty_purge=dict(type="bool", default=False),
-        ),
-        required_if=[("purge_service_accounts", True, ("purge_prefix",))],
-    )
-    fleet = Fleet(module)
-    module.run(fleet.converge)
+    ServiceAccounts.main()
 
 
 if __name__ == "__main__":

@@ -83,6 +83,8 @@ def run_fixture(emulator, monkeypatch, tmp_path):
     def run(args, check_mode=False, diff=True, module=service_account, fails=False):
         """Run a module; return (result, requests it sent). ``fails=None``: either outcome."""
         emulator.log.clear()
+        if module is service_account and "api_key_dest" not in args:
+            args = dict({"return_api_key": True}, **args)  # the keys these tests look at
         full = dict(dict(api_url=f"{emulator.url}/api", api_key=OWNER_KEY, account_id=ACCOUNT_ID), **args)
         full.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
         expected = (Fail, Exit) if fails is None else Fail if fails else Exit
@@ -405,14 +407,14 @@ def miss_first_lookup(monkeypatch):
 
     Returns the list of lookups made; clear it to make the next lookup miss again.
     """
-    original = PrefectCloud.bot_by_name
+    original = PrefectCloud.bots
     calls = []
 
-    def first_missing(self, name):
-        calls.append(name)
-        return None if len(calls) == 1 else original(self, name)
+    def first_missing(self, names=None, ids=None):
+        calls.append(names)
+        return [] if len(calls) == 1 else original(self, names, ids)
 
-    monkeypatch.setattr(PrefectCloud, "bot_by_name", first_missing)
+    monkeypatch.setattr(PrefectCloud, "bots", first_missing)
     return calls
 
 
@@ -602,7 +604,6 @@ def test_workspace_access_errors_before_any_write(run, emulator, entry, message)
 
 
 @pytest.mark.parametrize("args, message", [
-    ({"state": "absent", "workspace_access": []}, "workspace_access applies only to state=present"),
     ({"workspace_access": [{"workspace": "ws", "workspace_role": "Runner"}, {"workspace": "ws", "workspace_role": "Viewer"}]},
      "workspace_access lists the workspace 'ws' more than once"),
     ({"workspace_access": [{"workspace": "ws", "workspace_role": True}]},
@@ -615,6 +616,13 @@ def test_workspace_access_errors_before_any_write(run, emulator, entry, message)
 def test_workspace_access_bad_input(run, args, message):
     result, log = run(dict({"name": "agent"}, **args), fails=True)
     assert message in result["msg"] and log == []
+
+
+def test_absent_ignores_the_options_of_the_present_account(run):
+    run({"name": "agent"})
+    result, log = run({"name": "agent", "state": "absent", "account_role": "Superhero", "rotate": True,
+                       "workspace_access": [{"workspace": "nowhere", "workspace_role": "Runner"}]})
+    assert result["changed"] and [e["method"] for e in writes(log)] == ["DELETE"]
 
 
 def test_workspace_access_same_workspace_by_handle_and_id(run):
