@@ -403,7 +403,7 @@ class Planner:
         those of accounts that the list does not grant there; and, whatever the options, those of
         every account this run deletes, before it is deleted (whether the API removes a deleted
         account's grants with it is UNCONFIRMED, so the safe reading is not to rely on it)."""
-        if not self.wide:
+        if not self.wide or not self.grants:
             return
         granted = {(workspace_id, entry["name"]) for entry in self.entries if entry["state"] == "present"
                    for workspace_id, dummy in entry["grants"]}
