@@ -186,17 +186,18 @@ def write_key_file(path, key):
 
 
 def check_key_destination(path, directory=False):
-    """A one-line problem with ``api_key_dest`` (a file) or ``api_keys_dest`` (a directory), or None."""
+    """A one-line problem with ``api_key_dest`` (a file) or ``api_keys_dest`` (a directory), or None.
+    Missing directories are created (mode 0700) when a key is written."""
     option = "api_keys_dest" if directory else "api_key_dest"
-    if directory:
-        if os.path.exists(path) and not os.path.isdir(path):
-            return f"{option} {shown(path)} exists and is not a directory"
-        return None
-    if os.path.isdir(path):
+    if directory and os.path.exists(path) and not os.path.isdir(path):
+        return f"{option} {shown(path)} exists and is not a directory"
+    if not directory and os.path.isdir(path):
         return f"{option} {shown(path)} is a directory; name the file to write the key to"
     parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
     if not os.path.isdir(parent):
-        return f"{option}: the directory {shown(parent)} does not exist; create it first (mode 0700)"
+        return f"{option} {shown(path)} is below {shown(parent)}, which is not a directory"
     return None
 
 

@@ -113,7 +113,7 @@ options:
         on the host that runs the module (the controller, unless the task is delegated, async or
         run with C(prefect_cloud_run_on_controller=false)).
       - The file is written atomically (a temporary file in the same directory, then renamed) with
-        mode V(0600); its directory must exist. An existing file is replaced only when a new key is
+        mode V(0600); missing directories are created with mode V(0700). An existing file is replaced only when a new key is
         issued. The result holds the path in RV(api_key_file), never the key, so the task needs no
         C(no_log) and C(--diff) shows its diff.
       - Not with O(return_api_key). Ignored with O(state=absent).

@@ -728,9 +728,19 @@ def test_no_change_sends_no_warning_and_no_file(run_module, tmp_path):
     assert not result["changed"] and "api_key_file" not in result and "warnings" not in result
 
 
-def test_api_key_dest_in_a_missing_directory_fails_before_any_request(run_module, tmp_path):
-    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(tmp_path / "no" / "k")}, [])
-    assert result["failed"] and result["msg"].startswith("api_key_dest: the directory")
+def test_api_key_dest_below_a_file_fails_before_any_request(run_module, tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(tmp_path / "file" / "k")}, [])
+    assert result["failed"] and result["msg"].startswith("api_key_dest ") and "which is not a directory" in result["msg"]
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(tmp_path)}, [])
+    assert result["failed"] and result["msg"].endswith("is a directory; name the file to write the key to")
+
+
+def test_api_key_dest_in_a_missing_directory_creates_it_0700(run_module, tmp_path):
+    dest = tmp_path / "keys" / "ci.key"
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(dest)}, [NO_BOT, CREATE])
+    assert result["api_key_file"] == str(dest) and dest.read_text(encoding="utf-8") == NEW_KEY
+    assert os.stat(dest.parent).st_mode & 0o777 == 0o700
 
 
 def test_create_with_a_grant_by_names_sends_six_requests(run_module):
