@@ -243,7 +243,8 @@ service_accounts:
       changed by this run (in check mode, as predicted).
     - For O(service_accounts[].state=present), shaped like
       RV(prefect.cloud.service_account#module:service_account), with C(state), C(workspace_access)
-      (the entry's grants, shaped like RV(prefect.cloud.service_account#module:workspace_access)) and, after a rotation with a grace period, C(old_key_expires_at).
+      (the entry's grants, shaped like RV(prefect.cloud.service_account#module:workspace_access))
+      and, after a rotation with a grace period, C(old_key_expires_at).
     - For O(service_accounts[].state=absent), only C(name) and C(state).
   returned: always
   type: list
