@@ -116,6 +116,9 @@ class Directory:
         if value not in planned:
             return found
         view = planned[value]
+        real = [item for item in found if getattr(item, "name", None) == value]
+        if view is not None and real:
+            return found  # it exists (created since it was planned, in a play that mixes check and real runs)
         found = [item for item in found if getattr(item, "name", None) != value]
         return found + ([make(view)] if view is not None else [])
 

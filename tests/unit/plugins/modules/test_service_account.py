@@ -776,6 +776,9 @@ def test_an_account_planned_earlier_in_the_play_is_found_in_check_mode(run_modul
     planned = {ACCOUNT: {"service_account": {"ci": {"name": "ci", "actor_id": None, "account_role_name": "Member"}}}}
     result = run_module(service_account.ServiceAccount, {"name": "ci"}, [NO_BOT], check_mode=True, planned=planned)
     assert not result["changed"] and result["service_account"]["id"] is None
+    real = run_module(service_account.ServiceAccount, {"name": "ci"}, [Call("POST", "bots/filter", [bot_answer()])],
+                      check_mode=True, planned=planned)  # created since it was planned (a play of check and real runs)
+    assert not real["changed"] and real["service_account"]["id"] == BOT_ID
     deleted = {ACCOUNT: {"service_account": {"ci": None}}}
     result = run_module(service_account.ServiceAccount, {"name": "ci"}, [Call("POST", "bots/filter", [bot_answer()])],
                         check_mode=True, planned=deleted)
