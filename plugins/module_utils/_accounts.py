@@ -228,6 +228,7 @@ class Planner:
         self.handles = {}  # workspace id -> handle (None when a single grant gave an id)
         self.operations = []
         self.removed = {"service_accounts": [], "workspace_access": []}
+        self.results = None  # result name -> returned form, when a write needs it
 
     # -- reading
 
@@ -558,8 +559,11 @@ class Planner:
 
     def account_of(self, op):
         """The returned form of the entry of ``op``."""
-        entry = op.data.get("entry") or next(entry for entry in self.entries if entry["result"].get("name") == op.name)
-        return entry["result"]
+        if op.data.get("entry") is not None:
+            return op.data["entry"]["result"]
+        if self.results is None:
+            self.results = {entry["result"].get("name"): entry["result"] for entry in self.entries}
+        return self.results[op.name]
 
 
 class Keys:
