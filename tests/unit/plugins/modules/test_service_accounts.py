@@ -254,3 +254,19 @@ def test_many_creates_converge_in_one_run_past_the_first_deadline(run_module, mo
                         [bots()] + [Slow(name, number) for number, name in enumerate(names, 1)])
     assert "failed" not in result, result.get("msg")
     assert clock[0] >= 200 > 60
+
+
+# The same against the emulator, through AnsibleModule (as on main before the engine, where it failed).
+from ansible_collections.prefect.cloud.plugins.modules import service_accounts  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.prefect.cloud.tests.unit.plugins.modules.test_service_account import (  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+    emulator_fixture, run_fixture, set_faults,
+)
+
+
+def test_a_partial_purge_on_the_emulator_lists_in_removed_only_what_was_removed(run, emulator):
+    run({"service_accounts": [{"name": n} for n in ("pipe-a", "pipe-old", "pipe-older")]}, module=service_accounts)
+    set_faults(emulator, {"method": "DELETE", "path": ".*/bots/[^/]+$", "status": 403, "times": 1})
+    result, dummy = run({"service_accounts": [{"name": "pipe-a"}], "purge_service_accounts": True, "purge_prefix": "pipe-"},
+                        module=service_accounts, fails=True)
+    assert result["not_applied"][0]["operation"] == "delete" and result["applied"] == []
+    assert result["removed"]["service_accounts"] == []
