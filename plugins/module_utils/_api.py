@@ -76,7 +76,6 @@ class PrefectCloud:
 
     def __init__(self, client):
         self.client = client
-        self._team_grants = {}  # workspace id -> the team grants last listed in this module run
 
     def _get(self, model, path):
         try:
@@ -274,37 +273,15 @@ class PrefectCloud:
 
     def team_accesses(self, workspace_id):
         """Every team grant of a workspace (the team filter has no criteria, only paging)."""
-        grants = self.filter_models(TeamAccess, self._ws(workspace_id, "team_access/filter"))
-        self._team_grants[workspace_id] = grants
-        return grants
-
-    def upsert_team_access(self, workspace_id, team_id, workspace_role_id):
-        """Grant a team a role by PUTting the workspace's whole team-grant set with this grant set.
-
-        Whether PUT ``team_access/`` merges into or replaces the set is UNCONFIRMED. The Terraform
-        provider sends only the one grant, which would drop every other team's grant if it replaces;
-        sending all current grants (listed in this run, or now) gives the same result either way.
-        """
-        current = self._team_grants.get(workspace_id)
-        if current is None:
-            current = self.team_accesses(workspace_id)
-        body = [WorkspaceTeamAccessCreate(team_id=g.team_id, workspace_role_id=g.workspace_role_id)
-                for g in current if g.team_id != team_id]
-        body.append(WorkspaceTeamAccessCreate(team_id=team_id, workspace_role_id=workspace_role_id))
-        self._team_grants.pop(workspace_id, None)
-        data = self.client.request("PUT", self._ws(workspace_id, "team_access/"), body)
-        for item in data if isinstance(data, list) else ():
-            if isinstance(item, dict) and item.get("team_id") == team_id:
-                return validated(self.client, TeamAccess, item)
-        raise self.client.unexpected(f"no grant of team {team_id} in it")
+        return self.filter_models(TeamAccess, self._ws(workspace_id, "team_access/filter"))
 
     def put_team_accesses(self, workspace_id, pairs):
         """PUT the workspace's whole team-grant set: ``pairs`` of (team id, role id), every team grant
-        that is to remain. Whether the PUT merges or replaces is UNCONFIRMED (see
-        ``upsert_team_access``); a set that holds every grant to keep gives the same result either way,
-        and grants to remove are deleted one by one afterwards."""
+        that is to remain. Whether the PUT merges into or replaces the set is UNCONFIRMED (the
+        Terraform provider sends only the one grant, which would drop every other team's grant if it
+        replaces); a set that holds every grant to keep gives the same result either way, and grants
+        to remove are deleted one by one afterwards."""
         body = [WorkspaceTeamAccessCreate(team_id=team_id, workspace_role_id=role_id) for team_id, role_id in pairs]
-        self._team_grants.pop(workspace_id, None)
         data = self.client.request("PUT", self._ws(workspace_id, "team_access/"), body)
         return self._grant_list(TeamAccess, data)
 

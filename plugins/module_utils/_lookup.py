@@ -229,3 +229,25 @@ class Directory:
         if found is None:
             raise PrefectError(f"{option}: no team {value!r} in this account")
         return found
+
+    # -- workspace grants, by accessor kind (``kind``: an ``_access.AccessKind``)
+
+    def grants(self, workspace_id, kind):
+        """Every grant of ``kind`` in the workspace (one listing, read once); PrefectNotFound for a
+        workspace that does not exist."""
+        return self._all(("grants", workspace_id, kind.name), lambda: kind.read(self.api, workspace_id))
+
+    def find_grant(self, workspace_id, kind, value, option="accessor"):
+        """The grant of the accessor ``value`` (an id, or what ``kind`` can filter by) in the
+        workspace, or None: one narrow request unless the kind's grants were listed (a kind
+        without a filter, such as teams, is listed)."""
+        if ("grants", workspace_id, kind.name) in self._lists or not kind.narrow:
+            found = self.grants(workspace_id, kind)
+        else:
+            found = kind.read(self.api, workspace_id, value)
+        return one([grant for grant in found if kind.matches(grant, value)], kind.label, value, option)
+
+    def find_accessor(self, kind, value, option="accessor"):
+        """The service account, user or team ``value`` (by ``kind.name``), or None."""
+        find = {"service_account": self.find_bot, "user": self.find_user, "team": self.find_team}[kind.name]
+        return find(value, option)

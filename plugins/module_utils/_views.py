@@ -43,3 +43,32 @@ def team_diff(view):
         return None
     return {"name": view["name"], "description": view["description"],
             "members": sorted(member_label(member) for member in view["members"])}
+
+
+# Workspaces and workspace grants -------------------------------------------------------------
+
+
+def workspace_view(workspace, api_url):
+    """The returned form of a workspace, with the workspace API URL a Prefect client uses."""
+    data = workspace.to_result()
+    view = {name: data.get(name) for name in ("id", "name", "handle", "description", "account_id",
+                                               "default_workspace_role_id")}
+    view["api_url"] = f"{api_url.rstrip('/')}/accounts/{workspace.account_id}/workspaces/{workspace.id}"
+    return view
+
+
+def grant_view(grant_id, workspace_id, workspace_handle, accessor, role_id, role_name):
+    """The returned form of a grant (``workspace_access``, ``workspace_members``, the info twin);
+    ``accessor`` is (accessor type, accessor id, accessor name, actor id)."""
+    kind, accessor_id, name, actor_id = accessor
+    return {"id": grant_id, "workspace_id": workspace_id, "workspace_handle": workspace_handle,
+            "accessor_type": kind, "accessor_id": accessor_id, "accessor_name": name, "actor_id": actor_id,
+            "workspace_role_id": role_id, "workspace_role_name": role_name}
+
+
+def grant_diff(view):
+    """The diff form of a grant: names only (None when there is no grant)."""
+    if view is None:
+        return None
+    return {"workspace": view["workspace_handle"] or view["workspace_id"], "accessor_type": view["accessor_type"],
+            "accessor": view["accessor_name"], "workspace_role": view["workspace_role_name"]}

@@ -63,10 +63,12 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - In check mode an accessor that an earlier task would create (for example with
-    M(prefect.cloud.service_account)) does not exist yet, so this module fails as the real run
-    would without it. Skip the task in that case with a C(when) condition on the registered
-    result of that task, such as C(created.service_account.id is not none).
+  - In a check-mode run in the controller, an accessor (a service account or a team) or a custom
+    workspace role that an earlier task of the same play would create is found by its name, so
+    that the preview predicts the real run - the grant that would be created, with C(id=null)
+    and V(null) ids of what does not exist yet. A name that is neither real nor planned still
+    fails, with the closest valid name. A module process (async, a remote connection or
+    C(prefect_cloud_run_on_controller=false)) cannot see what earlier tasks planned.
   - Requests per run without changes, for O(state=present) - 2 (no write) when O(workspace) and
     O(workspace_role) are ids or the accessor is a team, and 3 for a service account or user named
     with a workspace handle and a role name. For a service account or user, the workspace handle
@@ -187,44 +189,47 @@ workspace_access:
       sample: Developer
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
-from ansible_collections.prefect.cloud.plugins.module_utils._grants import NOTHING, Grant, Roles, diff_view
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ACCESSOR_TYPES
+from ansible_collections.prefect.cloud.plugins.module_utils._access import (
+    ACCESSOR_TYPES, Member, WorkspaceGrants, next_batch,
+)
+from ansible_collections.prefect.cloud.plugins.module_utils._base import StateModule, batches
+from ansible_collections.prefect.cloud.plugins.module_utils._views import grant_diff
 
 
-def converge(module):
-    """Read the grant, then upsert or delete it when needed."""
-    params = module.params
-    present = params["state"] == "present"
-    roles = Roles(module.api)
-    grant = Grant(module.api, roles, params["workspace"], params["accessor_type"], params["accessor"],
-                  params["workspace_role"], present)
-    before, accessor = grant.read()
-    if before is NOTHING:  # the workspace or the accessor does not exist (state=absent)
-        before = after = None
-    else:
-        after = grant.plan(before, accessor)
-        if after is not before:
-            if not module.check_mode:
-                grant.apply(before, after)
-            module.set_changed()
-    module.set_diff(diff_view(before), diff_view(after))
-    if present:
-        module.result["workspace_access"] = after
+class WorkspaceAccess(StateModule):
+    """One grant: a fleet of one of ``workspace_members`` (one member, no purge), or its removal."""
+
+    argument_spec = dict(
+        workspace=dict(type="str", required=True),
+        accessor_type=dict(type="str", choices=list(ACCESSOR_TYPES), default="service_account"),
+        accessor=dict(type="str", required=True),
+        workspace_role=dict(type="str", aliases=["role"]),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module_kwargs = dict(required_if=[("state", "present", ("workspace_role",))])
+    present_only = ("workspace_role",)
+    result_key = "workspace_access"
+    diff_view = staticmethod(grant_diff)
+
+    def read(self):
+        params = self.params
+        member = Member(params["accessor_type"], params["accessor"], params["workspace_role"])
+        self.grants = WorkspaceGrants(self, params["workspace"], [member])
+        befores = self.grants.read()
+        self.nothing = befores is None  # the workspace or the team does not exist (state=absent)
+        return None if self.nothing else befores[0]
+
+    def plan(self, before):
+        return None if self.nothing else self.grants.plan()[0]
+
+    def apply(self, before, after):
+        for batch in batches(self.grants.operations(), next_batch):
+            self.grants.write(batch)
+        return after
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            workspace=dict(type="str", required=True),
-            accessor_type=dict(type="str", choices=list(ACCESSOR_TYPES), default="service_account"),
-            accessor=dict(type="str", required=True),
-            workspace_role=dict(type="str", aliases=["role"]),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-        required_if=[("state", "present", ("workspace_role",))],
-    )
-    module.run(lambda: converge(module))
+    WorkspaceAccess.main()
 
 
 if __name__ == "__main__":

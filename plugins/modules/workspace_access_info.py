@@ -136,59 +136,59 @@ workspace_accesses:
       sample: Developer
 """
 
+from ansible_collections.prefect.cloud.plugins.module_utils._access import ACCESSOR_TYPES, KINDS
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectNotFound
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import (
-    ACCESSOR_TYPES, RoleIndex, find_accessor, find_grant, find_workspace, grant_view, unknown_accessor, unknown_workspace,
-    workspace_grants,
-)
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
+from ansible_collections.prefect.cloud.plugins.module_utils._views import grant_view
 
 
-def lookup(module):
-    api, params = module.api, module.params
-    accessor_type = params["accessor_type"]
-    accessor = None
-    if params["accessor"] is not None:
-        accessor_type = accessor_type or "service_account"
-        accessor = find_accessor(api, accessor_type, params["accessor"])
-        if accessor is None:
-            raise unknown_accessor(accessor_type, params["accessor"])
-    if params["workspace"] is not None:
-        workspace = find_workspace(api, params["workspace"])
-        if workspace is None:
-            raise unknown_workspace(api, params["workspace"])
-        workspaces = [workspace]
-    else:
-        workspaces = api.workspaces()
-    roles = RoleIndex.load(api)
-    grants = []
-    for workspace in workspaces:
-        if accessor is not None:
-            try:
-                access = find_grant(api, workspace.id, accessor_type, accessor["accessor_id"])
-            except PrefectNotFound:  # a workspace the API key cannot see
-                continue
-            pairs = [(accessor_type, access)] if access is not None else []
+class WorkspaceAccessInfo(PrefectModule):
+    argument_spec = dict(
+        workspace=dict(type="str"),
+        accessor_type=dict(type="str", choices=list(ACCESSOR_TYPES)),
+        accessor=dict(type="str"),
+    )
+    module_kwargs = dict(required_one_of=[("workspace", "accessor")])
+
+    def converge(self):
+        params, directory = self.params, Directory(self)
+        kinds = [KINDS[params["accessor_type"]]] if params["accessor_type"] else list(KINDS.values())
+        accessor = None
+        if params["accessor"] is not None:
+            kinds = [KINDS[params["accessor_type"] or "service_account"]]
+            found = directory.find_accessor(kinds[0], params["accessor"])
+            if found is None:
+                raise kinds[0].unknown(params["accessor"], "accessor")
+            accessor = kinds[0].accessor(found)
+        if params["workspace"] is not None:
+            workspaces = [directory.workspace(params["workspace"])]
         else:
-            pairs = workspace_grants(api, workspace.id, [accessor_type] if accessor_type else ACCESSOR_TYPES)
-        for kind, access in pairs:
-            grant = grant_view(access, kind, workspace.handle, roles)
+            workspaces = directory.workspaces()
+        roles = directory.workspace_roles()
+        grants = []
+        for workspace in workspaces:
             if accessor is not None:
-                grant["accessor_name"] = grant["accessor_name"] or accessor["accessor_name"]
-            grants.append(grant)
-    module.result["workspace_accesses"] = grants
+                if accessor[1] is None:  # planned by an earlier check-mode task: no grant yet
+                    continue
+                try:
+                    access = directory.find_grant(workspace.id, kinds[0], accessor[1])
+                except PrefectNotFound:  # a workspace the API key cannot see
+                    continue
+                pairs = [(kinds[0], access)] if access is not None else []
+            else:
+                pairs = [(kind, access) for kind in kinds for access in directory.grants(workspace.id, kind)]
+            for kind, access in pairs:
+                who = kind.accessor(access)
+                if who[2] is None and accessor is not None:
+                    who = accessor
+                grants.append(grant_view(access.id, workspace.id, workspace.handle, who, access.workspace_role_id,
+                                         roles.name_of(access.workspace_role_id)))
+        self.result["workspace_accesses"] = grants
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            workspace=dict(type="str"),
-            accessor_type=dict(type="str", choices=list(ACCESSOR_TYPES)),
-            accessor=dict(type="str"),
-        ),
-        required_one_of=[("workspace", "accessor")],
-    )
-    module.run(lambda: lookup(module))
+    WorkspaceAccessInfo.main()
 
 
 if __name__ == "__main__":

@@ -114,31 +114,28 @@ workspaces:
       sample: https://api.prefect.cloud/api/accounts/3e1d2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c4b/workspaces/5c0f8d4e-3b2a-4f1e-9d8c-7b6a5f4e3d2c
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import workspace_result
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+from ansible_collections.prefect.cloud.plugins.module_utils._views import workspace_view
+
+
+class WorkspaceInfo(PrefectModule):
+    argument_spec = dict(handle=dict(type="str"), id=dict(type="str"))
+    module_kwargs = dict(mutually_exclusive=[("handle", "id")])
+    uuid_options = {"id": "a workspace (use handle for a handle)"}
+
+    def converge(self):
+        handle, workspace_id = self.params["handle"], self.params["id"]
+        if workspace_id is not None:
+            workspaces = [ws for ws in [self.api.workspace(workspace_id)] if ws is not None]
+        elif handle is not None:
+            workspaces = [ws for ws in self.api.workspaces(handles=[handle]) if ws.handle == handle]
+        else:
+            workspaces = self.api.workspaces()
+        self.result["workspaces"] = [workspace_view(ws, self.params["api_url"]) for ws in workspaces]
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(handle=dict(type="str"), id=dict(type="str")),
-        mutually_exclusive=[("handle", "id")],
-    )
-    handle, workspace_id = module.params["handle"], module.params["id"]
-    if workspace_id is not None and not is_uuid(workspace_id):
-        module.fail(f"id must be the UUID of a workspace, got {shown(workspace_id)} (use handle for a handle)")
-
-    def lookup():
-        api = module.api
-        if workspace_id is not None:
-            workspace = api.workspace(workspace_id)
-            workspaces = [workspace] if workspace is not None else []
-        elif handle is not None:
-            workspaces = [ws for ws in api.workspaces(handles=[handle]) if ws.handle == handle]
-        else:
-            workspaces = api.workspaces()
-        module.result["workspaces"] = [workspace_result(ws, module.params["api_url"]) for ws in workspaces]
-
-    module.run(lookup)
+    WorkspaceInfo.main()
 
 
 if __name__ == "__main__":

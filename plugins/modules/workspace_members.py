@@ -76,8 +76,12 @@ options:
 notes:
   - Requests of a run without changes - one for the workspace (a filter by handle, or a C(GET) by id), one
     for the workspace roles, one listing (200 per request) of each accessor type's grants that the
-    members or O(purge_types) need, and C(GET /me/) with O(purge=true). An accessor without a grant
-    yet costs one listing of its type (one for all of them).
+    members or O(purge_types) need, and C(GET /me/) with O(purge=true). Service accounts and users
+    without a grant yet cost one listing of their kind (one for all of them); a team without a
+    grant yet costs one lookup.
+  - In a check-mode run in the controller, a service account, team or custom workspace role that an
+    earlier task of the same play would create is found by its name (see
+    P(prefect.cloud.workspace_access#module)).
   - Writes - one request per 200 service-account grants and per 200 user grants to create or
     change, one C(PUT) of the whole team-grant set when a team grant changes, and one C(DELETE) per
     removed grant.
@@ -160,6 +164,7 @@ members:
 removed:
   description:
     - The grants that O(purge=true) removes (or would remove, in check mode), shaped like RV(members).
+    - When a write failed, only the grants that were removed before it.
   returned: always
   type: list
   elements: dict
@@ -195,27 +200,66 @@ not_applied:
       workspace: production
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
-from ansible_collections.prefect.cloud.plugins.module_utils._members import Members
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ACCESSOR_TYPES
+from ansible_collections.prefect.cloud.plugins.module_utils._access import (
+    ACCESSOR_TYPES, Member, WorkspaceGrants, check_members, next_batch,
+)
+from ansible_collections.prefect.cloud.plugins.module_utils._base import BatchModule
+from ansible_collections.prefect.cloud.plugins.module_utils._views import grant_diff
+
+
+class WorkspaceMembers(BatchModule):
+    """Every accessor of one workspace: the grant planner with many members and the purge."""
+
+    argument_spec = dict(
+        workspace=dict(type="str", required=True),
+        members=dict(type="list", elements="dict", default=[], options=dict(
+            accessor_type=dict(type="str", choices=list(ACCESSOR_TYPES), default="service_account"),
+            accessor=dict(type="str", required=True),
+            workspace_role=dict(type="str", required=True, aliases=["role"]),
+        )),
+        purge=dict(type="bool", default=False),
+        purge_types=dict(type="list", elements="str", choices=list(ACCESSOR_TYPES), default=list(ACCESSOR_TYPES)),
+        allow_empty_purge=dict(type="bool", default=False),
+    )
+    module_name = "workspace_members"
+
+    def validate(self):
+        params = self.params
+        check_members(params["members"])
+        if params["purge"] and not params["members"] and not params["allow_empty_purge"]:
+            raise ValueError("members is empty and purge is true, which would remove every grant of the workspace (of "
+                             "purge_types); set allow_empty_purge: true if that is what you want")
+
+    def converge(self):
+        params = self.params
+        members = [Member(m["accessor_type"], m["accessor"], m["workspace_role"], f"members[{index}].")
+                   for index, m in enumerate(params["members"])]
+        purge_types = params["purge_types"] if params["purge"] else ()
+        grants = WorkspaceGrants(self, params["workspace"], members, purge_types)
+        grants.read()
+        me = self.api.me() if purge_types else None
+        results = grants.plan(protected=[me.id] if me is not None and me.id is not None else [])
+        operations = grants.operations()
+        changes = [(before, after) for before, after in zip(grants.befores, results) if after is not before]
+        self.result.update(members=results, removed=grants.removals)
+        self.set_changed(bool(operations))
+        if operations:
+            workspace = grants.handle
+            self.set_diff({"workspace": workspace, "members": [grant_diff(b) for b, _a in changes if b] +
+                           [grant_diff(g) for g in grants.removals]},
+                          {"workspace": workspace, "members": [grant_diff(a) for _b, a in changes]})
+        else:
+            self.set_diff(None, None)
+        if not self.check_mode:
+            self.write_all(operations, next_batch, grants.write)
+
+    def on_partway(self, applied):
+        """``removed`` lists only the removals that were applied."""
+        self.result["removed"] = [op.data["grant"] for op in applied if op.kind == "revoke"]
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            workspace=dict(type="str", required=True),
-            members=dict(type="list", elements="dict", default=[], options=dict(
-                accessor_type=dict(type="str", choices=list(ACCESSOR_TYPES), default="service_account"),
-                accessor=dict(type="str", required=True),
-                workspace_role=dict(type="str", required=True, aliases=["role"]),
-            )),
-            purge=dict(type="bool", default=False),
-            purge_types=dict(type="list", elements="str", choices=list(ACCESSOR_TYPES), default=list(ACCESSOR_TYPES)),
-            allow_empty_purge=dict(type="bool", default=False),
-        ),
-    )
-    members = Members(module)
-    module.run(members.converge)
+    WorkspaceMembers.main()
 
 
 if __name__ == "__main__":
