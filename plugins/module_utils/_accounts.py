@@ -1,33 +1,53 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Converging one service account and its API key (PRIVATE to this collection).
+"""Service accounts, their API keys and their workspace grants: the one planner of
+``service_account`` and ``service_accounts`` (PRIVATE to this collection).
 
-The logic of ``service_account``. ``Account`` reads first (``find``, ``read_grants``), decides,
-and writes last, so that every check (a role name, a taken name, a workspace) fails the task
-before anything is written, in check mode exactly as in a real run. What to do when a create or
-a rotation may have been applied is decided in ``_api`` (``PrefectResponseLost``,
-``PrefectOutcomeUnknown``), never here.
+One account is a fleet of one: ``service_account`` builds one entry and ``service_accounts`` a
+list, and both call ``Planner``, in three steps, so that a bad entry fails the task before
+anything is written, in check mode exactly as in a real run:
+
+1. ``read``: reads only, through ``Directory``. A fleet (``wide``) lists every service account,
+   the workspaces and each listed workspace's grants once; a single account is looked up with
+   narrow requests (by name or id, its grant in each listed workspace), so that it sends no more
+   requests than it needs (``docs/performance.md``).
+2. ``plan``: pure. Builds the operations (``Operation``, applied in ORDER), the returned forms,
+   the diff and ``removed``.
+3. ``write``: one request per batch (the grants of one workspace, up to 200, are one request).
+   What to do when a create or a rotation may have been applied is decided in ``_api``
+   (``PrefectResponseLost``, ``PrefectOutcomeUnknown``), never here.
+
+A new key goes to ``module.store_key(name, key)``: a file (``write_key_file``) or the result.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import tempfile
 
 from ._api import rfc3339
-from ._base import is_uuid, shown
-from ._errors import PrefectConflict, PrefectResponseLost
+from ._base import Operation
+from ._errors import PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseLost
+from ._http import PAGE_SIZE
+from ._lookup import Directory
+from ._secrets import mark_secret
+from ._values import is_uuid, shown
 
 NEW_KEY = "(new key)"
 MAX_GRACE_SECONDS = 172800
+# The order in which operations are applied: changes to accounts that exist first, then new
+# accounts, then grants, removals last (a failure in the middle leaves nothing half-removed).
+ORDER = ("update", "rotate", "create", "grant", "revoke", "delete")
 _TIMESTAMP = re.compile(
     r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?\Z", re.ASCII)
-GRANT_OPTIONS = {
-    "workspace": "workspace_access.workspace",
-    "accessor": "name",
-    "workspace_role": "workspace_access.workspace_role",
-}
+# A service account name that is safe as a file name in api_keys_dest.
+_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,250}\Z", re.ASCII)
+
+
+# Options (no request) --------------------------------------------------------------------------
 
 
 def parse_expiration(value, now):
@@ -56,32 +76,34 @@ def parse_expiration(value, now):
     return parsed
 
 
-def check_options(params, now):
-    """Check the options of one service account that need no request (``service_account``'s, or
-    one entry of ``service_accounts``); return the parsed ``api_key_expiration``. Raise ValueError
-    with the one-line message, naming the option as the single-account module names it."""
-    grace = params.get("old_key_expires_in_seconds")
-    if grace is not None and not 0 <= grace <= MAX_GRACE_SECONDS:
-        raise ValueError(f"old_key_expires_in_seconds must be between 0 and {MAX_GRACE_SECONDS} (48 hours), got {grace}")
-    expiration = None
-    if params.get("api_key_expiration") is not None:
-        expiration = parse_expiration(params["api_key_expiration"], now)
-    grants = params.get("workspace_access")
-    if grants is not None and params.get("state", "present") == "absent":
-        raise ValueError("workspace_access applies only to state=present (deleting a service account removes its "
-                         "workspace access)")
-    listed = [entry["workspace"] for entry in grants or ()]
-    twice = sorted({workspace for workspace in listed if listed.count(workspace) > 1})
-    if twice:
-        raise ValueError(f"workspace_access lists the workspace {shown(twice[0])} more than once; give each workspace once")
-    return expiration
+def check_entry(entry, now, label=""):
+    """Check the options of one account that need no request and set ``entry["expiration"]``.
+    Raise ValueError with the one-line message, prefixed with ``label`` (``service_accounts[3].``).
+    With ``state=absent`` the options of the present account are ignored."""
+    entry["expiration"] = None
+    if entry["state"] == "absent":
+        entry["workspace_access"] = None
+        return
+    try:
+        grace = entry.get("old_key_expires_in_seconds")
+        if grace is not None and not 0 <= grace <= MAX_GRACE_SECONDS:
+            raise ValueError(f"old_key_expires_in_seconds must be between 0 and {MAX_GRACE_SECONDS} (48 hours), got {grace}")
+        if entry.get("api_key_expiration") is not None:
+            entry["expiration"] = parse_expiration(entry["api_key_expiration"], now)
+        listed = [grant["workspace"] for grant in entry.get("workspace_access") or ()]
+        twice = sorted({workspace for workspace in listed if listed.count(workspace) > 1})
+        if twice:
+            raise ValueError(f"workspace_access lists the workspace {shown(twice[0])} more than once; give each "
+                             "workspace once")
+    except ValueError as exc:
+        raise ValueError(f"{label}{exc}") from None
 
 
-def rotation_expiration(manage_expiration, expiration, bot, now):
-    """The expiration of the new key of a rotation: ``expiration`` when the option is set, else the
-    active key's when it is in the future (or never). Raise ValueError for an expired active key."""
-    if manage_expiration:
-        return expiration
+def rotation_expiration(entry, bot, now):
+    """The expiration of the new key of a rotation: the option's when set, else the active key's
+    when it is in the future (or never). Raise ValueError for an expired active key."""
+    if entry.get("api_key_expiration") is not None:
+        return entry["expiration"]
     current = bot.api_key.expiration
     if current is not None and current <= now:
         raise ValueError(f"rotate: the active key of {shown(bot.name)} expired at {rfc3339(current)}, so its "
@@ -89,8 +111,20 @@ def rotation_expiration(manage_expiration, expiration, bot, now):
     return current
 
 
+def is_caller(me, bot):
+    """True when ``bot`` is the identity of the calling key (``GET /me/`` answers a bot key with
+    the bot's actor id; the bot id is accepted too)."""
+    return me is not None and me.id is not None and me.id in (bot.id, bot.actor_id)
+
+
+# Views (never a key) ---------------------------------------------------------------------------
+
+
 def account_result(bot):
-    """The returned form of a service account (never a key)."""
+    """The returned form of a service account (never a key); a planned one has no key yet."""
+    if bot.id is None:
+        return {"id": None, "actor_id": None, "name": bot.name, "account_role": bot.account_role_name, "created": None,
+                "updated": None, "api_key": predicted_key(None)}
     data = bot.to_result()
     key = data["api_key"]
     return {
@@ -104,211 +138,474 @@ def account_result(bot):
     }
 
 
+def predicted_key(expiration):
+    return {"id": None, "name": None, "created": None, "expiration": rfc3339(expiration), "masked_key": None}
+
+
 def diff_view(name, role, key_id, expiration):
     return {"name": name, "account_role": role, "api_key_id": key_id, "api_key_expiration": rfc3339(expiration)}
 
 
-def grant_diff(grant):
-    return {"workspace": grant["workspace_handle"] or grant["workspace_id"], "workspace_role": grant["workspace_role_name"]}
+def bot_diff(bot):
+    key = getattr(bot, "api_key", None)
+    return diff_view(bot.name, bot.account_role_name, key and key.id, key and key.expiration)
 
 
-class Account:
-    """One service account as the options of a ``service_account`` task ask for it."""
+# Key files ---------------------------------------------------------------------------------
 
-    def __init__(self, module):
+
+def key_file(directory, name):
+    """The file of ``name``'s key in ``directory`` (``api_keys_dest``); ValueError for a name that
+    is no safe file name."""
+    if not _FILE_NAME.match(name) or name.startswith("..") or name in (".", ".."):
+        raise ValueError(f"api_keys_dest: the service account name {shown(name)} is not a safe file name (letters, "
+                         "digits, '.', '_' and '-', not starting with '.' or '-'); rename the account or use "
+                         "return_api_key: true")
+    return os.path.join(directory, name + ".key")
+
+
+def write_key_file(path, key):
+    """Write ``key`` to ``path`` atomically with mode 0600: a temporary file in the same
+    directory, fsync, then ``os.replace``. Raise PrefectError (never with the key)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".prefect-key-")  # mode 0600
+        try:
+            with os.fdopen(handle, "w") as stream:
+                stream.write(key)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as exc:
+        raise PrefectError(f"cannot write the new API key to {path}: {exc.strerror or exc}") from None
+
+
+def check_key_destination(path, directory=False):
+    """A one-line problem with ``api_key_dest`` (a file) or ``api_keys_dest`` (a directory), or None.
+    Missing directories are created (mode 0700) when a key is written."""
+    option = "api_keys_dest" if directory else "api_key_dest"
+    if directory and os.path.exists(path) and not os.path.isdir(path):
+        return f"{option} {shown(path)} exists and is not a directory"
+    if not directory and os.path.isdir(path):
+        return f"{option} {shown(path)} is a directory; name the file to write the key to"
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return f"{option} {shown(path)} is below {shown(parent)}, which is not a directory"
+    return None
+
+
+# The planner ---------------------------------------------------------------------------------
+
+
+class Planner:
+    """Service accounts as the entries want them (see the module docstring).
+
+    An entry is a dict of the options of ``service_account`` (``id`` only there), checked by
+    ``check_entry``; ``entry["label"]`` prefixes its messages (``service_accounts[3].``) and
+    ``entry["grants_label"]`` names its ``workspace_access`` (``workspace_access`` or
+    ``service_accounts[3].workspace_access``). ``wide``: list everything once (a fleet).
+    ``purge``: the ``service_accounts`` purge options (prefix, accounts, access), or None.
+    """
+
+    def __init__(self, module, entries, wide=False, purge=None):
         self.module = module
         self.api = module.api
-        self.params = params = module.params
+        self.directory = Directory(module)
+        self.entries = entries
+        self.wide = wide
+        self.purge = purge
         self.now = datetime.datetime.now(datetime.timezone.utc)
-        if params["id"] is not None and not is_uuid(params["id"]):
-            module.fail(f"id must be the UUID of a service account, got {shown(params['id'])}")
-        try:
-            self.expiration = check_options(params, self.now)
-        except ValueError as exc:
-            module.fail(str(exc))
-        self.manage_expiration = params["api_key_expiration"] is not None
-        self.wanted_grants = params["workspace_access"]
-
-    def converge(self):
-        """Converge the account; a create or rotation whose answer was lost still reports the account."""
-        try:
-            self.present() if self.params["state"] == "present" else self.absent()
-        except PrefectResponseLost as exc:
-            self.module.result["service_account"] = account_result(exc.found)
-            raise
+        self.me = None
+        self.bots = {}  # wanted name -> Bot (or Planned) as read, then as created
+        self.grants = {}  # workspace id -> {bot id: BotAccess} as read
+        self.handles = {}  # workspace id -> handle (None when a single grant gave an id)
+        self.operations = []
+        self.removed = {"service_accounts": [], "workspace_access": []}
+        self.results = None  # result name -> returned form, when a write needs it
 
     # -- reading
 
-    def find(self):
-        if self.params["id"] is not None:
-            return self.api.bot(self.params["id"])
-        return self.api.bot_by_name(self.params["name"])
+    def read(self):
+        """Every read the plan needs; the checks that need them fail here, before any write."""
+        if self.wide:
+            self.directory.bots()
+            if self.purge["accounts"] or self.purge["access"]:
+                self.me = self.api.me()
+        for entry in self.entries:
+            entry["bot"] = bot = self.find(entry)
+            if bot is not None:
+                self.bots[entry["name"] or bot.name] = bot
+        for entry in self.entries:
+            self.read_grants(entry)
+        for entry in self.entries:
+            entry["role"] = self.account_role(entry)
 
-    def role_id(self, name):
-        """The id of the account role called ``name``; fail listing the valid names if none."""
-        found = [role for role in self.api.account_roles(names=[name]) if role.name == name]
-        if len(found) == 1:
-            return found[0].id
-        if found:
-            self.module.fail(f"{len(found)} account roles are named {name!r}")
-        valid = ", ".join(sorted(role.name for role in self.api.account_roles()))
-        self.module.fail(f"account_role {shown(name)} does not exist; valid account roles: {valid}")
+    def find(self, entry):
+        """The entry's account (or None); with ``id``, one that does not exist fails with state=present."""
+        if entry.get("id") is not None:
+            bot = self.directory.find_bot(entry["id"], "id")
+            if bot is None and entry["state"] == "present":
+                raise PrefectError(f"no service account has the id {entry['id']} (HTTP 404)")
+            if bot is not None and entry["name"] is not None and entry["name"] != bot.name:
+                other = self.directory.find_bot(entry["name"], "name")
+                if other is not None and other.id != bot.id:
+                    raise PrefectError(f"name: another service account is already called {shown(entry['name'])} (id "
+                                       f"{other.id}); a service account name is unique in the account")
+            return bot
+        return self.directory.find_bot(entry["name"], entry["label"] + "name")
 
-    def check_name_free(self, bot, name):
-        """Fail (before any write, in check mode too) when another account is called ``name``."""
-        other = self.api.bot_by_name(name)
-        if other is not None and other.id != bot.id:
-            self.module.fail(f"name: another service account is already called {shown(name)} (id {other.id}); "
-                             "a service account name is unique in the account")
-
-    def rotation_expiration(self, bot):
-        """The expiration of the new key of a rotation (see ``rotation_expiration``)."""
-        try:
-            return rotation_expiration(self.manage_expiration, self.expiration, bot, self.now)
-        except ValueError as exc:
-            self.module.fail(str(exc))
-        return None
-
-    def read_grants(self, bot):
-        """Read the account's access to each workspace of ``workspace_access``: [(Grant, grant or None)].
-
-        For an account that does not exist yet, check instead that each workspace and role exists,
-        so that a wrong name fails the task before the account (and its key) is created.
-        """
-        if self.wanted_grants is None:
-            return None
-        # Imported here, so that a run without workspace_access does not load them.
-        from ._grants import Grant, Roles  # pylint: disable=import-outside-toplevel
-
-        roles = Roles(self.api)
-        grants, seen = [], {}
-        for entry in self.wanted_grants:
-            grant = Grant(self.api, roles, entry["workspace"], "service_account", bot.id if bot else None,
-                          entry["workspace_role"], options=GRANT_OPTIONS)
-            if bot is None:
-                grant.resolve_workspace(verify_id=True)
-                roles.all().resolve(grant.role, GRANT_OPTIONS["workspace_role"])
-                before = None
+    def read_grants(self, entry):
+        """Resolve the entry's workspaces and roles, and read the account's grant in each (a fleet
+        reads each workspace's grants once). A workspace id of an existing account is trusted as
+        it is when a single account is read: the grant read proves it."""
+        bot, label = entry["bot"], entry["grants_label"]
+        entry["grants"], seen = [], {}
+        if self.wide and entry["workspace_access"]:
+            self.directory.workspaces()
+        for position, grant in enumerate(entry["workspace_access"] or ()):
+            option = f"{label}[{position}]" if self.wide else label
+            value = grant["workspace"]
+            exists = bot is not None and bot.id is not None
+            if is_uuid(value) and exists and not self.wide:
+                workspace_id, handle = value, None
             else:
-                before, _accessor = grant.read()
-            if grant.workspace_id in seen:
-                self.module.fail(f"workspace_access lists one workspace twice, as {shown(seen[grant.workspace_id])} and "
-                                 f"{shown(entry['workspace'])}; give each workspace once")
-            seen[grant.workspace_id] = entry["workspace"]
-            grants.append((grant, before))
+                found = self.directory.workspace(value, f"{option}.workspace")
+                workspace_id, handle = found.id, found.handle
+            if workspace_id in seen:
+                raise PrefectError(f"{entry['label']}workspace_access lists one workspace twice, as {shown(seen[workspace_id])} "
+                                   f"and {shown(value)}; give each workspace once")
+            seen[workspace_id] = value
+            self.handles.setdefault(workspace_id, handle)
+            if self.wide and workspace_id not in self.grants:
+                self.grants[workspace_id] = {access.bot_id: access for access in self.api.bot_accesses(workspace_id)}
+            elif not self.wide and exists:
+                try:
+                    found = self.api.bot_accesses(workspace_id, bot_ids=[bot.id])
+                except PrefectNotFound:
+                    self.directory.workspace(value, f"{option}.workspace")  # fails listing the valid handles
+                    raise
+                self.grants.setdefault(workspace_id, {}).update((access.bot_id, access) for access in found)
+            role = self.directory.workspace_roles().resolve(grant["workspace_role"], f"{option}.workspace_role")
+            entry["grants"].append((workspace_id, role))
+
+    def account_role(self, entry):
+        """The account role of the entry when it needs its id (a create with a role, or a change),
+        else None. A single account looks it up by name; a fleet reads the list once."""
+        name, bot = entry.get("account_role"), entry["bot"]
+        if entry["state"] == "absent" or name is None or (bot is not None and bot.account_role_name == name):
+            return None
+        if self.wide:
+            found = [role for role in self.directory.account_roles().roles if role.name == name]
+        else:
+            found = [role for role in self.api.account_roles(names=[name]) if role.name == name]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise PrefectError(f"{entry['label']}account_role: {len(found)} account roles are named {name!r}")
+        valid = ", ".join(sorted(role.name for role in self.directory.account_roles().roles))
+        raise PrefectError(f"{entry['label']}account_role {shown(name)} does not exist; valid account roles: {valid}")
+
+    # -- planning (no request)
+
+    def plan(self):
+        """Build the operations, each entry's returned form (``entry["result"]``) and ``removed``."""
+        for entry in self.entries:
+            self.plan_entry(entry)
+        if self.purge is not None and self.purge["accounts"]:
+            named = {entry["name"] for entry in self.entries}
+            for bot in self.directory.bots():
+                if bot.name.startswith(self.purge["prefix"]) and bot.name not in named and not is_caller(self.me, bot):
+                    self.bots[bot.name] = bot
+                    self.operations.append(Operation("delete", bot.name, bot=bot, purged=True))
+                    self.removed["service_accounts"].append(bot.name)
+                    self.module.record_plan("service_account", bot.name, None)
+        self.plan_revokes()
+        self.operations.sort(key=lambda op: ORDER.index(op.kind))
+
+    def plan_entry(self, entry):
+        name, bot = entry["name"], entry["bot"]
+        if entry["state"] == "absent":
+            entry["result"] = {"name": name or (bot.name if bot else None), "state": "absent"}
+            if bot is not None:
+                self.operations.append(Operation("delete", bot.name, bot=bot))
+                self.module.record_plan("service_account", bot.name, None)
+            return
+        role = entry["role"]
+        result = entry["result"] = {"state": "present"}
+        if bot is None:
+            role_name = role.name if role is not None else "Member"
+            self.operations.append(Operation("create", name, entry=entry, role=role_name,
+                                             role_id=role.id if role is not None else None))
+            result.update(id=None, actor_id=None, name=name, account_role=role_name, created=None, updated=None,
+                          api_key=predicted_key(entry["expiration"]))
+            self.module.record_plan("service_account", name, {"name": name, "actor_id": None,
+                                                              "account_role_name": role_name})
+        else:
+            result.update(account_result(bot))
+            patch = {}
+            if name is not None and name != bot.name:
+                patch["name"] = result["name"] = name
+            if role is not None:
+                patch["account_role_id"], result["account_role"] = role.id, role.name
+            if patch:
+                self.operations.append(Operation("update", result["name"], bot=bot, patch=patch, role=result["account_role"]))
+            self.plan_rotation(entry, bot, result)
+        result["workspace_access"] = self.plan_grants(entry, bot, result["name"])
+
+    def plan_rotation(self, entry, bot, result):
+        if bot.id is None:  # planned by an earlier check-mode task: its key is not known yet
+            if not entry["rotate"]:
+                return
+            expiration = entry["expiration"]
+        else:
+            manage = entry.get("api_key_expiration") is not None
+            if not (entry["rotate"] or (manage and entry["expiration"] != bot.api_key.expiration)):
+                return
+            try:
+                expiration = rotation_expiration(entry, bot, self.now)
+            except ValueError as exc:
+                raise PrefectError(f"{entry['label']}{exc}") from None
+        grace = entry["old_key_expires_in_seconds"]
+        self.operations.append(Operation("rotate", result["name"], bot=bot, expiration=expiration, grace=grace))
+        result["api_key"] = predicted_key(expiration)
+        if grace:
+            result["old_key_expires_at"] = rfc3339(self.now + datetime.timedelta(seconds=grace))
+
+    def plan_grants(self, entry, bot, name):
+        """The entry's grants as returned (predicted), and a ``grant`` operation for each that differs."""
+        grants = []
+        for workspace_id, role in entry["grants"]:
+            current = self.grants.get(workspace_id, {}).get(bot.id) if bot is not None and bot.id else None
+            grant = {"id": current.id if current is not None else None, "workspace_id": workspace_id,
+                     "workspace_handle": self.handles[workspace_id], "accessor_type": "service_account",
+                     "accessor_id": bot.id if bot is not None else None, "accessor_name": name,
+                     "actor_id": bot.actor_id if bot is not None else None,
+                     "workspace_role_id": role.id, "workspace_role_name": role.name}
+            grants.append(grant)
+            if current is None or current.workspace_role_id != role.id:
+                self.operations.append(Operation("grant", name, self.handles[workspace_id] or workspace_id,
+                                                 workspace_id=workspace_id, role=role.name, role_id=role.id, result=grant))
         return grants
 
-    # -- deciding and writing
+    def purgeable(self, bot):
+        """True when ``purge_workspace_access`` may remove this account's grants."""
+        if is_caller(self.me, bot):
+            return False
+        return self.purge["prefix"] is None or bot.name.startswith(self.purge["prefix"])
 
-    def absent(self):
-        bot = self.find()
-        if bot is None:
-            self.module.set_diff(None, None)
+    def plan_revokes(self):
+        """The grants to remove in the workspaces a fleet names: with ``purge_workspace_access``,
+        those of accounts that the list does not grant there; and, whatever the options, those of
+        every account this run deletes, before it is deleted (whether the API removes a deleted
+        account's grants with it is UNCONFIRMED, so the safe reading is not to rely on it)."""
+        if not self.wide or not self.grants:
             return
-        self.module.set_changed()
-        self.module.set_diff(diff_view(bot.name, bot.account_role_name, bot.api_key.id, bot.api_key.expiration), None)
-        if not self.module.check_mode:
-            self.api.delete_bot(bot.id)
+        granted = {(workspace_id, entry["name"]) for entry in self.entries if entry["state"] == "present"
+                   for workspace_id, dummy in entry["grants"]}
+        deleted = {op.name for op in self.operations if op.kind == "delete"}
+        purge = self.purge["access"]
+        by_id = {bot.id: bot for bot in self.directory.bots() if bot.id is not None}
+        roles = self.directory.workspace_roles()
+        for workspace_id, accesses in self.grants.items():
+            for access in accesses.values():
+                bot = by_id.get(access.bot_id)
+                if bot is None:
+                    continue
+                if bot.name not in deleted and not (purge and (workspace_id, bot.name) not in granted and self.purgeable(bot)):
+                    continue
+                removed = {"workspace": self.handles[workspace_id], "service_account": bot.name,
+                           "workspace_role": roles.name_of(access.workspace_role_id)}
+                self.bots.setdefault(bot.name, bot)
+                self.operations.append(Operation("revoke", bot.name, self.handles[workspace_id], workspace_id=workspace_id,
+                                                 access_id=access.id, removed=removed))
+                self.removed["workspace_access"].append(removed)
 
-    def present(self):
-        bot = self.find()
-        if bot is None and self.params["id"] is not None:
-            self.module.fail(f"no service account has the id {self.params['id']} (HTTP 404)")
-        grants = self.read_grants(bot)  # every read and check comes before the first write
-        if bot is None:
-            self.create()
+    # -- the diff
+
+    def view(self, bot, grants=True):
+        """The diff form of an existing account, with its grants in the workspaces read."""
+        view = bot_diff(bot)
+        if grants:
+            roles = self.directory.workspace_roles() if self.grants else None
+            view["workspace_access"] = sorted(
+                ({"workspace": self.handles[workspace_id] or workspace_id,
+                  "workspace_role": roles.name_of(accesses[bot.id].workspace_role_id)}
+                 for workspace_id, accesses in self.grants.items() if bot.id is not None and bot.id in accesses),
+                key=lambda grant: grant["workspace"])
+        return view
+
+    def diff(self, name, grants=True):
+        """(before, after) of the account ``name`` (None when absent), after the operations on it."""
+        bot = self.bots.get(name)
+        before = self.view(bot, grants) if bot is not None else None
+        after = dict(before, workspace_access=list(before["workspace_access"])) if before and grants else \
+            dict(before or {})
+        for op in self.operations:
+            if op.name != name:
+                continue
+            data = op.data
+            if op.kind == "create" and "conflict" in data:  # created by another run: converged on it
+                before = self.view(data["conflict"], grants)
+                after = dict(before, account_role=data["role"])
+                if data.get("rotated"):
+                    after.update(api_key_id=NEW_KEY, api_key_expiration=rfc3339(data["entry"]["expiration"]))
+            elif op.kind == "create":
+                after = diff_view(name, data["role"], NEW_KEY, data["entry"]["expiration"])
+                if grants:
+                    after["workspace_access"] = []
+            elif op.kind == "update":
+                after.update(name=op.name, account_role=data["role"])
+            elif op.kind == "rotate":
+                after.update(api_key_id=NEW_KEY, api_key_expiration=rfc3339(data["expiration"]))
+            elif op.kind in ("grant", "revoke"):
+                kept = [g for g in after["workspace_access"] if g["workspace"] != op.workspace]
+                if op.kind == "grant":
+                    kept.append({"workspace": op.workspace, "workspace_role": data["role"]})
+                after["workspace_access"] = sorted(kept, key=lambda g: g["workspace"])
+            else:
+                after = None
+        return before, after or None
+
+    # -- writing
+
+    @staticmethod
+    def next_batch(pending):
+        """The grants of one workspace (up to 200, one request), or the next operation."""
+        first = pending[0]
+        if first.kind != "grant":
+            return [first]
+        return [op for op in pending if op.kind == "grant" and op.data["workspace_id"] == first.data["workspace_id"]][:PAGE_SIZE]
+
+    def write(self, batch):
+        """Send the one request of ``batch``."""
+        api, op = self.api, batch[0]
+        data = op.data
+        if op.kind == "grant":
+            pairs = [(self.bots[item.name].id, item.data["role_id"]) for item in batch]
+            answered = {access.bot_id: access for access in api.upsert_bot_accesses(data["workspace_id"], pairs)}
+            for item in batch:
+                bot = self.bots[item.name]
+                access = answered.get(bot.id)
+                item.data["result"].update(accessor_id=bot.id, actor_id=bot.actor_id)
+                if access is not None:
+                    item.data["result"]["id"] = access.id
+        elif op.kind == "update":
+            api.update_bot(data["bot"].id, **data["patch"])
+        elif op.kind == "rotate":
+            self.rotate(op)
+        elif op.kind == "create":
+            self.create(op)
+        elif op.kind == "revoke":
+            api.delete_bot_access(data["workspace_id"], data["access_id"])
         else:
-            self.update(bot)
-        if grants is not None:
-            self.converge_grants(grants)
+            api.delete_bot(data["bot"].id)
 
-    def create(self):
-        name, role = self.params["name"], self.params["account_role"]
-        role_id = self.role_id(role) if role is not None else None
-        self.module.set_changed()
-        self.module.set_diff(None, diff_view(name, role or "Member", NEW_KEY, self.expiration))
-        if self.module.check_mode:
-            self.module.result["service_account"] = {
-                "id": None, "actor_id": None, "name": name, "account_role": role or "Member", "created": None,
-                "updated": None, "api_key": self.predicted_key(self.expiration),
-            }
-            return
+    def rotate(self, op):
+        data = op.data
         try:
-            bot, key = self.api.create_bot(name, role_id, self.expiration)
+            rotated, key = self.api.rotate_bot_key(data["bot"], data["expiration"], data["grace"])
+        except PrefectResponseLost as exc:
+            self.account_of(op).update(account_result(exc.found))
+            raise
+        self.account_of(op).update(account_result(rotated))
+        self.module.store_key(op.name, key)
+
+    def create(self, op):
+        data = op.data
+        entry = data["entry"]
+        try:
+            bot, key = self.api.create_bot(op.name, data["role_id"], entry["expiration"])
+        except PrefectResponseLost as exc:
+            self.created(op, exc.found)
+            raise
         except PrefectConflict as conflict:
-            existing = self.api.bot_by_name(name)
-            if existing is None:
+            bot = self.api.bot_by_name(op.name)
+            if bot is None:
                 raise
             # Another run created the account at the same moment: converge on it like on an
             # account that already existed (its key went to the run that created it).
-            self.module.module.warn(
-                f"service account {shown(name)} was created by another run at the same time ({conflict.method} "
-                f"{conflict.path} answered HTTP {conflict.status}); this run did not receive its API key: "
-                "rotate the key (rotate: true) if you need it")
-            self.module.result["changed"] = False
-            self.update(existing)
+            self.module.warn(
+                f"service account {shown(op.name)} was created by another run at the same time ({conflict.method} "
+                f"{conflict.path} answered HTTP {conflict.status}); this run did not receive its API key: rotate the "
+                "key (rotate: true) if you need it")
+            data.update(conflict=bot, unchanged=True)
+            if data["role_id"] is None:
+                data["role"] = bot.account_role_name
+            elif bot.account_role_name != data["role"]:
+                self.api.update_bot(bot.id, account_role_id=data["role_id"])
+                data["unchanged"] = False
+            self.created(op, bot)
+            self.account_of(op)["account_role"] = data["role"]
+            if entry.get("api_key_expiration") is not None and entry["expiration"] != bot.api_key.expiration:
+                data.update(unchanged=False, rotated=True)
+                self.rotate(Operation("rotate", op.name, bot=bot, expiration=entry["expiration"], grace=None))
             return
-        self.module.result["service_account"] = account_result(bot)
-        self.module.return_key(key)
+        self.created(op, bot)
+        self.module.store_key(op.name, key)
 
-    def update(self, bot):
-        params = self.params
-        patch = {}
-        if params["id"] is not None and params["name"] is not None and params["name"] != bot.name:
-            self.check_name_free(bot, params["name"])
-            patch["name"] = params["name"]
-        role = params["account_role"]
-        if role is not None and role != bot.account_role_name:
-            patch["account_role_id"] = self.role_id(role)
-        rotate = params["rotate"] or (self.manage_expiration and self.expiration != bot.api_key.expiration)
-        expiration = self.rotation_expiration(bot) if rotate else None
-        new_name = patch.get("name", bot.name)
-        new_role = role if "account_role_id" in patch else bot.account_role_name
-        before = diff_view(bot.name, bot.account_role_name, bot.api_key.id, bot.api_key.expiration)
-        after = diff_view(new_name, new_role, bot.api_key.id, bot.api_key.expiration)
-        predicted = dict(account_result(bot), name=new_name, account_role=new_role)
-        if rotate:
-            after.update(api_key_id=NEW_KEY, api_key_expiration=rfc3339(expiration))
-            predicted["api_key"] = self.predicted_key(expiration)
-            grace = params["old_key_expires_in_seconds"]
-            if grace:
-                self.module.result["old_key_expires_at"] = rfc3339(self.now + datetime.timedelta(seconds=grace))
-        self.module.set_changed(bool(patch) or rotate)
-        self.module.set_diff(before, after)
-        self.module.result["service_account"] = predicted
-        if self.module.check_mode:
-            return
-        if patch:
-            self.api.update_bot(bot.id, **patch)
-        if rotate:
-            rotated, key = self.api.rotate_bot_key(bot, expiration, params["old_key_expires_in_seconds"])
-            self.module.result["service_account"] = account_result(rotated)
+    def created(self, op, bot):
+        """Record a new account: its returned form, and the account of its pending grants."""
+        self.bots[op.name] = bot
+        self.account_of(op).update(account_result(bot))
+        for grant in op.data["entry"]["result"]["workspace_access"]:
+            grant.update(accessor_id=bot.id, actor_id=bot.actor_id)
+
+    def account_of(self, op):
+        """The returned form of the entry of ``op``."""
+        if op.data.get("entry") is not None:
+            return op.data["entry"]["result"]
+        if self.results is None:
+            self.results = {entry["result"].get("name"): entry["result"] for entry in self.entries}
+        return self.results[op.name]
+
+
+class Keys:
+    """Where the new keys of a task go: files (``dest``, a file for one account or a directory
+    for many), the result (``returned``), or nowhere with one warning naming both options."""
+
+    def __init__(self, module, dest, returned, single):
+        self.module = module
+        self.dest = dest
+        self.returned = returned
+        self.single = single
+        self.warned = False
+
+    def path(self, name):
+        """The file that gets ``name``'s new key, or None."""
+        if self.dest is None:
+            return None
+        return self.dest if self.single else key_file(self.dest, name)
+
+    def files(self, names):
+        """{name: file} of the accounts that get a new key; fails before any write for an
+        unsafe name. Without a destination and ``returned``, warns once that the keys are dropped."""
+        if names and self.dest is None and not self.returned:
+            option, returned = ("api_key_dest", "api_key") if self.single else ("api_keys_dest", "api_keys")
+            self.module.warn(f"this task creates or rotates an API key and neither {option} nor return_api_key is set, "
+                             f"so the new key is not kept; set {option} to write it to a file (mode 0600) or "
+                             f"return_api_key: true to get it in {returned}, and rotate (rotate: true) to get a key")
+        try:
+            return {name: self.path(name) for name in names if self.dest is not None}
+        except ValueError as exc:
+            raise PrefectError(str(exc)) from None
+
+    def store(self, name, key):
+        """Keep the new ``key`` of ``name`` where the options say."""
+        if self.dest is not None:
+            write_key_file(self.path(name), key)
+        elif self.returned and self.single:
             self.module.return_key(key)
-
-    def converge_grants(self, grants):
-        """Create or update each grant that differs (after the account exists); report them and their diff."""
-        from ._resolve import accessor_view  # pylint: disable=import-outside-toplevel
-
-        account = self.module.result["service_account"]
-        accessor = accessor_view("service_account", account["id"], account["name"], account["actor_id"])
-        befores, afters, results = [], [], []
-        for grant, before in grants:
-            after = grant.plan(before, accessor)
-            if after is not before:
-                self.module.set_changed()
-                if not self.module.check_mode:
-                    grant.apply(before, after)
-            if before is not None:
-                befores.append(grant_diff(before))
-            afters.append(grant_diff(after))
-            results.append(dict(after, accessor_name=account["name"]))
-        self.module.result["workspace_access"] = results
-        diff = self.module.result.get("diff")
-        if diff is not None:
-            if diff["before"]:
-                diff["before"]["workspace_access"] = befores
-            diff["after"]["workspace_access"] = afters
-
-    @staticmethod
-    def predicted_key(expiration):
-        return {"id": None, "name": None, "created": None, "expiration": rfc3339(expiration), "masked_key": None}
+        elif self.returned:
+            self.module.result["api_keys"][name] = mark_secret(key)
+            if not self.warned and not self.module.runner.no_log:
+                self.module.warn("this task returns new API keys in api_keys and does not set no_log: true; set "
+                                 "no_log: true on it so that the keys are kept out of the output and the job logs, "
+                                 "or write the keys to files with api_keys_dest instead")
+            self.warned = True

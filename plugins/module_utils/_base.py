@@ -491,7 +491,11 @@ def batches(operations, next_batch):
     while pending:
         batch = next_batch(pending)
         found.append(batch)
-        pending = [op for op in pending if op not in batch]
+        if batch == pending[:len(batch)]:
+            pending = pending[len(batch):]
+        else:
+            sent = {id(op) for op in batch}
+            pending = [op for op in pending if id(op) not in sent]
     return found
 
 
@@ -508,18 +512,17 @@ class BatchModule(PrefectModule):
         planned = batches(operations, next_batch)
         extra = WRITE_BUDGET * len(planned)
         self.deadline.extend(extra)
-        pending, applied = list(operations), []
+        applied = []
         for batch in planned:
             try:
                 write(batch)
             except PrefectError as exc:
-                self.fail_partway(exc, applied, pending, len(batch), extra)
-            for op in batch:
-                pending.remove(op)
-                applied.append(op)
+                sent = {id(op) for op in applied}
+                self.fail_partway(exc, applied, [op for op in operations if id(op) not in sent], len(batch))
+            applied.extend(batch)
         return applied
 
-    def fail_partway(self, exc, applied, pending, sent=1, extra=0.0):
+    def fail_partway(self, exc, applied, pending, sent=1):
         """Fail a task whose write of ``pending[:sent]`` (one request) raised ``exc``, with one line:
         the operation, how many operations were applied, and the client's message (method, path,
         server detail). The result keeps what it has, with ``applied`` and ``not_applied`` (views;

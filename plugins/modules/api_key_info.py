@@ -165,29 +165,22 @@ def key_matches(key, masked_key):
     return not sep or not prefix or key.startswith(prefix)
 
 
-class APIKeyInfo:
+class APIKeyInfo(PrefectModule):
     """Check one candidate key, never echoing it."""
 
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.key = module.params["key"]
-        # The candidate is a secret for the connection client's error messages too.
-        module.client.add_secret(self.key)
-        self.result = module.result
-        self.result.update(
-            authenticates=False, belongs_to_service_account=False, key_state="unknown", api_key_id=None,
-            expiration=None, expires_in_seconds=None,
-        )
+    argument_spec = dict(
+        key=dict(type="str", required=True, no_log=True),
+        service_account=dict(type="str"),
+    )
 
     def candidate_identity(self):
         """``GET /api/me/`` with the candidate key: the Me model, or None on HTTP 401."""
         if not (self.key.isascii() and self.key.isprintable()) or " " in self.key:
             # It cannot be sent in an HTTP header (and no key looks like this): never echo it.
-            self.module.module.warn("key has characters that no Prefect API key has (it must be printable ASCII "
-                                    "without spaces, such as pnb_...); it was not sent and does not authenticate")
+            self.warn("key has characters that no Prefect API key has (it must be printable ASCII without spaces, "
+                      "such as pnb_...); it was not sent and does not authenticate")
             return None
-        client = self.module.client_for(self.key)
+        client = self.client_for(self.key)
         try:
             return PrefectCloud(client).me()
         except PrefectAPIError as exc:
@@ -197,10 +190,11 @@ class APIKeyInfo:
         finally:
             client.close()
 
-    def run(self):
-        self.module.run(self.check)
-
-    def check(self):
+    def converge(self):
+        self.key = self.params["key"]
+        self.client.add_secret(self.key)  # a secret for the connection client's messages too
+        self.result.update(authenticates=False, belongs_to_service_account=False, key_state="unknown", api_key_id=None,
+                           expiration=None, expires_in_seconds=None)
         me = self.candidate_identity()
         if me is not None:
             self.result["authenticates"] = True
@@ -208,7 +202,7 @@ class APIKeyInfo:
         name = self.params["service_account"]
         if name is None:
             return
-        api = self.module.api
+        api = self.api
         bot = api.bot_by_name(name)
         self.result["service_account_exists"] = bot is not None
         if bot is None or me is None:
@@ -240,13 +234,7 @@ class APIKeyInfo:
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            key=dict(type="str", required=True, no_log=True),
-            service_account=dict(type="str"),
-        ),
-    )
-    APIKeyInfo(module).run()
+    APIKeyInfo.main()
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ short_description: Manage Prefect Cloud service accounts and their API keys
 description:
   - Create, update, rename and delete Prefect Cloud service accounts (the API calls them bots),
     set their account role, and rotate their API key.
-  - The API key of a service account is returned only by the run that creates the account or
-    rotates its key. It cannot be read back later.
+  - The API key of a service account is issued only by the run that creates the account or
+    rotates its key. It cannot be read back later. Name a file with O(api_key_dest) to get it
+    without showing it anywhere (the diff stays visible), or set O(return_api_key=true) to get it
+    in RV(api_key).
   - Renaming an account or changing its account role never rotates the key. The key is rotated
     only when O(rotate=true) or when O(api_key_expiration) differs from the expiration of the
     active key.
@@ -54,7 +56,8 @@ options:
         V(2030-01-31T00:00:00Z) or V(2030-01-31T01:00:00+01:00), or V(never).
       - If not set, the expiration is not managed, and the key of a new account never expires.
       - When set and different from the expiration of the active key, the key is B(rotated) (as
-        the Prefect Terraform provider does) and the new key is returned in RV(api_key).
+        the Prefect Terraform provider does) and the new key goes where O(api_key_dest) or
+        O(return_api_key) say.
       - A timestamp without a time zone or in the past is an error.
       - When the key is rotated (O(rotate=true)) and this option is not set, the new key keeps the
         expiration of the active key (or never expires, like it). If the active key has already
@@ -62,7 +65,8 @@ options:
     type: str
   rotate:
     description:
-      - Rotate the API key now, whatever its state. The new key is returned in RV(api_key).
+      - Rotate the API key now, whatever its state. The new key goes where O(api_key_dest) or
+        O(return_api_key) say.
       - This is not idempotent on purpose; every run with V(true) issues a new key.
     type: bool
     default: false
@@ -84,7 +88,7 @@ options:
         V([]) manages no workspace.
       - Every workspace and role is checked before anything is written, so that a wrong handle or
         role name fails the task before the account is created. Each workspace may be listed once.
-      - Only with O(state=present).
+      - Ignored with O(state=absent) (deleting a service account removes its workspace access).
       - One task per service account with this option costs about half of a
         P(prefect.cloud.service_account#module) task plus a P(prefect.cloud.workspace_access#module)
         task (one module run instead of two; see C(docs/performance.md)).
@@ -103,12 +107,31 @@ options:
         type: str
         required: true
         aliases: [role]
+  api_key_dest:
+    description:
+      - A file to write the new API key to when this run creates the account or rotates its key,
+        on the host that runs the module (the controller, unless the task is delegated, async or
+        run with C(prefect_cloud_run_on_controller=false)).
+      - The file is written atomically (a temporary file in the same directory, then renamed) with
+        mode V(0600); missing directories are created with mode V(0700). An existing file is replaced only when a new key is
+        issued. The result holds the path in RV(api_key_file), never the key, so the task needs no
+        C(no_log) and C(--diff) shows its diff.
+      - Not with O(return_api_key). Ignored with O(state=absent).
+    type: path
+  return_api_key:
+    description:
+      - Return the new API key in RV(api_key) (marked as a secret where ansible-core can). The task
+        warns unless it sets C(no_log), which also hides its diff; prefer O(api_key_dest).
+      - When neither this nor O(api_key_dest) is set and the run creates the account or rotates its
+        key, the key is not kept anywhere (the account is still created or its key rotated) and the
+        task warns, naming both options; rotate again with one of them to get a key.
+    type: bool
+    default: false
 notes:
-  - The API key is shown once, in RV(api_key) of the run that created the account or rotated its
-    key. Set C(no_log) to V(true) on every task that registers it, and store the key (for example
-    in a vault) in the same play.
-  - ansible-core 2.22 and later mask the returned key in all output automatically; older versions
-    need C(no_log) set to V(true) on the task.
+  - The API key is issued once, by the run that created the account or rotated its key. With
+    O(api_key_dest) it goes to a file and never into the result, so the task needs no C(no_log).
+    With O(return_api_key=true) it is in RV(api_key); ansible-core 2.22 and later mask it in all
+    output, older versions need C(no_log) set to V(true) on the task.
   - A key rotated outside Ansible (in the UI or with another tool) is detected through the id of
     the active key, RV(service_account.api_key.id), which changes with every rotation.
   - A create or a key rotation is sent again only after an answer that proves it was not applied
@@ -123,7 +146,12 @@ notes:
     not receive its key.
   - With O(workspace_access), the account is created or updated first and its grants second. If a
     grant fails after the account was created (for example the API answers HTTP 500), the task
-    fails and still returns the new key in RV(api_key); run the task again to converge the grants.
+    fails and the new key is still in O(api_key_dest) (or RV(api_key)); run the task again to
+    converge the grants.
+  - In check mode the task records the account it would create (or delete) for the later tasks of
+    the play that run in the controller (see the README, "what a preview carries from task to
+    task"), so that a P(prefect.cloud.workspace_access#module) or P(prefect.cloud.team#module) task
+    that refers to it predicts the real run.
 seealso:
   - module: prefect.cloud.service_account_info
   - module: prefect.cloud.workspace_access
@@ -139,7 +167,8 @@ attributes:
     support: full
     details:
       - Reads only. Returns the same C(changed) and diff as a real run, and the predicted account
-        (with C(id=null) for an account that would be created), but never a key.
+        (with C(id=null) for an account that would be created), but never a key; RV(api_key_file)
+        is predicted and nothing is written.
   diff_mode:
     support: full
     details:
@@ -163,21 +192,12 @@ EXAMPLES = r"""
       account_id: "{{ prefect_account_id }}"
       api_key: "{{ prefect_api_key }}"
   tasks:
-    - name: Create a service account for the CI pipeline
+    - name: Create a service account for the CI pipeline; its key goes to a file (mode 0600)
       prefect.cloud.service_account:
         name: ci-deployer
         account_role: Member
         api_key_expiration: "2030-01-31T00:00:00Z"
-      register: ci_deployer
-      no_log: true  # the result holds the new API key
-
-    - name: Store the new key (only returned when it was created or rotated)
-      ansible.builtin.copy:
-        content: "{{ ci_deployer.api_key }}"
-        dest: /etc/prefect/ci-deployer.key
-        mode: "0600"
-      when: ci_deployer.api_key is defined
-      no_log: true
+        api_key_dest: /etc/prefect/ci-deployer.key
 
     - name: A service account for the agents, with its workspace access, in one task
       prefect.cloud.service_account:
@@ -187,8 +207,7 @@ EXAMPLES = r"""
             workspace_role: Runner
           - workspace: staging
             workspace_role: Developer
-      register: agent
-      no_log: true  # the result holds the new API key when the account is created
+        api_key_dest: "{{ playbook_dir }}/keys/agent-prod.key"
 
     - name: Make the service account an Admin (the key does not change)
       prefect.cloud.service_account:
@@ -206,8 +225,7 @@ EXAMPLES = r"""
         rotate: true
         api_key_expiration: "2030-06-30T00:00:00Z"
         old_key_expires_in_seconds: 3600
-      register: rotated
-      no_log: true
+        api_key_dest: /etc/prefect/ci-deployer.key
 
     - name: Delete a service account
       prefect.cloud.service_account:
@@ -274,11 +292,17 @@ service_account:
           sample: pnb_...x7Qa
 api_key:
   description:
-    - The new plaintext API key (it starts with C(pnb_)).
+    - The new plaintext API key (it starts with C(pnb_)), only with O(return_api_key=true).
     - Register the result on a task with C(no_log) set to V(true), and store the key; it cannot be read again.
-  returned: only when the account was created or its key rotated in this run (never in check mode);
-    it cannot be read again
+  returned: with O(return_api_key=true), when the account was created or its key rotated in this run
+    (never in check mode)
   type: str
+api_key_file:
+  description:
+    - The file that holds the new key (O(api_key_dest)). In check mode, the file that would be written.
+  returned: with O(api_key_dest), when the account was created or its key rotated in this run (or would be)
+  type: str
+  sample: /etc/prefect/ci-deployer.key
 workspace_access:
   description:
     - The grants listed in O(workspace_access), in the same order, as read from the API or as
@@ -307,29 +331,83 @@ old_key_expires_at:
   sample: "2026-01-15T11:00:00Z"
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._accounts import Account
+import datetime
+
+from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
+    Keys, Planner, check_entry, check_key_destination,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
 
 
-def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="str"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            account_role=dict(type="str"),
-            api_key_expiration=dict(type="str", no_log=False),
-            rotate=dict(type="bool", default=False),
-            old_key_expires_in_seconds=dict(type="int", no_log=False),
-            workspace_access=dict(type="list", elements="dict", options=dict(
-                workspace=dict(type="str", required=True),
-                workspace_role=dict(type="str", required=True, aliases=["role"]),
-            )),
-        ),
-        required_one_of=[("name", "id")],
+class ServiceAccount(PrefectModule):
+    argument_spec = dict(
+        name=dict(type="str"),
+        id=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        account_role=dict(type="str"),
+        api_key_expiration=dict(type="str", no_log=False),
+        rotate=dict(type="bool", default=False),
+        old_key_expires_in_seconds=dict(type="int", no_log=False),
+        workspace_access=dict(type="list", elements="dict", options=dict(
+            workspace=dict(type="str", required=True),
+            workspace_role=dict(type="str", required=True, aliases=["role"]),
+        )),
+        api_key_dest=dict(type="path", no_log=False),
+        return_api_key=dict(type="bool", default=False, no_log=False),
     )
-    account = Account(module)
-    module.run(account.converge)
+    module_kwargs = dict(required_one_of=[("name", "id")], mutually_exclusive=[("api_key_dest", "return_api_key")])
+    uuid_options = {"id": "a service account"}
+    present_only = ("account_role", "api_key_expiration", "rotate", "old_key_expires_in_seconds", "workspace_access",
+                    "api_key_dest", "return_api_key")
+    wrote_key = False
+
+    def validate(self):
+        self.entry = dict(self.params, label="", grants_label="workspace_access")
+        check_entry(self.entry, datetime.datetime.now(datetime.timezone.utc))
+        if self.params["api_key_dest"] is not None:
+            problem = check_key_destination(self.params["api_key_dest"])
+            if problem:
+                raise ValueError(problem)
+
+    def converge(self):
+        """One entry through the planner of ``service_accounts``, with narrow reads."""
+        planner = Planner(self, [self.entry])
+        self.keys = Keys(self, self.params["api_key_dest"], self.params["return_api_key"], single=True)
+        planner.read()
+        planner.plan()
+        operations, name = planner.operations, self.entry["result"]["name"]
+        self.set_changed(bool(operations))
+        self.set_diff(*planner.diff(name, self.params["workspace_access"] is not None))
+        files = self.keys.files([op.name for op in operations if op.kind in ("create", "rotate")])
+        try:
+            for op in [] if self.check_mode else operations:
+                planner.write([op])
+        finally:
+            self.report(files.get(name))
+        if any("conflict" in op.data for op in operations):  # created by another run at the same moment (HTTP 409)
+            self.result["changed"] = not all(op.data.get("unchanged") for op in operations)
+            self.set_diff(*planner.diff(name, self.params["workspace_access"] is not None))
+
+    def report(self, key_file):
+        """The result from the entry's returned form (also after a failed write)."""
+        result = dict(self.entry["result"])
+        grants, expires = result.pop("workspace_access", None), result.pop("old_key_expires_at", None)
+        if result.pop("state") == "present":
+            self.result["service_account"] = result
+        if self.params["workspace_access"] is not None and grants is not None:
+            self.result["workspace_access"] = grants
+        if expires:
+            self.result["old_key_expires_at"] = expires
+        if key_file and (self.check_mode or self.wrote_key):
+            self.result["api_key_file"] = key_file
+
+    def store_key(self, name, key):
+        self.keys.store(name, key)
+        self.wrote_key = True
+
+
+def main():
+    ServiceAccount.main()
 
 
 if __name__ == "__main__":

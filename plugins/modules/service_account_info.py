@@ -124,29 +124,27 @@ service_accounts:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._accounts import account_result
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule, is_uuid, shown
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+
+
+class ServiceAccountInfo(PrefectModule):
+    argument_spec = dict(name=dict(type="str"), id=dict(type="str"))
+    module_kwargs = dict(mutually_exclusive=[("name", "id")])
+    uuid_options = {"id": "a service account"}
+
+    def converge(self):
+        name, bot_id = self.params["name"], self.params["id"]
+        if bot_id is not None:
+            bots = [bot for bot in [self.api.bot(bot_id)] if bot is not None]
+        elif name is not None:
+            bots = [bot for bot in self.api.bots(names=[name]) if bot.name == name]
+        else:
+            bots = self.api.bots()
+        self.result["service_accounts"] = [account_result(bot) for bot in bots]
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(name=dict(type="str"), id=dict(type="str")),
-        mutually_exclusive=[("name", "id")],
-    )
-    name, bot_id = module.params["name"], module.params["id"]
-    if bot_id is not None and not is_uuid(bot_id):
-        module.fail(f"id must be the UUID of a service account, got {shown(bot_id)}")
-
-    def lookup():
-        if bot_id is not None:
-            bot = module.api.bot(bot_id)
-            bots = [bot] if bot is not None else []
-        elif name is not None:
-            bots = [bot for bot in module.api.bots(names=[name]) if bot.name == name]
-        else:
-            bots = module.api.bots()
-        module.result["service_accounts"] = [account_result(bot) for bot in bots]
-
-    module.run(lookup)
+    ServiceAccountInfo.main()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ description:
     account role, key expiration policy and workspace grants, for "access as code" kept in a vars file.
   - Each entry of O(service_accounts) takes the options of P(prefect.cloud.service_account#module)
     and means exactly what it means there, including when a key is rotated and that a new key is
-    returned only by the run that creates the account or rotates its key.
+    issued only by the run that creates the account or rotates its key. O(api_keys_dest) writes
+    the new keys to one file per account (the diff stays visible); O(return_api_key=true) returns
+    them in RV(api_keys).
   - Optionally authoritative. O(purge_service_accounts) deletes the service accounts whose name
     starts with O(purge_prefix) and that the list does not name. O(purge_workspace_access) removes
     the service-account grants, in the workspaces the list names, that the list does not give.
@@ -55,7 +57,7 @@ options:
         description:
           - As O(prefect.cloud.service_account#module:api_key_expiration). An RFC 3339 timestamp
             with a time zone, or V(never). When set and different from the expiration of the
-            active key, the key is rotated and the new key is returned in RV(api_keys).
+            active key, the key is rotated (see O(api_keys_dest)).
         type: str
       rotate:
         description:
@@ -70,7 +72,8 @@ options:
       workspace_access:
         description:
           - Workspaces the account must have access to, each with its workspace role, as
-            O(prefect.cloud.service_account#module:workspace_access). Only with O(service_accounts[].state=present).
+            O(prefect.cloud.service_account#module:workspace_access). Ignored with
+            O(service_accounts[].state=absent), like the entry's other options but O(service_accounts[].name).
           - Access to other workspaces is left as it is, unless O(purge_workspace_access=true)
             and another entry names the workspace.
         type: list
@@ -118,6 +121,29 @@ options:
         unless this is V(true). Set it only to remove everything the purge options cover.
     type: bool
     default: false
+  api_keys_dest:
+    description:
+      - A directory to write the new API keys to, one file per account that gets a new key in this
+        run, named after the account (C(NAME.key)), on the host that runs the module (the
+        controller, unless the task is delegated, async or run with
+        C(prefect_cloud_run_on_controller=false)). One step for the whole list.
+      - Each file is written atomically (a temporary file in the same directory, then renamed) with
+        mode V(0600); the directory is created (mode V(0700)) if it does not exist. The result holds
+        the paths in RV(api_key_files), never a key, so the task needs no C(no_log) and C(--diff)
+        shows its diff.
+      - An account that would get a key and whose name is not a safe file name (letters, digits,
+        C(.), C(_) and C(-), not starting with C(.) or C(-)) fails the task before any write.
+      - Not with O(return_api_key).
+    type: path
+  return_api_key:
+    description:
+      - Return the new API keys in RV(api_keys) (marked as secrets where ansible-core can). The task
+        warns unless it sets C(no_log), which also hides its diff; prefer O(api_keys_dest).
+      - When neither this nor O(api_keys_dest) is set and the run creates or rotates keys, the keys
+        are not kept anywhere (the accounts are still created or rotated) and the task warns once,
+        naming both options.
+    type: bool
+    default: false
 notes:
   - Requests of a run without changes, for N accounts with grants in W workspaces -
     C(ceil((N+1)/200)) to list the accounts, one for the workspaces and one for the workspace roles
@@ -129,8 +155,12 @@ notes:
     rotation and per removal; the grants of one workspace are created or changed with one request
     per 200 grants.
   - The order of the writes is - role changes, rotations, creates, grants, removals (grants, then
-    accounts). If a write fails, the task fails with one line, and the result still has RV(api_keys)
-    for the accounts created or rotated before the failure, plus RV(applied) and RV(not_applied).
+    accounts). If a write fails, the task fails with one line; the keys of the accounts created or
+    rotated before the failure are already in O(api_keys_dest) (or RV(api_keys)), and the result has
+    RV(applied) and RV(not_applied), and RV(removed) lists only the removals that were applied.
+  - The task deadline, C(max(60, 4 x timeout)) seconds for the reads, grows by 5 seconds per planned
+    write request once the plan is known, so that a first run of thousands of accounts converges in
+    one run. A run that the deadline ends says so, and which option to raise.
     Run the task again to converge; a create or a rotation is never sent twice after an ambiguous
     answer (see P(prefect.cloud.service_account#module)).
   - Before an account is deleted (O(service_accounts[].state=absent) or O(purge_service_accounts)),
@@ -140,7 +170,8 @@ notes:
   - The calling key's identity comes from C(GET /me/), read once when a purge option is set. It is
     compared with both the id and the actor id of each service account (what C(/me/) answers for a
     service-account key is UNCONFIRMED); if C(/me/) fails, the task fails before any write.
-  - Register the result on a task with C(no_log) set to V(true) when it may create or rotate keys.
+  - In check mode the task records the accounts it would create or delete for the later tasks of
+    the play that run in the controller, so that they can refer to them.
 seealso:
   - module: prefect.cloud.service_account
   - module: prefect.cloud.workspace_members
@@ -156,7 +187,7 @@ attributes:
     support: full
     details:
       - Reads only. Returns the same C(changed), diff and RV(removed) as a real run, and the
-        predicted accounts, but never a key.
+        predicted accounts, but never a key; RV(api_key_files) is predicted and nothing is written.
   diff_mode:
     support: full
     details:
@@ -197,16 +228,12 @@ EXAMPLES = r"""
         purge_service_accounts: true
         purge_workspace_access: true
         purge_prefix: pipeline-
+        api_keys_dest: /etc/prefect/keys  # one file per new key, NAME.key, mode 0600
       register: fleet
-      no_log: true  # the result holds the new API keys
 
-    - name: Store the new keys (only those created or rotated in this run)
-      ansible.builtin.copy:
-        content: "{{ item.value }}"
-        dest: "/etc/prefect/{{ item.key }}.key"
-        mode: "0600"
-      loop: "{{ fleet.api_keys | dict2items }}"
-      no_log: true
+    - name: List the keys issued in this run (paths only, never a key)
+      ansible.builtin.debug:
+        msg: "{{ fleet.api_key_files }}"
 """
 
 RETURN = r"""
@@ -216,7 +243,8 @@ service_accounts:
       changed by this run (in check mode, as predicted).
     - For O(service_accounts[].state=present), shaped like
       RV(prefect.cloud.service_account#module:service_account), with C(state), C(workspace_access)
-      (the entry's grants) and, after a rotation with a grace period, C(old_key_expires_at).
+      (the entry's grants, shaped like RV(prefect.cloud.service_account#module:workspace_access))
+      and, after a rotation with a grace period, C(old_key_expires_at).
     - For O(service_accounts[].state=absent), only C(name) and C(state).
   returned: always
   type: list
@@ -239,23 +267,35 @@ service_accounts:
         - id: 8a7b6c5d-4e3f-2a1b-0c9d-8e7f6a5b4c3d
           workspace_id: 1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9
           workspace_handle: production
+          accessor_type: service_account
+          accessor_id: 0e4d3b46-8c6a-4c4f-9a57-35a2f37a6a11
+          accessor_name: pipeline-billing
+          actor_id: 6f0b8a9e-2b1c-4e0a-9d7e-1c2b3a4d5e6f
           workspace_role_id: 2b3c4d5e-6f70-4a8b-9cad-bedf00112233
           workspace_role_name: Runner
 api_keys:
   description:
-    - The new plaintext API keys, keyed by account name, of the accounts created or rotated in this
-      run (never in check mode, never in the diff). Empty when no key was issued.
+    - With O(return_api_key=true), the new plaintext API keys, keyed by account name, of the accounts
+      created or rotated in this run (never in check mode, never in the diff). Empty otherwise.
     - Register the result on a task with C(no_log) set to V(true), and store the keys; they cannot
       be read again.
   returned: always
   type: dict
   sample: {}
+api_key_files:
+  description:
+    - With O(api_keys_dest), the file of each account that got a new key in this run, keyed by
+      account name (in check mode, the files that would be written). Empty otherwise.
+  returned: always
+  type: dict
+  sample: {pipeline-billing: /etc/prefect/keys/pipeline-billing.key}
 removed:
   description:
     - What the purge options remove (or would remove, in check mode) - C(service_accounts), the
       names of the accounts that O(purge_service_accounts) deletes, and C(workspace_access), the
       removed grants as C(workspace), C(service_account) and C(workspace_role) (those of
       O(purge_workspace_access), and those of every deleted account in the listed workspaces).
+    - When a write failed, only the removals applied before the failure.
   returned: always
   type: dict
   sample:
@@ -288,34 +328,100 @@ not_applied:
       workspace: production
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
-from ansible_collections.prefect.cloud.plugins.module_utils._fleet import Fleet
+import datetime
+
+from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
+    Keys, Planner, check_entry, check_key_destination,
+)
+from ansible_collections.prefect.cloud.plugins.module_utils._base import BatchModule
+from ansible_collections.prefect.cloud.plugins.module_utils._values import shown
+
+
+class ServiceAccounts(BatchModule):
+    argument_spec = dict(
+        service_accounts=dict(type="list", elements="dict", default=[], options=dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            account_role=dict(type="str"),
+            api_key_expiration=dict(type="str", no_log=False),
+            rotate=dict(type="bool", default=False),
+            old_key_expires_in_seconds=dict(type="int", no_log=False),
+            workspace_access=dict(type="list", elements="dict", options=dict(
+                workspace=dict(type="str", required=True),
+                workspace_role=dict(type="str", required=True, aliases=["role"]),
+            )),
+        )),
+        purge_service_accounts=dict(type="bool", default=False),
+        purge_prefix=dict(type="str"),
+        purge_workspace_access=dict(type="bool", default=False),
+        allow_empty_purge=dict(type="bool", default=False),
+        api_keys_dest=dict(type="path", no_log=False),
+        return_api_key=dict(type="bool", default=False, no_log=False),
+    )
+    module_kwargs = dict(required_if=[("purge_service_accounts", True, ("purge_prefix",))],
+                         mutually_exclusive=[("api_keys_dest", "return_api_key")])
+    module_name = "service_accounts"
+
+    def validate(self):
+        params, now, seen = self.params, datetime.datetime.now(datetime.timezone.utc), {}
+        self.entries = []
+        for index, given in enumerate(params["service_accounts"]):
+            label = f"service_accounts[{index}]"
+            entry = dict(given, label=label + ".", grants_label=label + ".workspace_access")
+            check_entry(entry, now, entry["label"])
+            if entry["name"] in seen:
+                raise ValueError(f"{label}.name {shown(entry['name'])} is listed more than once (also "
+                                 f"service_accounts[{seen[entry['name']]}]); give each service account once")
+            seen[entry["name"]] = index
+            self.entries.append(entry)
+        if (params["purge_service_accounts"] or params["purge_workspace_access"]) and not self.entries and \
+                not params["allow_empty_purge"]:
+            raise ValueError("service_accounts is empty and a purge option is set, which would remove every service "
+                             "account (with purge_prefix) or grant it manages; set allow_empty_purge: true if that is "
+                             "what you want")
+        if params["api_keys_dest"] is not None:
+            problem = check_key_destination(params["api_keys_dest"], directory=True)
+            if problem:
+                raise ValueError(problem)
+
+    def converge(self):
+        params = self.params
+        self.planner = planner = Planner(self, self.entries, wide=True, purge={
+            "prefix": params["purge_prefix"], "accounts": params["purge_service_accounts"],
+            "access": params["purge_workspace_access"]})
+        self.keys = Keys(self, params["api_keys_dest"], params["return_api_key"], single=False)
+        planner.read()
+        planner.plan()
+        operations = planner.operations
+        self.set_changed(bool(operations))
+        names = list(dict.fromkeys(op.name for op in operations))
+        diffs = {name: planner.diff(name) for name in names}
+        before = {name: diff[0] for name, diff in diffs.items() if diff[0] is not None}
+        after = {name: diff[1] for name, diff in diffs.items() if diff[1] is not None}
+        self.set_diff({"service_accounts": before} if before else None, {"service_accounts": after} if after else None)
+        files = self.keys.files([op.name for op in operations if op.kind in ("create", "rotate")])
+        self.result.update(service_accounts=[entry["result"] for entry in self.entries], removed=planner.removed,
+                           api_keys={}, api_key_files=files if self.check_mode else {})
+        if not self.check_mode and operations:
+            applied = self.write_all(operations, planner.next_batch, planner.write)
+            if all(op.data.get("unchanged") for op in applied):
+                self.result["changed"] = False
+
+    def store_key(self, name, key):
+        self.keys.store(name, key)
+        if self.keys.dest is not None:
+            self.result["api_key_files"][name] = self.keys.path(name)
+
+    def on_partway(self, applied):
+        """``removed`` lists only the removals that were applied before the failure."""
+        self.result["removed"] = {
+            "service_accounts": [op.name for op in applied if op.kind == "delete" and op.data.get("purged")],
+            "workspace_access": [op.data["removed"] for op in applied if op.kind == "revoke"],
+        }
 
 
 def main():
-    module = PrefectModule(
-        argument_spec=dict(
-            service_accounts=dict(type="list", elements="dict", default=[], options=dict(
-                name=dict(type="str", required=True),
-                state=dict(type="str", choices=["present", "absent"], default="present"),
-                account_role=dict(type="str"),
-                api_key_expiration=dict(type="str", no_log=False),
-                rotate=dict(type="bool", default=False),
-                old_key_expires_in_seconds=dict(type="int", no_log=False),
-                workspace_access=dict(type="list", elements="dict", options=dict(
-                    workspace=dict(type="str", required=True),
-                    workspace_role=dict(type="str", required=True, aliases=["role"]),
-                )),
-            )),
-            purge_service_accounts=dict(type="bool", default=False),
-            purge_prefix=dict(type="str"),
-            purge_workspace_access=dict(type="bool", default=False),
-            allow_empty_purge=dict(type="bool", default=False),
-        ),
-        required_if=[("purge_service_accounts", True, ("purge_prefix",))],
-    )
-    fleet = Fleet(module)
-    module.run(fleet.converge)
+    ServiceAccounts.main()
 
 
 if __name__ == "__main__":

@@ -83,6 +83,8 @@ def run_fixture(emulator, monkeypatch, tmp_path):
     def run(args, check_mode=False, diff=True, module=service_account, fails=False):
         """Run a module; return (result, requests it sent). ``fails=None``: either outcome."""
         emulator.log.clear()
+        if module is service_account and "api_key_dest" not in args:
+            args = dict({"return_api_key": True}, **args)  # the keys these tests look at
         full = dict(dict(api_url=f"{emulator.url}/api", api_key=OWNER_KEY, account_id=ACCOUNT_ID), **args)
         full.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
         expected = (Fail, Exit) if fails is None else Fail if fails else Exit
@@ -405,14 +407,14 @@ def miss_first_lookup(monkeypatch):
 
     Returns the list of lookups made; clear it to make the next lookup miss again.
     """
-    original = PrefectCloud.bot_by_name
+    original = PrefectCloud.bots
     calls = []
 
-    def first_missing(self, name):
-        calls.append(name)
-        return None if len(calls) == 1 else original(self, name)
+    def first_missing(self, names=None, ids=None):
+        calls.append(names)
+        return [] if len(calls) == 1 else original(self, names, ids)
 
-    monkeypatch.setattr(PrefectCloud, "bot_by_name", first_missing)
+    monkeypatch.setattr(PrefectCloud, "bots", first_missing)
     return calls
 
 
@@ -602,7 +604,6 @@ def test_workspace_access_errors_before_any_write(run, emulator, entry, message)
 
 
 @pytest.mark.parametrize("args, message", [
-    ({"state": "absent", "workspace_access": []}, "workspace_access applies only to state=present"),
     ({"workspace_access": [{"workspace": "ws", "workspace_role": "Runner"}, {"workspace": "ws", "workspace_role": "Viewer"}]},
      "workspace_access lists the workspace 'ws' more than once"),
     ({"workspace_access": [{"workspace": "ws", "workspace_role": True}]},
@@ -615,6 +616,13 @@ def test_workspace_access_errors_before_any_write(run, emulator, entry, message)
 def test_workspace_access_bad_input(run, args, message):
     result, log = run(dict({"name": "agent"}, **args), fails=True)
     assert message in result["msg"] and log == []
+
+
+def test_absent_ignores_the_options_of_the_present_account(run):
+    run({"name": "agent"})
+    result, log = run({"name": "agent", "state": "absent", "account_role": "Superhero", "rotate": True,
+                       "workspace_access": [{"workspace": "nowhere", "workspace_role": "Runner"}]})
+    assert result["changed"] and [e["method"] for e in writes(log)] == ["DELETE"]
 
 
 def test_workspace_access_same_workspace_by_handle_and_id(run):
@@ -651,3 +659,127 @@ def test_info(run):
     assert run({"id": str(uuid.uuid4())}, module=service_account_info)[0]["service_accounts"] == []
     result = run({"id": "x"}, module=service_account_info, fails=True)[0]
     assert "UUID" in result["msg"]
+
+
+# --------------------------------------------------------------------------- the HTTP conversation (no emulator)
+
+from ansible_collections.prefect.cloud.tests.unit.plugins.modules.conftest import (  # noqa: E402  pylint: disable=wrong-import-position
+    ACCOUNT, Call,
+)
+
+BOT_ID = "1b2c3d4e-5f60-4a1b-8c2d-3e4f5a6b7c8d"
+WS_ID = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d"
+RUNNER_ID = "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e"
+NEW_KEY = "pnb_" + "N3wK3y" * 4
+
+
+def bot_answer(key=None, key_id="3d4e5f60-7182-4c3d-8e4f-5a6b7c8d9e0f"):
+    answer = {"id": BOT_ID, "actor_id": "2c3d4e5f-6071-4b2c-9d3e-4f5a6b7c8d9e", "account_id": ACCOUNT, "name": "ci",
+              "account_role_name": "Member", "api_key": {"id": key_id, "name": "k", "expiration": None}}
+    if key:
+        answer["api_key"]["key"] = key
+    else:
+        answer["api_key"]["masked_key"] = "pnb_...AAAA"
+    return answer
+
+
+NO_BOT = Call("POST", "bots/filter", [])
+CREATE = Call("POST", "bots/", bot_answer(NEW_KEY), body={"name": "ci"})
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_api_key_dest_writes_the_key_to_a_0600_file_and_returns_its_path(run_module, check_mode, tmp_path):
+    dest = tmp_path / "ci.key"
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(dest)},
+                        [NO_BOT] + ([] if check_mode else [CREATE]), check_mode=check_mode)
+    assert result["changed"] and result["api_key_file"] == str(dest) and "api_key" not in result
+    assert result["diff"]["after"]["api_key_id"] == "(new key)" and "warnings" not in result
+    assert NEW_KEY not in json.dumps(result)
+    if check_mode:
+        assert not dest.exists() and os.listdir(tmp_path) == []
+        planned = result["ansible_facts"]["prefect_cloud_planned"][ACCOUNT]["service_account"]
+        assert planned == {"ci": {"name": "ci", "actor_id": None, "account_role_name": "Member"}}
+    else:
+        assert dest.read_text(encoding="utf-8") == NEW_KEY and os.stat(dest).st_mode & 0o777 == 0o600
+        assert os.listdir(tmp_path) == ["ci.key"]
+
+
+def test_a_rotation_replaces_the_key_file(run_module, tmp_path):
+    dest = tmp_path / "ci.key"
+    dest.write_text("old", encoding="utf-8")
+    rotated = Call("POST", f"bots/{BOT_ID}/rotate_api_key", bot_answer(NEW_KEY, "4e5f6071-8293-4d4e-9f5a-6b7c8d9e0f1a"))
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "rotate": True, "api_key_dest": str(dest)},
+                        [Call("POST", "bots/filter", [bot_answer()]), rotated])
+    assert result["changed"] and result["api_key_file"] == str(dest) and dest.read_text(encoding="utf-8") == NEW_KEY
+    assert result["service_account"]["api_key"]["id"] == "4e5f6071-8293-4d4e-9f5a-6b7c8d9e0f1a"
+
+
+def test_without_a_destination_the_key_is_not_returned_and_the_task_warns(run_module):
+    result = run_module(service_account.ServiceAccount, {"name": "ci"}, [NO_BOT, CREATE])
+    assert result["changed"] and "api_key" not in result and "api_key_file" not in result
+    assert len(result["warnings"]) == 1
+    assert "api_key_dest" in result["warnings"][0] and "return_api_key" in result["warnings"][0]
+    assert NEW_KEY not in json.dumps(result)
+
+
+def test_no_change_sends_no_warning_and_no_file(run_module, tmp_path):
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(tmp_path / "k")},
+                        [Call("POST", "bots/filter", [bot_answer()])])
+    assert not result["changed"] and "api_key_file" not in result and "warnings" not in result
+
+
+def test_api_key_dest_below_a_file_fails_before_any_request(run_module, tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(tmp_path / "file" / "k")}, [])
+    assert result["failed"] and result["msg"].startswith("api_key_dest ") and "which is not a directory" in result["msg"]
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(tmp_path)}, [])
+    assert result["failed"] and result["msg"].endswith("is a directory; name the file to write the key to")
+
+
+def test_api_key_dest_in_a_missing_directory_creates_it_0700(run_module, tmp_path):
+    dest = tmp_path / "keys" / "ci.key"
+    result = run_module(service_account.ServiceAccount, {"name": "ci", "api_key_dest": str(dest)}, [NO_BOT, CREATE])
+    assert result["api_key_file"] == str(dest) and dest.read_text(encoding="utf-8") == NEW_KEY
+    assert os.stat(dest.parent).st_mode & 0o777 == 0o700
+
+
+def test_create_with_a_grant_by_names_sends_six_requests(run_module):
+    result = run_module(service_account.ServiceAccount, {
+        "name": "ci", "account_role": "Member", "workspace_access": [{"workspace": "prod", "workspace_role": "Runner"}]}, [
+        NO_BOT,
+        Call("POST", "workspaces/filter", [{"id": WS_ID, "name": "Prod", "handle": "prod", "account_id": ACCOUNT}]),
+        Call("POST", "workspace_roles/filter", [{"id": RUNNER_ID, "name": "Runner"}]),
+        Call("POST", "account_roles/filter", [{"id": "9e0f1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b", "name": "Member"}]),
+        Call("POST", "bots/", bot_answer(NEW_KEY)),
+        Call("POST", f"workspaces/{WS_ID}/bot_access/", [
+            {"id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", "workspace_id": WS_ID, "workspace_role_id": RUNNER_ID,
+             "actor_id": "2c3d4e5f-6071-4b2c-9d3e-4f5a6b7c8d9e", "bot_id": BOT_ID, "bot_name": "ci"}],
+             body=[{"bot_id": BOT_ID, "workspace_role_id": RUNNER_ID}])])
+    assert result["workspace_access"][0]["id"] == "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
+    assert result["workspace_access"][0]["accessor_id"] == BOT_ID
+    assert result["diff"]["after"]["workspace_access"] == [{"workspace": "prod", "workspace_role": "Runner"}]
+
+
+def test_a_no_op_with_a_grant_by_ids_sends_three_requests(run_module):
+    result = run_module(service_account.ServiceAccount, {
+        "id": BOT_ID, "workspace_access": [{"workspace": WS_ID, "workspace_role": "Runner"}]}, [
+        Call("GET", f"bots/{BOT_ID}", bot_answer()),
+        Call("POST", f"workspaces/{WS_ID}/bot_access/filter", [
+            {"id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", "workspace_id": WS_ID, "workspace_role_id": RUNNER_ID,
+             "actor_id": "2c3d4e5f-6071-4b2c-9d3e-4f5a6b7c8d9e", "bot_id": BOT_ID, "bot_name": "ci"}]),
+        Call("POST", "workspace_roles/filter", [{"id": RUNNER_ID, "name": "Runner"}])])
+    assert not result["changed"] and result["diff"]["before"] == result["diff"]["after"]
+    assert result["diff"]["before"]["workspace_access"] == [{"workspace": WS_ID, "workspace_role": "Runner"}]
+
+
+def test_an_account_planned_earlier_in_the_play_is_found_in_check_mode(run_module):
+    planned = {ACCOUNT: {"service_account": {"ci": {"name": "ci", "actor_id": None, "account_role_name": "Member"}}}}
+    result = run_module(service_account.ServiceAccount, {"name": "ci"}, [NO_BOT], check_mode=True, planned=planned)
+    assert not result["changed"] and result["service_account"]["id"] is None
+    real = run_module(service_account.ServiceAccount, {"name": "ci"}, [Call("POST", "bots/filter", [bot_answer()])],
+                      check_mode=True, planned=planned)  # created since it was planned (a play of check and real runs)
+    assert not real["changed"] and real["service_account"]["id"] == BOT_ID
+    deleted = {ACCOUNT: {"service_account": {"ci": None}}}
+    result = run_module(service_account.ServiceAccount, {"name": "ci"}, [Call("POST", "bots/filter", [bot_answer()])],
+                        check_mode=True, planned=deleted)
+    assert result["changed"] and result["diff"]["before"] == {}
