@@ -13,6 +13,7 @@ its ``/api`` prefix (trailing slashes matter).
 
 from __future__ import annotations
 
+import json
 import ssl
 import time
 from urllib.parse import urlsplit
@@ -29,6 +30,11 @@ COLLECTION_VERSION = "0.1.0"
 USER_AGENT = f"ansible-prefect.cloud/{COLLECTION_VERSION}"
 PAGE_SIZE = 200  # the API's maximum filter limit
 DETAIL_LIMIT = 300  # characters of a server's error text that are shown
+# The largest answer read (decoded size): the largest Prefect Cloud answer the modules ask for is a
+# page of 200 objects, tens of kilobytes; 64 MiB is over 1,000 times that, and bounds what a wrong
+# server or proxy can make a module hold in memory (docs/reliability.md).
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+_READ_SIZE = 64 * 1024
 _CANNOT_REACH = "cannot reach the API; check api_url, the network and any proxy"
 
 
@@ -53,11 +59,55 @@ def _failure(exc):
     return reason, True, False, None
 
 
+class _Answer:
+    """An HTTP answer read in full: status, headers (case-insensitive ``get``), body bytes."""
+
+    def __init__(self, status_code, headers, content, reason_phrase=""):
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+        self.reason_phrase = reason_phrase
+
+    @property
+    def text(self):
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        """The body as JSON data; ValueError when it is not JSON."""
+        return json.loads(self.content)
+
+
 def _json_body(body):
     """Request models as JSON data (``_models._Body.to_json``); other JSON data as it is."""
     if isinstance(body, (list, tuple)):
         return [_json_body(item) for item in body]
     return body.to_json() if hasattr(body, "to_json") else body
+
+
+class _TooLarge(Exception):
+    """An answer longer than the bound: not read further."""
+
+    def __init__(self, status, declared=None):
+        super().__init__(status)
+        self.status = status
+        self.declared = declared
+
+
+def _size(value):
+    """A number of bytes for a message: 64 MiB, 300 MB."""
+    if value % (1024 * 1024) == 0:
+        return f"{value // (1024 * 1024)} MiB"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.0f} MB"
+    return f"{value} bytes"
+
+
+def _declared_length(headers):
+    try:
+        value = int(headers.get("content-length") or "")
+    except ValueError:
+        return None
+    return value if value >= 0 else None
 
 
 class PrefectClient:
@@ -79,6 +129,13 @@ class PrefectClient:
         self._base_path = urlsplit(api_url).path.rstrip("/")  # as given, for messages
         self._secrets = [api_key] + list(secrets)
         self._sleep = sleep
+        #: Warnings for the user about this connection (the module shows each with module.warn).
+        self.warnings = []
+        if not validate_certs and urlsplit(api_url).scheme.lower() == "https":
+            self.warnings.append(
+                "validate_certs is false: the API key is sent to the API without checking its TLS certificate, so "
+                "whoever can intercept the connection can read the key; set validate_certs: true (with "
+                "SSL_CERT_FILE or SSL_CERT_DIR naming the CA of a private endpoint)")
         try:
             self._http = httpx.Client(
                 base_url=api_url.rstrip("/") + "/",
@@ -140,7 +197,12 @@ class PrefectClient:
             self.requests += 1
             self.writes += write
             try:
-                response = self._http.request(method, path.lstrip("/"), json=payload, timeout=min(self.timeout, left))
+                response = self._send(method, path, payload, min(self.timeout, left))
+            except _TooLarge as exc:
+                declared = f" (it declares {_size(exc.declared)})" if exc.declared is not None else ""
+                raise PrefectResponseError(
+                    method, shown, f"HTTP {exc.status} with an answer larger than {_size(MAX_RESPONSE_BYTES)}{declared}, "
+                    f"the most the client reads; not read", maybe_applied=write) from None
             except httpx.DecodingError as exc:  # a body that does not match its Content-Encoding (a proxy's)
                 raise PrefectResponseError(method, shown, self._redact(f"a body that cannot be decoded ({exc})"),
                                            maybe_applied=write) from None
@@ -156,6 +218,24 @@ class PrefectClient:
                 continue
             maybe_applied = write and not idempotent and self.retry.ambiguous_status(response.status_code)
             return self._decode(method, shown, response, sends, maybe_applied)
+
+    def _send(self, method, path, payload, timeout):
+        """Send one request; return the response with its body read, at most MAX_RESPONSE_BYTES of it."""
+        request = self._http.build_request(method, path.lstrip("/"), json=payload, timeout=timeout)
+        response = self._http.send(request, stream=True)
+        try:
+            declared = _declared_length(response.headers)
+            if declared is not None and declared > MAX_RESPONSE_BYTES:
+                raise _TooLarge(response.status_code, declared)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes(_READ_SIZE):
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise _TooLarge(response.status_code)
+                chunks.append(chunk)
+        finally:
+            response.close()
+        return _Answer(response.status_code, response.headers, b"".join(chunks), response.reason_phrase)
 
     def _wait(self, sends, retry_after=None):
         """Sleep before sending again and return True, or return False when the policy allows no more."""
@@ -186,7 +266,12 @@ class PrefectClient:
                 raise self.unexpected(f"HTTP {status} with a body that is not JSON") from None
             self.applied += self._last[2]
             return data
-        detail = self._detail(response)
+        if status in (401, 403):
+            # The server's text is not shown: the status says what failed, and an echo of the
+            # request could only carry the key.
+            detail = "the API key was refused" if status == 401 else "the API key has no permission for this request"
+        else:
+            detail = self._detail(response)
         if status == 404:
             raise PrefectNotFound(method, shown, status, detail, attempts)
         if status == 409:

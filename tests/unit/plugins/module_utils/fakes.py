@@ -50,6 +50,16 @@ def respond(status, json=None, text=None, headers=None):
     return httpx.Response(status, text=text or "", headers=headers)
 
 
+def streamed(status, chunks, headers=None):
+    """A new httpx.Response whose body comes from the iterator ``chunks`` as it is read (no length)."""
+    return httpx.Response(status, content=chunks, headers=headers)
+
+
+def mock_transport(handler):
+    """A transport for PrefectClient that answers every request with ``handler(request)``."""
+    return httpx.MockTransport(handler)
+
+
 class Script:
     """A MockTransport handler that answers from ``answers`` in order and records what was sent.
 

@@ -7,6 +7,7 @@ never shows a key, the User-Agent and redirects. No socket, no real sleep (see c
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import importlib.util
 import json
@@ -18,7 +19,7 @@ import pytest
 
 import httpx
 
-from ansible_collections.prefect.cloud.plugins.module_utils import _retry
+from ansible_collections.prefect.cloud.plugins.module_utils import _http, _retry
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
     PrefectAPIError, PrefectCheckModeWrite, PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseError,
     PrefectTransportError,
@@ -26,7 +27,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
 from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
 from ansible_collections.prefect.cloud.plugins.module_utils._retry import Deadline
 
-from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import ACCOUNT, KEY, respond
+from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import ACCOUNT, KEY, mock_transport, respond, streamed
+from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.test_secrets import leaks
 
 GALAXY_YML = os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 4, "galaxy.yml")
 READ = ("GET", f"accounts/{ACCOUNT}/bots/0b5f1c9e-0000-4c55-9a5c-0f1f2b3c4d5e")
@@ -315,11 +317,50 @@ def test_json_validation_detail_loses_its_input(make_client):
     assert KEY not in repr(info.value.detail)
 
 
-def test_key_in_a_json_detail_string_is_masked(make_client):
-    client, dummy = make_client(respond(401, json={"detail": f"Invalid authentication credentials {KEY}"}))
+@pytest.mark.parametrize("status", [401, 403])
+@pytest.mark.parametrize("body", [
+    {"json": {"detail": f"Invalid authentication credentials {KEY}"}},
+    {"json": {"detail": f"Invalid token {KEY[:20]} {KEY[20:]}"}},
+    {"text": f"denied: {KEY[:24]}"},
+    {"text": f"denied: {KEY.replace('_', '%5F')}"},
+    {"text": f"denied: {KEY.upper()}"},
+    {"text": "denied: " + base64.b64encode(KEY.encode()).decode()},
+], ids=["exact", "space", "truncated-24", "%5F", "upper", "base64"])
+def test_401_and_403_show_none_of_the_servers_text(make_client, status, body):
+    """Issue 28: a 401 echoing the key with a space in the middle leaked it; the status alone explains a
+    refused key, so the server's text is not shown at all."""
+    client, dummy = make_client(respond(status, **body))
     with pytest.raises(PrefectAPIError) as info:
         client.request(*READ)
-    assert KEY not in str(info.value) and "********" in str(info.value) and "PREFECT_API_KEY" in str(info.value)
+    text = str(info.value)
+    assert "denied" not in text and "Invalid" not in text and "\n" not in text
+    assert not any(KEY[start:start + 4] in text for start in range(4, len(KEY) - 3))
+    assert not any(KEY.upper()[start:start + 4] in text for start in range(4, len(KEY) - 3))
+    assert "api_key" in text and "PREFECT_API_KEY" in text
+    assert ("the API key was refused" if status == 401 else "the API key has no permission") in text
+
+
+@pytest.mark.parametrize("status", [400, 422, 500, 502])
+@pytest.mark.parametrize("echo", [
+    KEY[:20] + " " + KEY[20:], KEY[:24], KEY.replace("_", "%5F"), KEY.upper(), base64.b64encode(KEY.encode()).decode(),
+    base64.b64encode(b"u:" + KEY.encode()).decode(), KEY.encode().hex(), "".join(f"\\u{ord(c):04x}" for c in KEY),
+], ids=["space", "truncated-24", "%5F", "upper", "base64", "base64-basic-auth", "hex", "json-escaped"])
+def test_other_statuses_show_the_servers_text_without_any_run_of_the_key(make_client, status, echo):
+    client, dummy = make_client(respond(status, text=f"upstream rejected header {echo} (trace 42)"), retries=0)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*READ)
+    text = str(info.value)
+    assert "upstream rejected header " in text and "********" in text and " (trace 42)" in text
+    assert echo not in text and not leaks(text, KEY)
+
+
+def test_501_is_not_worded_as_transient(make_client):
+    client, script = make_client(respond(501, json={"detail": "Not Implemented"}), retries=3)
+    with pytest.raises(PrefectAPIError) as info:
+        client.request(*UPDATE, {"name": "n"})
+    text = str(info.value)
+    assert script.sends == 1  # not retried
+    assert "later" not in text and "not a temporary failure" in text and "will not help" in text
 
 
 def test_a_key_added_later_is_masked_too(make_client):
@@ -362,7 +403,7 @@ def test_a_redirect_is_not_followed_and_is_an_error_naming_it(make_client):
     assert info.value.status == 307 and f"unexpected redirect to {location}" in str(info.value)
 
 
-@pytest.mark.parametrize("status, exc_type", [(404, PrefectNotFound), (409, PrefectConflict), (403, PrefectAPIError)])
+@pytest.mark.parametrize("status, exc_type", [(404, PrefectNotFound), (409, PrefectConflict), (400, PrefectAPIError)])
 def test_error_statuses_map_to_exceptions(make_client, status, exc_type):
     client, script = make_client(respond(status, json={"detail": "nope"}))
     with pytest.raises(exc_type) as info:
@@ -423,3 +464,63 @@ def test_socks_proxy_without_socksio_is_a_prefect_error(monkeypatch):
     monkeypatch.setenv("ALL_PROXY", "socks5://proxy.example:1080")
     with pytest.raises(PrefectError, match="ALL_PROXY|socks"):
         PrefectClient("https://cloud.test/api", KEY, ACCOUNT)
+
+
+# -- the size of an answer (issue 28: a 300 MB answer took a module to 962 MB)
+
+
+def test_an_answer_declaring_300_mb_is_refused_before_it_is_read(make_client):
+    client, dummy = make_client(respond(200, text="[]", headers={"content-length": str(300_000_000)}))
+    with pytest.raises(PrefectResponseError) as info:
+        client.request(*FILTER, {})
+    text = str(info.value)
+    assert text.startswith(f"POST /api/accounts/{ACCOUNT}/bots/filter returned an unexpected response: HTTP 200 with an "
+                           "answer larger than 64 MiB (it declares 300 MB)")
+    assert "\n" not in text
+
+
+def test_an_endless_answer_is_read_only_up_to_the_bound(make_client, monkeypatch):
+    """Without a length: the reading stops at the bound (lowered here so the test stays small)."""
+    monkeypatch.setattr(_http, "MAX_RESPONSE_BYTES", 256 * 1024)
+    pulled = []
+
+    def endless():
+        for dummy in range(100_000):  # 6 GB if read to the end
+            pulled.append(1)
+            yield b"x" * 65536
+
+    client, dummy = make_client(streamed(200, endless()))
+    with pytest.raises(PrefectResponseError) as info:
+        client.request(*READ)
+    assert "larger than 256 MiB" not in str(info.value) and "larger than 262144 bytes" in str(info.value)
+    assert len(pulled) <= 6  # 4 chunks make the bound, one more passes it
+
+
+def test_an_answer_at_the_bound_is_read(make_client, monkeypatch):
+    monkeypatch.setattr(_http, "MAX_RESPONSE_BYTES", 1024)
+    body = b"[" + b" " * 1022 + b"]"
+    client, dummy = make_client(streamed(200, iter([body[:500], body[500:]])))
+    assert client.request(*FILTER, {}) == []
+
+
+def test_a_large_error_answer_is_refused_too(make_client, monkeypatch):
+    monkeypatch.setattr(_http, "MAX_RESPONSE_BYTES", 1024)
+    client, dummy = make_client(streamed(502, iter([b"x" * 4096])), retries=0)
+    with pytest.raises(PrefectResponseError, match="HTTP 502 with an answer larger than 1024 bytes"):
+        client.request(*READ)
+
+
+# -- validate_certs: false (issue 28: the key was sent over unverified TLS without a word)
+
+
+def test_validate_certs_false_on_https_warns_naming_the_option():
+    client = PrefectClient("https://cloud.test/api", KEY, ACCOUNT, validate_certs=False, transport=mock_transport(respond))
+    assert len(client.warnings) == 1
+    assert "validate_certs" in client.warnings[0] and "API key" in client.warnings[0]
+    assert KEY[:8] not in client.warnings[0]
+
+
+@pytest.mark.parametrize("url, validate_certs", [("https://cloud.test/api", True), ("http://127.0.0.1:4200/api", False)])
+def test_no_warning_with_certificate_checks_or_without_tls(url, validate_certs):
+    client = PrefectClient(url, KEY, ACCOUNT, validate_certs=validate_certs, transport=mock_transport(respond))
+    assert client.warnings == []
