@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 import urllib.parse
 
 import pytest
@@ -95,7 +96,7 @@ def leaks(shown, secret=KEY):
     readable = urllib.parse.unquote(html.unescape(shown)).encode().decode("unicode_escape", "replace")
     readable = "".join(readable.split()).lower()
     found = [part for part in windows(secret.lower(), MIN_RUN) if part in readable]
-    for word in shown.replace("*", " ").split():
+    for word in re.findall(r"[A-Za-z0-9+/=_-]+", shown):
         for offset in range(4):
             try:
                 decoded = base64.b64decode(word[offset:] + "===", validate=False).decode("latin-1").lower()
