@@ -231,9 +231,11 @@ def _ssl_context(verify):
     return None
 
 
-if httpx is not None and not _LEGACY:
-    class _Backend(httpx.NetworkBackend):
-        """httpx 1.0's network backend that tells a failure to connect (nothing sent) from later ones."""
+def _network_backend(context):
+    """An httpx 1.0 network backend (with the SSL context, if not None) that tells a failure to
+    connect (nothing was sent) from the failures after it, by raising ConnectionFailed."""
+
+    class Backend(httpx.NetworkBackend):
 
         def connect(self, host, port):
             try:
@@ -246,6 +248,8 @@ if httpx is not None and not _LEGACY:
                 return super().connect_tls(host, port, hostname)
             except OSError as exc:
                 raise ConnectionFailed(str(exc)) from exc
+
+    return Backend() if context is None else Backend(ssl_ctx=context)
 
 
 def _chunks(stream):
@@ -275,8 +279,7 @@ class _Wire:
                 raise PrefectError(f"api_url would be reached through the proxy in {proxy}, and httpx "
                                    f"{httpx.__version__} cannot use a proxy; add the API's host to NO_PROXY, unset "
                                    f"{proxy}, or install an httpx 0.x release (0.27 or later), which can")
-            context = _ssl_context(verify)
-            transport = httpx.ConnectionPool(backend=_Backend(ssl_ctx=context) if context else _Backend())
+            transport = httpx.ConnectionPool(backend=_network_backend(_ssl_context(verify)))
         self._transport = transport
 
     def send(self, method, path, content, headers, timeout):

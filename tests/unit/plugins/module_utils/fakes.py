@@ -89,53 +89,55 @@ def streamed(status, chunks, headers=None):
     return httpx.Response(status, headers=headers, content=_Body(chunks, headers, streamed=True))
 
 
-if not LEGACY:
-    class _Stream(httpx.Stream):
-        """Reads as httpx 1.0's response stream does: ``size`` bytes unless the body ends first."""
+# httpx 1.0 only (with 0.x the classes are never used, and derive from object).
+class _Stream(getattr(httpx, "Stream", object)):
+    """Reads as httpx 1.0's response stream does: ``size`` bytes unless the body ends first."""
 
-        def __init__(self, chunks):
-            self._chunks = chunks
-            self._left = b""
+    def __init__(self, chunks):
+        self._chunks = chunks
+        self._left = b""
 
-        def read(self, size=-1):
-            data = self._left
-            while size < 0 or len(data) < size:
-                chunk = next(self._chunks, b"")
-                if not chunk:
-                    break
-                data += chunk
-            if size < 0:
-                size = len(data)
-            data, self._left = data[:size], data[size:]
-            return data
+    def read(self, size=-1):
+        data = self._left
+        while size < 0 or len(data) < size:
+            chunk = next(self._chunks, b"")
+            if not chunk:
+                break
+            data += chunk
+        if size < 0:
+            size = len(data)
+        data, self._left = data[:size], data[size:]
+        return data
 
-        def close(self):
-            pass
+    def close(self):
+        pass
 
-    class _Body(httpx.Content):
-        """A response body for httpx 1.0: bytes (with a Content-Length, the declared one if given) or an
-        iterator of chunks (with none)."""
 
-        def __init__(self, body, headers=None, streamed=False):
-            self._body, self._streamed = body, streamed
-            declared = {k.lower(): v for k, v in (headers or {}).items()}.get("content-length")
-            self._length = None if streamed else (declared or str(len(body)))
+class _Body(getattr(httpx, "Content", object)):
+    """A response body for httpx 1.0: bytes (with a Content-Length, the declared one if given) or an
+    iterator of chunks (with none)."""
 
-        def open(self):
-            return _Stream(self._body if self._streamed else iter([self._body]))
+    def __init__(self, body, headers=None, streamed=False):
+        self._body, self._streamed = body, streamed
+        declared = {k.lower(): v for k, v in (headers or {}).items()}.get("content-length")
+        self._length = None if streamed else (declared or str(len(body)))
 
-        def headers(self):
-            return httpx.Headers({} if self._length is None else {"Content-Length": self._length})
+    def open(self):
+        return _Stream(self._body if self._streamed else iter([self._body]))
 
-    class _Transport(httpx.Transport):
-        def __init__(self, handler, client=None):
-            self.handler = handler
-            self.client = client
+    def headers(self):
+        return httpx.Headers({} if self._length is None else {"Content-Length": self._length})
 
-        def send(self, request):
-            timeout = getattr(self.client, "last_timeout", None)
-            return self.handler(Sent(str(request.method), str(request.url), dict(request.headers.items()),
-                                     request.body, timeout))
+
+class _Transport(getattr(httpx, "Transport", object)):
+    def __init__(self, handler, client=None):
+        self.handler = handler
+        self.client = client
+
+    def send(self, request):
+        timeout = getattr(self.client, "last_timeout", None)
+        return self.handler(Sent(str(request.method), str(request.url), dict(request.headers.items()),
+                                 request.body, timeout))
 
 
 def mock_transport(handler, client=None):

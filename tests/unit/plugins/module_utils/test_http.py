@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Unit tests of PrefectClient (``_http``) on httpx.MockTransport: how often a request is sent
+"""Unit tests of PrefectClient (``_http``) on a mock transport (fakes.py; httpx 0.x or 1.0): how often a request is sent
 under faults, the task deadline, Retry-After, certificate failures, check mode, error text that
 never shows a key, the User-Agent and redirects. No socket, no real sleep (see conftest.py)."""
 
@@ -12,7 +12,6 @@ import email.utils
 import importlib.util
 import json
 import os
-import ssl
 import types
 
 import pytest
