@@ -100,7 +100,7 @@ def test_create_under_mixed_faults_stops_at_the_first_500(make_client):
 
 
 @pytest.mark.parametrize("first", [
-    lambda: fault(429), lambda: fault(503), lambda: connect_error(), lambda: connect_timeout(),
+    lambda: fault(429), lambda: fault(503), connect_error, connect_timeout,
 ], ids=["429", "503", "ConnectError", "ConnectTimeout"])
 def test_create_is_sent_again_after_an_answer_that_proves_it_was_not_applied(make_client, first):
     client, script = make_client(first(), respond(201, json={"id": "1"}), retries=3)
@@ -110,8 +110,7 @@ def test_create_is_sent_again_after_an_answer_that_proves_it_was_not_applied(mak
 
 @pytest.mark.parametrize("request_", [CREATE, ROTATE], ids=["create", "rotate"])
 @pytest.mark.parametrize("first", [
-    lambda: fault(500), lambda: fault(502), lambda: fault(504), lambda: read_timeout(), lambda: remote_protocol_error(),
-    lambda: read_error(),
+    lambda: fault(500), lambda: fault(502), lambda: fault(504), read_timeout, remote_protocol_error, read_error,
 ], ids=["500", "502", "504", "ReadTimeout", "RemoteProtocolError", "ReadError"])
 def test_create_or_rotation_is_not_sent_again_after_an_ambiguous_answer(make_client, clock, first, request_):
     client, script = make_client(first(), respond(201, json={"id": "1"}), retries=5)
