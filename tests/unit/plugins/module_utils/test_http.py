@@ -12,6 +12,7 @@ import email.utils
 import importlib.util
 import json
 import os
+import ssl
 import types
 
 import pytest
@@ -529,3 +530,29 @@ def test_a_proxy_variable_is_refused_with_httpx_1(monkeypatch, variable):
         PrefectClient("https://cloud.test/api", KEY, ACCOUNT)
     monkeypatch.setenv("NO_PROXY", "cloud.test")
     PrefectClient("https://cloud.test/api", KEY, ACCOUNT).close()
+
+
+def test_the_ssl_context_for_httpx_1(monkeypatch):
+    """httpx 1.0 takes an SSL context: none of its own without validate_certs, the CA variables as httpx 0.x reads them."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    unchecked = _http._ssl_context(False)  # pylint: disable=protected-access
+    assert unchecked.verify_mode == ssl.CERT_NONE and not unchecked.check_hostname
+    assert _http._ssl_context(True) is None  # pylint: disable=protected-access  # httpx 1.0's default store
+    monkeypatch.setenv("SSL_CERT_DIR", os.path.dirname(os.path.abspath(__file__)))
+    checked = _http._ssl_context(True)  # pylint: disable=protected-access
+    assert checked.verify_mode == ssl.CERT_REQUIRED and checked.check_hostname
+
+
+@pytest.mark.parametrize("environment, proxy", [
+    ({}, None), ({"HTTPS_PROXY": "http://p:3128"}, "HTTPS_PROXY"), ({"http_proxy": "http://p:3128"}, None),
+    ({"ALL_PROXY": "socks5://p:1080"}, "ALL_PROXY"), ({"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "cloud.test"}, None),
+    ({"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "*"}, None), ({"HTTPS_PROXY": "http://p:3128", "no_proxy": ".test"}, None),
+])
+def test_the_proxy_variable_that_applies_to_the_api(monkeypatch, environment, proxy):
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert _http._proxy_for("https://cloud.test/api/") == proxy  # pylint: disable=protected-access
