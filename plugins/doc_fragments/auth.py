@@ -38,10 +38,11 @@ options:
     required: true
   validate_certs:
     description:
-      - Whether to verify the API's TLS certificate. Only set to V(false) for a private test endpoint.
-      - The certificate is checked against the C(certifi) CA bundle (installed with httpx), or the
-        CA file or directory in the E(SSL_CERT_FILE) or E(SSL_CERT_DIR) environment variable when
-        one is set.
+      - Whether to verify the API's TLS certificate. Only set to V(false) for a private test endpoint,
+        since the API key is then sent to whoever answers; the module warns about it for an C(https://) O(api_url).
+      - The certificate is checked against the C(certifi) CA bundle (installed with httpx 0.x; with
+        httpx 1.0, the system's trust store), or the CA file or directory in the E(SSL_CERT_FILE) or
+        E(SSL_CERT_DIR) environment variable when one is set.
     type: bool
     default: true
   timeout:
@@ -67,8 +68,8 @@ options:
     type: int
     default: 5
 requirements:
-  - httpx >= 0.27, < 1
-  - pydantic >= 2.7, < 3
+  - httpx >= 0.27 (0.x releases, or 1.0)
+  - pydantic >= 2.7
 notes:
   - All options of this fragment can be set once for a play with
     C(module_defaults) and the C(group/prefect.cloud.cloud) action group.
@@ -79,4 +80,6 @@ notes:
     host (V(*) for all hosts; a domain covers its subdomains). Lower-case names of these variables
     take precedence (this is httpx's reading of the environment). Proxy credentials never appear in
     messages. A proxy variable httpx cannot use is an error naming it, before any request.
+  - httpx 1.0 has no proxy support; with it, a proxy variable that applies to the API's host is an
+    error naming the variable (list the host in E(NO_PROXY), or install an httpx 0.x release).
 """

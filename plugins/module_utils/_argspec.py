@@ -16,6 +16,8 @@ DEFAULT_API_URL = "https://api.prefect.cloud/api"
 ENV_API_URL = "PREFECT_CLOUD_API_URL"
 ENV_API_KEY = "PREFECT_API_KEY"
 ENV_ACCOUNT_ID = "PREFECT_CLOUD_ACCOUNT_ID"
+# The variable of each connection option, for messages about a missing or bad value.
+ENV_VARIABLES = {"api_url": ENV_API_URL, "api_key": ENV_API_KEY, "account_id": ENV_ACCOUNT_ID}
 
 
 def env_fallback(*names):

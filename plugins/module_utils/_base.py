@@ -23,7 +23,7 @@ import os
 from urllib.parse import urlsplit
 
 from ._api import PrefectCloud
-from ._argspec import auth_argument_spec
+from ._argspec import ENV_VARIABLES, auth_argument_spec
 from ._deps import missing_libraries
 from ._errors import PrefectAPIError, PrefectError, PrefectResponseError, PrefectResponseLost, PrefectTransportError
 from ._http import PrefectClient
@@ -233,6 +233,8 @@ class PrefectModule:
         except (ValueError, PrefectError) as exc:
             self.fail(str(exc))
         self.client = self.client_for(self.params["api_key"])
+        for warning in self.client.warnings:
+            self.module.warn(warning)
         self.api = PrefectCloud(self.client)
         try:
             self.converge()
@@ -372,7 +374,7 @@ class PrefectModule:
             if kind not in ("str", "path") or value is None:
                 continue
             if not value.strip():
-                self.fail(f"{label} must not be empty" + (" (set it or PREFECT_API_KEY)" if name == "api_key" else ""))
+                self.fail(f"{label} must not be empty" + (f" (set it or {ENV_VARIABLES[name]})" if label in ENV_VARIABLES else ""))
             if len(value) > MAX_TEXT:
                 self.fail(f"{label} must be at most {MAX_TEXT} characters, got {len(value)}")
             if option.get("no_log"):
@@ -390,19 +392,20 @@ class PrefectModule:
         example = "an http:// or https:// URL such as https://api.prefect.cloud/api"
         problem = check_url(api_url, "api_url")
         if problem is not None:
-            self.fail(f"{problem}; api_url must be {example}")
+            self.fail(f"{problem}; api_url must be {example} (set api_url or PREFECT_CLOUD_API_URL)")
         if urlsplit(api_url).scheme not in ("http", "https") or any(char.isspace() for char in api_url):
-            self.fail(f"api_url must be {example}, got {shown(api_url)}")
+            self.fail(f"api_url must be {example}, got {shown(api_url)} (set api_url or PREFECT_CLOUD_API_URL)")
         problem = proxy_problem(os.environ) or ca_problem(os.environ)
         if problem is not None:
             self.fail(problem)
         if not is_uuid(params["account_id"]):
-            self.fail(f"account_id must be a UUID (the id in your Prefect Cloud URL after /account/), got {shown(params['account_id'])}")
+            self.fail(f"account_id must be a UUID (the id in your Prefect Cloud URL after /account/; set account_id or "
+                      f"PREFECT_CLOUD_ACCOUNT_ID), got {shown(params['account_id'])}")
         key = params["api_key"]
         if not key.isascii() or not key.isprintable() or " " in key:
             # Never shown: the value is (close to) a secret.
             self.fail("api_key must be a Prefect API key (printable ASCII without spaces, such as pnu_... or pnb_...); "
-                      "the value given has other characters")
+                      "the value given in api_key or PREFECT_API_KEY has other characters")
         timeout = params["timeout"]
         if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
             self.fail(f"timeout must be a number of seconds greater than 0 and at most {MAX_TIMEOUT:g}, got {timeout}")

@@ -133,15 +133,23 @@ def format_detail(detail):
     return " ".join(str(detail).split())
 
 
+# Server errors that say the request is not supported rather than that the server failed now:
+# 501 Not Implemented, 505 HTTP Version Not Supported, 506 Variant Also Negotiates, 510 Not Extended.
+NOT_TRANSIENT = frozenset((501, 505, 506, 510))
+
+
 def _hint(status, maybe_applied=False):
     if status == 401:
         return " (check api_key / PREFECT_API_KEY: the key is missing, wrong, expired or deleted)"
     if status == 403:
-        return " (the API key's account role or workspace role does not allow this)"
+        return " (the account role or workspace role of the key in api_key / PREFECT_API_KEY does not allow this)"
     if status == 409:
         return " (it conflicts with the current state, such as a name in use or a change by another run; re-run the task)"
     if status == 429:
         return " (rate limited by Prefect Cloud; re-run the task later, or raise the retries option)"
+    if status in NOT_TRANSIENT:
+        return (" (the server does not support this request, which is not a temporary failure: re-running the task "
+                "will not help; check that api_url is the Prefect Cloud API and that no proxy answers in its place)")
     if status >= 500 and maybe_applied:
         return " (the server may have applied this write; re-run the task, which reads the current state first)"
     if status >= 500:

@@ -3,18 +3,22 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The one HTTP client every module uses (PRIVATE to this collection).
 
-An ``httpx.Client`` with the base URL, bearer authentication, a User-Agent, timeouts, ``verify``
-from ``validate_certs``, the CA bundle and proxies of the environment (as httpx reads them), one
-keep-alive connection and no redirects followed. On top of it: the retry policy (``_retry``), the
-task deadline, check mode's refusal to write, and the mapping of answers to exceptions whose text
-never holds a secret. Paths are relative to the API base, exactly as in the OpenAPI document minus
-its ``/api`` prefix (trailing slashes matter).
+Bearer authentication, a User-Agent, timeouts, ``verify`` from ``validate_certs``, the CA bundle of
+the environment, one keep-alive connection and no redirects followed, on httpx 0.27 and later 0.x
+(``httpx.Client``, which also reads the proxy variables) or on httpx 1.0 (its connection pool; it
+has no proxy support, so a proxy variable that applies is refused). On top of it: the retry policy
+(``_retry``), the task deadline, check mode's refusal to write, a bound on the size of an answer,
+and the mapping of answers to exceptions whose text never holds a secret. Paths are relative to
+the API base, exactly as in the OpenAPI document minus its ``/api`` prefix (trailing slashes matter).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import ssl
 import time
+import urllib.request
 from urllib.parse import urlsplit
 
 from ._deps import httpx
@@ -29,28 +33,272 @@ COLLECTION_VERSION = "0.1.0"
 USER_AGENT = f"ansible-prefect.cloud/{COLLECTION_VERSION}"
 PAGE_SIZE = 200  # the API's maximum filter limit
 DETAIL_LIMIT = 300  # characters of a server's error text that are shown
+# The largest answer read (decoded size): the largest Prefect Cloud answer the modules ask for is a
+# page of 200 objects, tens of kilobytes; 64 MiB is over 1,000 times that, and bounds what a wrong
+# server or proxy can make a module hold in memory (docs/reliability.md).
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+_READ_SIZE = 64 * 1024
 _CANNOT_REACH = "cannot reach the API; check api_url, the network and any proxy"
+# httpx 1.0 is a rewrite whose public API shares almost nothing with 0.x (no MockTransport, no
+# exception classes, no timeout, verify or proxy options): the client has one wire for each. Which
+# one is told by a feature of the installed httpx, not by its version string, since pre-releases
+# number themselves 1.0.devN and a later 1.x may bring parts of the old API back.
+_LEGACY = httpx is not None and hasattr(httpx, "BaseTransport")
 
 
-def _failure(exc):
-    """(reason, sent, fatal, hint) for an httpx transport error.
+class _Failure(Exception):
+    """A request that got no HTTP answer, as either httpx raised it.
 
     ``sent``: the request may have reached the server. ``fatal``: sending again cannot help.
     """
+
+    def __init__(self, reason, sent, fatal, hint=None, timed_out=False):
+        super().__init__(reason)
+        self.reason, self.sent, self.fatal, self.hint, self.timed_out = reason, sent, fatal, hint, timed_out
+
+
+class _Undecodable(Exception):
+    """A body that does not match its Content-Encoding (a proxy's)."""
+
+
+class _TooLarge(Exception):
+    """An answer longer than the bound: not read further."""
+
+    def __init__(self, status, declared=None):
+        super().__init__(status)
+        self.status = status
+        self.declared = declared
+
+
+class ConnectionFailed(OSError):
+    """httpx 1.0: the connection to the server could not be opened, so nothing was sent (the
+    cause is the socket or TLS error). httpx 0.x says so with its own ConnectError."""
+
+
+def _certificate_failure(exc):
+    """The ssl.SSLCertVerificationError behind ``exc``, or None."""
     cause = exc
     while cause is not None and not isinstance(cause, ssl.SSLCertVerificationError):
         cause = cause.__cause__ or cause.__context__
-    if cause is not None:
-        reason = f"TLS certificate verification failed: {getattr(cause, 'verify_message', None) or cause}"
-        return reason, False, True, "check validate_certs, SSL_CERT_FILE or SSL_CERT_DIR; a certificate failure is not retried"
-    reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    if isinstance(exc, httpx.ProxyError):
-        return reason, False, True, "the proxy refused the connection; check HTTPS_PROXY, HTTP_PROXY and NO_PROXY"
-    if isinstance(exc, httpx.UnsupportedProtocol):
-        return reason, False, True, _CANNOT_REACH
-    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
-        return reason, False, False, _CANNOT_REACH
-    return reason, True, False, None
+    return cause
+
+
+def _reason(exc):
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _named(name, exc):
+    """``name: what exc says`` (its text, else its class's name)."""
+    return f"{name}: {exc}" if str(exc) else f"{name}: {type(exc).__name__}"
+
+
+def _failure(exc):
+    """The _Failure for a transport error of either httpx."""
+    cert = _certificate_failure(exc)
+    if cert is not None:
+        reason = f"TLS certificate verification failed: {getattr(cert, 'verify_message', None) or cert}"
+        return _Failure(reason, False, True,
+                        "check validate_certs, SSL_CERT_FILE or SSL_CERT_DIR; a certificate failure is not retried")
+    if isinstance(exc, ConnectionFailed):
+        cause = exc.__cause__ or exc
+        timed_out = isinstance(cause, TimeoutError)
+        return _Failure(_named("ConnectTimeout" if timed_out else "ConnectError", cause), False, False, _CANNOT_REACH,
+                        timed_out)
+    if _LEGACY:
+        reason = _reason(exc)
+        timed_out = isinstance(exc, httpx.TimeoutException)
+        if isinstance(exc, httpx.ProxyError):
+            return _Failure(reason, False, True, "the proxy refused the connection; check HTTPS_PROXY, HTTP_PROXY and NO_PROXY")
+        if isinstance(exc, httpx.UnsupportedProtocol):
+            return _Failure(reason, False, True, _CANNOT_REACH)
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+            return _Failure(reason, False, False, _CANNOT_REACH, timed_out)
+        return _Failure(reason, True, False, None, timed_out)
+    # httpx 1.0 raises the socket's own errors (and ProtocolError for a malformed answer): after
+    # the connection was opened, the request may have been sent. They are named as httpx 0.x
+    # names them, so that a message reads the same whichever httpx is installed.
+    if isinstance(exc, TimeoutError):
+        return _Failure(_named("ReadTimeout", exc), True, False, None, True)
+    return _Failure(_named("RemoteProtocolError" if isinstance(exc, httpx.ProtocolError) else "ReadError", exc),
+                    True, False, None)
+
+
+def _size(value):
+    """A number of bytes for a message: 64 MiB, 300 MB."""
+    if value % (1024 * 1024) == 0:
+        return f"{value // (1024 * 1024)} MiB"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.0f} MB"
+    return f"{value} bytes"
+
+
+def _declared_length(headers):
+    try:
+        value = int(headers.get("content-length") or "")
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _read_bounded(status, headers, chunks):
+    """The body from the iterable ``chunks``, refused past MAX_RESPONSE_BYTES (bound read at call time)."""
+    bound = MAX_RESPONSE_BYTES
+    declared = _declared_length(headers)
+    if declared is not None and declared > bound:
+        raise _TooLarge(status, declared)
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > bound:
+            raise _TooLarge(status)
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+class _Answer:
+    """An HTTP answer read in full: status, headers (case-insensitive ``get``), body bytes."""
+
+    def __init__(self, status_code, headers, content, reason_phrase=""):
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+        self.reason_phrase = reason_phrase
+
+    @property
+    def text(self):
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        """The body as JSON data; ValueError when it is not JSON."""
+        return json.loads(self.content)
+
+
+class _LegacyWire:
+    """httpx 0.x: an ``httpx.Client`` with the base URL, ``verify``, the CA bundle and proxies of
+    the environment (as httpx reads them), one keep-alive connection and no redirects followed."""
+
+    def __init__(self, api_url, headers, timeout, verify, transport):
+        try:
+            self._http = httpx.Client(
+                base_url=api_url, headers=headers, timeout=timeout, verify=verify, follow_redirects=False,
+                trust_env=True, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                transport=transport)
+        except ImportError:  # httpx needs the optional socksio package for a socks5:// proxy
+            raise PrefectError("a socks5:// proxy in ALL_PROXY, HTTPS_PROXY or HTTP_PROXY needs the socksio package "
+                               "(pip install 'httpx[socks]'), which is not installed") from None
+
+    def send(self, method, path, content, headers, timeout):
+        request = self._http.build_request(method, path, content=content, headers=headers, timeout=timeout)
+        try:
+            response = self._http.send(request, stream=True)
+            try:
+                body = _read_bounded(response.status_code, response.headers, response.iter_bytes(_READ_SIZE))
+            finally:
+                response.close()
+        except httpx.DecodingError as exc:
+            raise _Undecodable(str(exc)) from None
+        except httpx.TransportError as exc:
+            raise _failure(exc) from None
+        return _Answer(response.status_code, response.headers, body, response.reason_phrase)
+
+    def close(self):
+        self._http.close()
+
+
+def _proxy_for(url):
+    """The proxy variable that applies to ``url`` (as httpx 0.x would read it), or None."""
+    found = urllib.request.getproxies_environment()
+    host = urlsplit(url).hostname or ""
+    if not found or urllib.request.proxy_bypass_environment(host, found):
+        return None
+    scheme = urlsplit(url).scheme.lower()
+    for name in (scheme, "all"):
+        if found.get(name):
+            return f"{name.upper()}_PROXY"
+    return None
+
+
+def _ssl_context(verify):
+    """None for httpx 1.0's own default (the system's trust store), else the context to use."""
+    if not verify:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    cafile, capath = os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None
+    if cafile or capath:  # as httpx 0.x does with trust_env
+        return ssl.create_default_context(cafile=cafile, capath=capath)
+    return None
+
+
+def _network_backend(context):
+    """An httpx 1.0 network backend (with the SSL context, if not None) that tells a failure to
+    connect (nothing was sent) from the failures after it, by raising ConnectionFailed."""
+
+    class Backend(httpx.NetworkBackend):
+
+        def connect(self, host, port):
+            try:
+                return super().connect(host, port)
+            except OSError as exc:
+                raise ConnectionFailed(str(exc)) from exc
+
+        def connect_tls(self, host, port, hostname=""):
+            try:
+                return super().connect_tls(host, port, hostname)
+            except OSError as exc:
+                raise ConnectionFailed(str(exc)) from exc
+
+    return Backend() if context is None else Backend(ssl_ctx=context)
+
+
+def _chunks(stream):
+    """The chunks of an httpx 1.0 response stream: its read(size) returns less than size only at the
+    end, and must not be called after that."""
+    while True:
+        chunk = stream.read(_READ_SIZE)
+        if chunk:
+            yield chunk
+        if len(chunk) < _READ_SIZE:
+            return
+
+
+class _Wire:
+    """httpx 1.0: a connection pool sent to directly (it follows no redirect; the Client would),
+    the timeout as httpx.timeout(), ``verify`` as an SSL context. httpx 1.0 has no proxy support:
+    a proxy variable that applies to api_url is refused rather than silently bypassed."""
+
+    def __init__(self, api_url, headers, timeout, verify, transport):
+        del timeout  # given to every send
+        self._base = api_url
+        self._headers = headers
+        httpx.URL(api_url)  # raises ValueError (httpx's InvalidURL) for a URL httpx cannot use
+        if transport is None:
+            proxy = _proxy_for(api_url)
+            if proxy is not None:
+                raise PrefectError(f"api_url would be reached through the proxy in {proxy}, and httpx "
+                                   f"{httpx.__version__} cannot use a proxy; add the API's host to NO_PROXY, unset "
+                                   f"{proxy}, or install an httpx 0.x release (0.27 or later), which can")
+            transport = httpx.ConnectionPool(backend=_network_backend(_ssl_context(verify)))
+        self._transport = transport
+
+    def send(self, method, path, content, headers, timeout):
+        if content is None and method in ("POST", "PUT", "PATCH"):
+            content = b""
+        request = httpx.Request(method, self._base + path, headers=dict(self._headers, **(headers or {})),
+                                content=content)
+        try:
+            with httpx.timeout(timeout):
+                response = self._transport.send(request)
+                with response as stream:
+                    body = _read_bounded(int(response.status_code), response.headers, _chunks(stream))
+        except (OSError, httpx.ProtocolError) as exc:
+            raise _failure(exc) from None
+        status = response.status_code
+        return _Answer(int(status), response.headers, body, getattr(status, "reason_phrase", ""))
+
+    def close(self):
+        self._transport.close()
 
 
 def _json_body(body):
@@ -65,7 +313,8 @@ class PrefectClient:
 
     def __init__(self, api_url, api_key, account_id, timeout=30.0, validate_certs=True, retry=None, deadline=None,
                  check_mode=False, sleep=time.sleep, transport=None, secrets=()):
-        """``transport``: an ``httpx.BaseTransport`` such as ``httpx.MockTransport`` (tests).
+        """``transport``: with httpx 0.x an ``httpx.BaseTransport`` such as ``httpx.MockTransport``, with
+        httpx 1.0 an ``httpx.Transport`` (tests; the fakes of tests/unit make either).
         ``secrets``: more values never to show in a message (such as a proxy's password)."""
         self.account_id = account_id
         self.check_mode = check_mode
@@ -75,30 +324,29 @@ class PrefectClient:
         self.requests = 0
         self.writes = 0
         self.applied = 0  # writes answered with a success status
+        #: The socket timeout given to the last request sent, in seconds.
+        self.last_timeout = None
         self._last = None  # (method, path as shown, is a write) of the last request sent
         self._base_path = urlsplit(api_url).path.rstrip("/")  # as given, for messages
         self._secrets = [api_key] + list(secrets)
         self._sleep = sleep
+        #: Warnings for the user about this connection (the module shows each with module.warn).
+        self.warnings = []
+        if not validate_certs and urlsplit(api_url).scheme.lower() == "https":
+            self.warnings.append(
+                "validate_certs is false: the API key is sent to the API without checking its TLS certificate, so "
+                "whoever can intercept the connection can read the key; set validate_certs: true (with "
+                "SSL_CERT_FILE or SSL_CERT_DIR naming the CA of a private endpoint)")
+        headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json", "User-Agent": USER_AGENT}
+        wire = _LegacyWire if _LEGACY else _Wire
         try:
-            self._http = httpx.Client(
-                base_url=api_url.rstrip("/") + "/",
-                headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json", "User-Agent": USER_AGENT},
-                timeout=timeout,
-                verify=validate_certs,
-                follow_redirects=False,
-                trust_env=True,
-                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                transport=transport,
-            )
-        except ImportError:  # httpx needs the optional socksio package for a socks5:// proxy
-            raise PrefectError("a socks5:// proxy in ALL_PROXY, HTTPS_PROXY or HTTP_PROXY needs the socksio package "
-                               "(pip install 'httpx[socks]'), which is not installed") from None
-        except (httpx.InvalidURL, ValueError, OSError) as exc:  # a URL or environment httpx cannot use
+            self._wire = wire(api_url.rstrip("/") + "/", headers, timeout, validate_certs, transport)
+        except (ValueError, OSError, getattr(httpx, "InvalidURL", ValueError)) as exc:  # a URL or environment httpx cannot use
             raise PrefectError(f"cannot set up the HTTP client for api_url: {self._redact(str(exc))}") from None
 
     def close(self):
         """Release the connection."""
-        self._http.close()
+        self._wire.close()
 
     def add_secret(self, value):
         """Redact ``value`` from every error message this client produces from now on."""
@@ -129,6 +377,10 @@ class PrefectClient:
         if write and self.check_mode:
             raise PrefectCheckModeWrite(f"refusing to send {method} {shown} in check mode (this is a bug in prefect.cloud)")
         payload = _json_body(body)
+        content, headers = None, None
+        if payload is not None:
+            content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            headers = {"Content-Type": "application/json"}
         sends = 0
         while True:
             left = self.deadline.left()
@@ -139,18 +391,23 @@ class PrefectClient:
             sends += 1
             self.requests += 1
             self.writes += write
+            self.last_timeout = min(self.timeout, left)
             try:
-                response = self._http.request(method, path.lstrip("/"), json=payload, timeout=min(self.timeout, left))
-            except httpx.DecodingError as exc:  # a body that does not match its Content-Encoding (a proxy's)
+                response = self._wire.send(method, path.lstrip("/"), content, headers, self.last_timeout)
+            except _TooLarge as exc:
+                declared = f" (it declares {_size(exc.declared)})" if exc.declared is not None else ""
+                raise PrefectResponseError(
+                    method, shown, f"HTTP {exc.status} with an answer larger than {_size(MAX_RESPONSE_BYTES)}{declared}, "
+                    f"the most the client reads; not read", maybe_applied=write) from None
+            except _Undecodable as exc:
                 raise PrefectResponseError(method, shown, self._redact(f"a body that cannot be decoded ({exc})"),
                                            maybe_applied=write) from None
-            except httpx.TransportError as exc:
-                reason, sent, fatal, hint = _failure(exc)
-                if not fatal and (idempotent or not sent) and self._wait(sends):
+            except _Failure as exc:
+                if not exc.fatal and (idempotent or not exc.sent) and self._wait(sends):
                     continue
-                maybe_applied = write and not idempotent and sent
-                raise PrefectTransportError(method, shown, self._redact(" ".join(reason.split())), sends, maybe_applied,
-                                            isinstance(exc, httpx.TimeoutException), hint) from None
+                maybe_applied = write and not idempotent and exc.sent
+                raise PrefectTransportError(method, shown, self._redact(" ".join(exc.reason.split())), sends,
+                                            maybe_applied, exc.timed_out, exc.hint) from None
             if self.retry.resend_status(response.status_code, idempotent) and \
                     self._wait(sends, response.headers.get("retry-after")):
                 continue
@@ -186,7 +443,12 @@ class PrefectClient:
                 raise self.unexpected(f"HTTP {status} with a body that is not JSON") from None
             self.applied += self._last[2]
             return data
-        detail = self._detail(response)
+        if status in (401, 403):
+            # The server's text is not shown: the status says what failed, and an echo of the
+            # request could only carry the key.
+            detail = "the API key was refused" if status == 401 else "the API key has no permission for this request"
+        else:
+            detail = self._detail(response)
         if status == 404:
             raise PrefectNotFound(method, shown, status, detail, attempts)
         if status == 409:

@@ -6,9 +6,21 @@
 ansible-core 2.22 adds a secret masking API (``ansible.module_utils.secrets.register_secret``):
 a value registered by a module is redacted from all output. On older cores there is no such API,
 so users must set ``no_log: true`` on tasks that register a new key (the modules warn otherwise).
+
+``redact`` does not look for the exact secret only. A server or a proxy that echoes a key may
+change it on the way: cut it short, break it with a space or a line, percent-encode, JSON-escape
+or HTML-escape some of its characters, change its case, or base64- or hex-encode it. The text is
+read through all of these at once (escapes decoded, white space and invisible characters
+skipped, case folded), and every run of ``MIN_RUN`` or more characters of a secret, or of one of
+its encodings, is replaced by ``MASK`` together with whatever the run spans in the original
+text (escapes, spaces). Runs shorter than that are not a usable part of a key.
 """
 
 from __future__ import annotations
+
+import base64
+import binascii
+import re
 
 try:
     from ansible.module_utils.secrets import register_secret as _register_secret
@@ -17,9 +29,28 @@ except ImportError:
 
 HAS_SECRETS_API = _register_secret is not None
 MASK = "********"
-# A secret cut by a shortened text leaves a prefix at the end of it; this many characters of a
-# secret, or more, are redacted there (fewer tell nothing: every key starts with "pn").
+# The shortest run of a secret's characters that is redacted (a secret shorter than this, such as
+# a short proxy password, is redacted whole).  8 characters of a key are 48 bits of it, more than
+# anything useful; 7 and fewer are left, which keeps ordinary words and ids readable.
+MIN_RUN = 8
+# Kept for the callers and tests of the former rule (a prefix of a secret left at a cut).
 MIN_PARTIAL = 4
+# At most this many characters of a text are read when only ``limit`` of them are shown; the
+# masks shorten the text, never by more than this factor in practice.
+SCAN_FACTOR = 16
+
+# One character of the text as read: an escape of one character, white space or an invisible
+# format character (skipped), or any single character.
+_TOKEN = re.compile(
+    r"%(?P<pct>[0-9A-Fa-f]{2})"
+    r"|\\u(?P<u>[0-9A-Fa-f]{4})"
+    r"|\\x(?P<x>[0-9A-Fa-f]{2})"
+    r"|&#(?P<dec>[0-9]{1,7});"
+    r"|&#[xX](?P<hex>[0-9A-Fa-f]{1,6});"
+    r"|(?P<skip>[\s\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+)"
+    r"|(?P<char>.)",
+    re.DOTALL,
+)
 
 
 def mark_secret(value):
@@ -29,20 +60,95 @@ def mark_secret(value):
     return _register_secret(value)
 
 
-def redact(text, secrets, limit=None):
-    """``text`` with every secret replaced by ``MASK``, then shortened to ``limit`` characters.
+def _fold(char):
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
 
-    Secrets are replaced before the text is cut, and a prefix of a secret that the cut leaves at
-    the end (such as ``Bearer pnu_abc`` cut inside the key) is replaced too.
+
+def _read(text):
+    """The text as read: a list of (folded character, start, end) of its spans; skipped spans omitted."""
+    read = []
+    for match in _TOKEN.finditer(text):
+        if match.group("skip") is not None:
+            continue
+        if match.group("char") is not None:
+            char = match.group("char")
+        else:
+            code = next(int(match.group(name), 10 if name == "dec" else 16)
+                        for name in ("pct", "u", "x", "dec", "hex") if match.group(name) is not None)
+            char = chr(code) if code <= 0x10FFFF else "\ufffd"
+        read.append((_fold(char), match.start(), match.end()))
+    return read
+
+
+def encodings(secret):
+    """``secret`` and the forms an echo may carry it in, folded: base64 (standard and URL-safe)
+    of the secret from each of its first three bytes (so any run of it whatever the alignment in
+    the encoded text) and hex."""
+    raw = secret.encode("utf-8", "surrogatepass")
+    forms = [secret]
+    for start in range(3):
+        part = raw[start:]
+        part = part[:len(part) - len(part) % 3]  # whole 3-byte groups only: their characters are exact
+        if part:
+            forms.append(base64.b64encode(part).decode("ascii"))
+            forms.append(base64.urlsafe_b64encode(part).decode("ascii"))
+    forms.append(binascii.hexlify(raw).decode("ascii"))
+    return ["".join(_fold(char) for char in form) for form in forms]
+
+
+def _windows(secrets):
+    """{window size: set of folded runs of that size} over every secret and its encodings."""
+    found = {}
+    for secret in secrets:
+        for form in encodings(secret):
+            size = min(MIN_RUN, len(form))
+            found.setdefault(size, set()).update(form[i:i + size] for i in range(len(form) - size + 1))
+    return found
+
+
+def _covered(read, windows):
+    """Flags: True for each character read that lies in a run of a secret."""
+    folded = "".join(char for char, dummy, dummy2 in read)
+    covered = [False] * len(folded)
+    for size, runs in windows.items():
+        for start in range(len(folded) - size + 1):
+            if folded[start:start + size] in runs:
+                covered[start:start + size] = [True] * size
+    return covered
+
+
+def redact(text, secrets, limit=None):
+    """``text`` with every run of a secret (in any of the forms above) replaced by ``MASK``, then
+    shortened to ``limit`` characters.
+
+    Secrets are replaced before the text is cut (a run cut in two by a shortened echo is found
+    whole), and a cut never leaves part of a ``MASK``.
     """
-    secrets = sorted((secret for secret in secrets if secret), key=len, reverse=True)  # a secret may hold another
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    if limit is None or len(text) <= limit:
-        return text
-    text = text[:limit]
-    for secret in secrets:
-        for size in range(min(len(secret), limit) - 1, MIN_PARTIAL - 1, -1):
-            if text.endswith(secret[:size]):
-                return text[:-size] + MASK
-    return text
+    secrets = [secret for secret in secrets if secret]
+    if not secrets or not text:
+        return text[:limit] if limit is not None and text else text
+    if limit is not None:
+        text = text[:max(limit, 1) * SCAN_FACTOR]
+    read = _read(text)
+    covered = _covered(read, _windows(secrets))
+    parts, position, index = [], 0, 0
+    while index < len(read):
+        if not covered[index]:
+            index += 1
+            continue
+        start = read[index][1]
+        while index < len(read) and covered[index]:
+            end = read[index][2]
+            index += 1
+        parts.append(text[position:start])
+        parts.append(MASK)
+        position = end
+    parts.append(text[position:])
+    shown = "".join(parts)
+    if limit is None or len(shown) <= limit:
+        return shown
+    mask_at = shown.rfind(MASK, max(0, limit - len(MASK) + 1), limit + len(MASK) - 1)
+    if mask_at != -1 and mask_at < limit < mask_at + len(MASK):
+        return shown[:mask_at]  # the cut would leave part of a mask, which tells a key was there
+    return shown[:limit]

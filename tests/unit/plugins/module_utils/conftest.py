@@ -9,13 +9,15 @@ import random
 
 import pytest
 
-httpx = pytest.importorskip("httpx")
+pytest.importorskip("httpx")
 pytest.importorskip("pydantic")
 
 # pylint: disable=wrong-import-position
 from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
 from ansible_collections.prefect.cloud.plugins.module_utils._retry import Deadline, RetryPolicy
-from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import ACCOUNT, API_URL, KEY, FakeClock, Script
+from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import (
+    ACCOUNT, API_URL, KEY, FakeClock, Script, attach, mock_transport,
+)
 
 
 @pytest.fixture(name="clock")
@@ -30,11 +32,12 @@ def make_client_fixture(clock):
     def make(*answers, retries=3, timeout=30.0, deadline=None, check_mode=False, took=0.0, api_url=API_URL,
              max_backoff=30.0):
         script = Script(clock, answers, took)
-        client = PrefectClient(
+        transport = mock_transport(script)
+        client = attach(transport, PrefectClient(
             api_url, KEY, ACCOUNT, timeout=timeout,
             retry=RetryPolicy(retries=retries, max_backoff=max_backoff, rng=random.Random(7)),
             deadline=deadline or Deadline.for_timeout(timeout, clock=clock), check_mode=check_mode,
-            sleep=clock.sleep, transport=httpx.MockTransport(script))
+            sleep=clock.sleep, transport=transport))
         script.deadline = client.deadline
         return client, script
 

@@ -11,15 +11,18 @@ advances it, nothing really sleeps.
 
 from __future__ import annotations
 
+import json as _json
 import os
 import random
 import re
+import ssl
 import sys
 import uuid
+from urllib.parse import urlsplit
 
 import httpx
 
-from ansible_collections.prefect.cloud.plugins.module_utils._http import PrefectClient
+from ansible_collections.prefect.cloud.plugins.module_utils._http import ConnectionFailed, PrefectClient
 from ansible_collections.prefect.cloud.plugins.module_utils._retry import Deadline, RetryPolicy
 
 EMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 3, "emulator")
@@ -43,11 +46,162 @@ class FakeClock:
         self.now += seconds
 
 
+# httpx 0.x and 1.0 share almost no public API (see _http.py): the fakes below build answers,
+# transports and transport errors for whichever is installed, told by the same feature check as
+# the client, and hand every request to the tests as a ``Sent`` record.
+LEGACY = hasattr(httpx, "BaseTransport")
+
+
+class Sent:
+    """A request as the transport got it: method, url (text), path, query, netloc, headers (names in
+    lower case), content (bytes), timeout (seconds)."""
+
+    def __init__(self, method, url, headers, content, timeout):
+        parts = urlsplit(url)
+        self.method, self.url, self.path, self.query, self.netloc = method, url, parts.path, parts.query, parts.netloc
+        self.headers = {name.lower(): value for name, value in headers.items()}
+        self.content = content
+        self.timeout = timeout
+
+    def read(self):
+        return self.content
+
+
 def respond(status, json=None, text=None, headers=None):
     """A new httpx.Response (a response can be read once, so each answer is its own)."""
+    headers = dict(headers or {})
     if json is not None:
-        return httpx.Response(status, json=json, headers=headers)
-    return httpx.Response(status, text=text or "", headers=headers)
+        body = _json.dumps(json).encode("utf-8")
+        headers.setdefault("content-type", "application/json")
+    else:
+        body = (text or "").encode("utf-8")
+        if text:
+            headers.setdefault("content-type", "text/plain; charset=utf-8")
+    if LEGACY:
+        return httpx.Response(status, content=body, headers=headers)
+    return httpx.Response(status, headers=headers, content=_Body(body, headers))
+
+
+def streamed(status, chunks, headers=None):
+    """A new httpx.Response whose body comes from the iterator ``chunks`` as it is read (no length)."""
+    if LEGACY:
+        return httpx.Response(status, content=chunks, headers=headers)
+    return httpx.Response(status, headers=headers, content=_Body(chunks, headers, streamed=True))
+
+
+# httpx 1.0 only (with 0.x the classes are never used, and derive from object).
+class _Stream(getattr(httpx, "Stream", object)):
+    """Reads as httpx 1.0's response stream does: ``size`` bytes unless the body ends first."""
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+        self._left = b""
+
+    def read(self, size=-1):
+        data = self._left
+        while size < 0 or len(data) < size:
+            chunk = next(self._chunks, b"")
+            if not chunk:
+                break
+            data += chunk
+        if size < 0:
+            size = len(data)
+        data, self._left = data[:size], data[size:]
+        return data
+
+    def close(self):
+        pass
+
+
+class _Body(getattr(httpx, "Content", object)):
+    """A response body for httpx 1.0: bytes (with a Content-Length, the declared one if given) or an
+    iterator of chunks (with none)."""
+
+    def __init__(self, body, headers=None, streamed=False):
+        self._body, self._streamed = body, streamed
+        declared = {k.lower(): v for k, v in (headers or {}).items()}.get("content-length")
+        self._length = None if streamed else (declared or str(len(body)))
+
+    def open(self):
+        return _Stream(self._body if self._streamed else iter([self._body]))
+
+    def headers(self):
+        return httpx.Headers({} if self._length is None else {"Content-Length": self._length})
+
+
+class _Transport(getattr(httpx, "Transport", object)):
+    def __init__(self, handler, client=None):
+        self.handler = handler
+        self.client = client
+
+    def send(self, request):
+        timeout = getattr(self.client, "last_timeout", None)
+        return self.handler(Sent(str(request.method), str(request.url), dict(request.headers.items()),
+                                 request.body, timeout))
+
+
+def mock_transport(handler, client=None):
+    """A transport for PrefectClient that answers every request with ``handler(Sent)``.
+
+    httpx 1.0 takes the timeout from a context that only httpx reads: with it, ``Sent.timeout`` is
+    the ``last_timeout`` of ``client`` (set ``transport.client`` after making the client)."""
+    if LEGACY:
+        def handle(request):
+            request.read()
+            return handler(Sent(request.method, str(request.url), dict(request.headers.items()), request.content,
+                                request.extensions["timeout"]["read"]))
+
+        return httpx.MockTransport(handle)
+    return _Transport(handler, client)
+
+
+def attach(transport, client):
+    """Let a transport of mock_transport read ``client``'s timeouts (httpx 1.0)."""
+    if not LEGACY:
+        transport.client = client
+    return client
+
+
+# -- transport errors, as the installed httpx raises them
+
+
+def read_timeout(message="The read operation timed out", request=None):
+    return httpx.ReadTimeout(message, request=request) if LEGACY else TimeoutError(message)
+
+
+def connect_error(message="[Errno 111] Connection refused", request=None):
+    if LEGACY:
+        return httpx.ConnectError(message, request=request)
+    error = ConnectionFailed(message)
+    error.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    return error
+
+
+def connect_timeout(message="timed out", request=None):
+    if LEGACY:
+        return httpx.ConnectTimeout(message, request=request)
+    error = ConnectionFailed(message)
+    error.__cause__ = TimeoutError(message)
+    return error
+
+
+def remote_protocol_error(message="Server disconnected without sending a response.", request=None):
+    return httpx.RemoteProtocolError(message, request=request) if LEGACY else httpx.ProtocolError(message)
+
+
+def read_error(message="[Errno 104] Connection reset by peer", request=None):
+    return httpx.ReadError(message, request=request) if LEGACY else ConnectionResetError(104, message)
+
+
+def certificate_error():
+    """What the installed httpx raises when the server's certificate does not verify: an error
+    caused by an ssl.SSLCertVerificationError (whose verify_message the ssl module sets)."""
+    cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    cause.verify_code, cause.verify_message = 18, "self-signed certificate"
+    text = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"
+    error = httpx.ConnectError(text) if LEGACY else ConnectionFailed(text)
+    error.__cause__ = cause
+    return error
 
 
 class Script:
@@ -68,17 +222,16 @@ class Script:
         self.deadline = None
 
     def __call__(self, request):
-        request.read()
         self.requests.append(request)
         if self.deadline is not None:
             self.left.append(self.deadline.left())
         if not self.answers:
             raise AssertionError(f"unexpected request {request.method} {request.url}")
         answer = self.answers.pop(0)
-        timeout = request.extensions["timeout"]["read"]
+        timeout = request.timeout
         if timeout is not None and self.took > timeout:
             self.clock.now += timeout
-            raise httpx.ReadTimeout("The read operation timed out", request=request)
+            raise read_timeout()
         self.clock.now += self.took
         if callable(answer) and not isinstance(answer, httpx.Response):
             answer = answer(request)
@@ -92,7 +245,7 @@ class Script:
 
     def timeouts(self):
         """The read timeout of each request sent (all four httpx timeouts are set alike)."""
-        return [request.extensions["timeout"]["read"] for request in self.requests]
+        return [request.timeout for request in self.requests]
 
 
 # -- the emulator's API in process, behind a MockTransport
@@ -103,7 +256,7 @@ class Fault:
 
     ``applied``: the emulator handles the request first (so the write takes effect) and then
     the answer is lost; otherwise the request never reaches it. ``status`` answers with that
-    status; ``error`` (an httpx exception class) raises it instead. ``took``: seconds of the
+    status; ``error`` (a maker of a transport error, such as ``read_timeout``) raises it instead. ``took``: seconds of the
     client's fake clock it takes.
     """
 
@@ -136,7 +289,7 @@ class EmulatedCloud:
         self.clock = None
 
     def __call__(self, request):
-        method, path = request.method, request.url.path
+        method, path = request.method, request.path
         self.sent.append((method, path))
         fault = next((f for f in self.faults if f.matches(method, path)), None)
         if fault is not None:
@@ -144,15 +297,15 @@ class EmulatedCloud:
             self.clock.now += fault.took
         reply = None
         if fault is None or fault.applied:
-            reply = self.api.handle(method, path, request.headers.get("authorization"), request.read(),
-                                    request.url.netloc.decode(), request.url.query.decode())
+            reply = self.api.handle(method, path, request.headers.get("authorization"), request.content,
+                                    request.netloc, request.query)
         if fault is not None:
             if fault.error is not None:
-                raise fault.error("emulated failure", request=request)
-            return httpx.Response(fault.status, json={"detail": f"Emulated fault: HTTP {fault.status}"})
+                raise fault.error("emulated failure")
+            return respond(fault.status, json={"detail": f"Emulated fault: HTTP {fault.status}"})
         if reply.payload is None:
-            return httpx.Response(reply.status, headers=reply.headers)
-        return httpx.Response(reply.status, json=reply.payload, headers=reply.headers)
+            return respond(reply.status, headers=reply.headers)
+        return respond(reply.status, json=reply.payload, headers=reply.headers)
 
     def count(self, method, path_end):
         """How many ``method`` requests were sent to a path ending in ``path_end``."""
@@ -160,7 +313,8 @@ class EmulatedCloud:
 
     def client(self, clock, retries=3, timeout=30.0):
         self.clock = clock
-        return PrefectClient(
+        transport = mock_transport(self)
+        return attach(transport, PrefectClient(
             "http://emulator.test/api", self.OWNER_KEY, self.ACCOUNT_ID, timeout=timeout,
             retry=RetryPolicy(retries=retries, rng=random.Random(3)), deadline=Deadline.for_timeout(timeout, clock=clock),
-            sleep=clock.sleep, transport=httpx.MockTransport(self))
+            sleep=clock.sleep, transport=transport))

@@ -4,7 +4,7 @@
 """Unit tests of ``_api``'s recovery of a create or a key rotation after an ambiguous answer.
 
 The API is the emulator's (``fakes.EmulatedCloud``: tests/emulator in process, behind an
-httpx.MockTransport), with a fault on the create or the rotation: either applied and then its
+a mock transport), with a fault on the create or the rotation: either applied and then its
 answer lost, or never applied. Whatever happens, the create or rotation is sent exactly once.
 """
 
@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import pytest
 
-import httpx
-
 from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import (
     PrefectAPIError, PrefectConflict, PrefectOutcomeUnknown, PrefectResponseLost,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._models import Bot
-from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import EmulatedCloud, Fault, respond
+from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import (
+    EmulatedCloud, Fault, connect_error, read_error, read_timeout, remote_protocol_error, respond,
+)
 
 CREATE_PATH = r"/bots/$"
 ROTATE_PATH = r"/rotate_api_key$"
 AMBIGUOUS = [
-    {"status": 500}, {"status": 502}, {"status": 504}, {"error": httpx.ReadTimeout},
-    {"error": httpx.RemoteProtocolError}, {"error": httpx.ReadError},
+    {"status": 500}, {"status": 502}, {"status": 504}, {"error": read_timeout},
+    {"error": remote_protocol_error}, {"error": read_error},
 ]
 AMBIGUOUS_IDS = ["500", "502", "504", "ReadTimeout", "RemoteProtocolError", "ReadError"]
 
@@ -92,7 +92,7 @@ def test_create_refused_with_a_not_applied_status_is_sent_again(cloud, api, stat
 
 
 def test_create_after_a_failed_connect_is_sent_again(cloud, api):
-    cloud.faults.append(Fault("POST", CREATE_PATH, error=httpx.ConnectError))
+    cloud.faults.append(Fault("POST", CREATE_PATH, error=connect_error))
     bot, dummy = api.create_bot("sa")
     assert cloud.count("POST", "/bots/") == 2 and len(bots_named(cloud, "sa")) == 1 and bot.name == "sa"
 
@@ -140,7 +140,7 @@ def test_a_created_key_of_another_shape_is_refused_without_showing_it(make_clien
         PrefectCloud(client).create_bot("sa")
     text = str(info.value)
     assert "api_key.key: not in the expected form" in text and bad.strip() not in text and "\n" not in text
-    assert [request.method + " " + request.url.path.rsplit("/", 2)[-2] + "/" + request.url.path.rsplit("/", 1)[-1]
+    assert [request.method + " " + request.path.rsplit("/", 2)[-2] + "/" + request.path.rsplit("/", 1)[-1]
             for request in script.requests] == ["POST bots/", "POST bots/filter"]
     assert info.value.found.name == "sa"
 
@@ -204,7 +204,7 @@ def test_rotation_keeps_the_old_key_for_the_grace_period(api, bot):
 
 @pytest.mark.parametrize("faults", [
     [Fault("POST", CREATE_PATH, status=504), Fault("POST", r"/bots/filter$", status=500, times=-1)],
-    [Fault("POST", CREATE_PATH, error=httpx.ReadTimeout, took=120.0)],  # the create's timeout spends the deadline
+    [Fault("POST", CREATE_PATH, error=read_timeout, took=120.0)],  # the create's timeout spends the deadline
 ], ids=["read-back-fails", "deadline-spent"])
 def test_create_whose_read_back_fails_still_says_it_may_be_applied(cloud, api, faults):
     cloud.faults.extend(faults)
