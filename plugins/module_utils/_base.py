@@ -234,7 +234,7 @@ class PrefectModule:
             self.fail(str(exc))
         self.client = self.client_for(self.params["api_key"])
         for warning in self.client.warnings:
-            self.module.warn(warning)
+            self.warn(warning)
         self.api = PrefectCloud(self.client)
         try:
             self.converge()
