@@ -31,11 +31,16 @@ def fixture_bench():
     return module
 
 
-def _slice(ping, service_account, workspace_access, cpu_factor=1.0):
-    return {'order': ('floor', 'service_account', 'workspace_access'),
+def _slice(ping, service_account, workspace_access, cpu_factor=1.0, module=3.0, uri=1.5):
+    """One slice of the no-op series; the module-path task takes ``module`` x and one uri call
+    ``uri`` x the controller-path service_account task."""
+    return {'order': ('floor', 'service_account', 'workspace_access', 'service_account_module', 'uri_call'),
             'ping': ping, 'service_account': service_account, 'workspace_access': workspace_access,
+            'service_account_module': service_account * module, 'uri_call': service_account * uri,
             'ping_cpu': ping * cpu_factor, 'service_account_cpu': service_account * cpu_factor,
-            'workspace_access_cpu': workspace_access * cpu_factor}
+            'workspace_access_cpu': workspace_access * cpu_factor,
+            'service_account_module_cpu': service_account * module * cpu_factor,
+            'uri_call_cpu': service_account * uri * cpu_factor}
 
 
 def _run(per_item, cpu, requests=0):
@@ -53,12 +58,13 @@ def _row(slices, n=200, round_=1):
 
 
 def test_slice_order_rotates_so_each_loop_takes_each_place_equally_often(bench):
-    orders = [bench.slice_order(index) for index in range(6)]
+    size = len(bench.NOOP_SERIES)
+    orders = [bench.slice_order(index) for index in range(2 * size)]
     assert all(sorted(order) == sorted(bench.NOOP_SERIES) for order in orders)
-    for place in range(len(bench.NOOP_SERIES)):
+    for place in range(size):
         firsts = [order[place] for order in orders]
         assert sorted(firsts) == sorted(bench.NOOP_SERIES * 2)
-    assert orders[0] != orders[1] != orders[2] and orders[0] == orders[3]
+    assert len(set(orders[:size])) == size and orders[0] == orders[size]
 
 
 def test_each_slice_is_compared_with_its_own_floor(bench):
@@ -92,9 +98,13 @@ def test_target_line_reports_the_worse_module_and_the_spread(bench, capsys):
     bench.print_summary(rows)
     out = capsys.readouterr().out
     # workspace_access is the worse: median 1.4, slices 1.2-1.5
-    assert 'target no-op task <= 1.3x ping floor (N=200, pipelining off, wall, worse of the two modules, ' \
-           'median of 3 slices): 1.40x (slices 1.20-1.50) -> NOT MET' in out
+    assert 'target no-op task in the controller <= 0.5x ping floor (N=200, pipelining off, wall, worse of the two ' \
+           'modules, median of 3 slices, load average 1.0): 1.40x (slices 1.20-1.50) -> NOT MET' in out
     assert 'target collection playbook <= 0.5x uri playbook (N=200, pipelining off, CPU' in out
+    # per task: service_account in the controller 1.1x, 1.2x, 1.1x ping (median 1.1); as a module
+    # process 3x that; one uri call 1.5x that
+    assert 'N=200 pipelining off: service_account no-op in the controller 1.10x / 1.10x; as a module process ' \
+           '3.30x / 3.30x; one ansible.builtin.uri call 1.65x / 1.65x; controller/uri 0.67 / 0.67' in out
 
 
 def test_fleet_budget_grows_with_pages_not_n(bench):

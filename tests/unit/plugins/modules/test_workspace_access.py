@@ -245,9 +245,10 @@ def test_unknown_team_fails_after_the_workspace_and_role_checks(run_module):
 def test_a_failed_write_names_the_request(run_module):
     result = run_module(WorkspaceAccess, dict(NAMES, workspace_role="Developer"),
                         [FIND_WS, bot_grants([bot_grant()]), READ_ROLES,
-                         Call("POST", f"workspaces/{WS}/bot_access/", {"detail": "denied"}, status=403)])
+                         Call("POST", f"workspaces/{WS}/bot_access/", {"detail": "role not writable"}, status=422)])
     assert result["failed"] and result["changed"] is False
-    assert result["status"] == 403 and "\n" not in result["msg"] and "denied" in result["msg"]
+    assert result["status"] == 422 and "\n" not in result["msg"] and "role not writable" in result["msg"]
+    assert result["msg"].startswith(f"POST /api/accounts/{ACCOUNT}/workspaces/{WS}/bot_access/")
 
 
 def test_the_grant_of_a_service_account_an_earlier_task_deletes_is_gone(run_module):
