@@ -14,9 +14,9 @@ description:
   - Returns the text of a Prefect C(profiles.toml) in which the profile O(name) holds exactly
     O(settings) and, with O(activate=true), the top-level C(active) key names that profile.
   - The file is edited with the Python library L(tomlkit,https://pypi.org/project/tomlkit/), which keeps
-    everything it is not asked to change byte for byte: other profiles, comments, blank lines, the
-    spacing and quoting of the user, and TOML that a line-based editor would misread (multi-line
-    strings, dotted keys, inline tables).
+    everything it is not asked to change byte for byte (other profiles, comments, blank lines, the
+    spacing and quoting of the user, and TOML that a line-based editor would misread, such as multi-line
+    strings, dotted keys and inline tables).
   - "A profile written as a table (C([profiles.<name>])) is rewritten in place: its header line and the
     comments and blank lines after its last setting are kept, its settings are replaced, and a comment
     line says that Ansible manages the table. A profile written as an inline table stays an inline table.
@@ -26,8 +26,8 @@ description:
   - The value of every setting must be a string without control characters; otherwise the filter fails
     with a message that names the setting (never its value).
   - The result is parsed again (with Python's C(tomllib), or tomlkit on Python 3.10) and the filter fails,
-    before anything is written, if it is not valid TOML, if any other profile changed, or if the profile
-    does not hold exactly O(settings). A file that is not valid TOML is refused.
+    before anything is written, if it is not valid TOML, if any other profile or top-level key changed,
+    or if the profile does not hold exactly O(settings). A file that is not valid TOML is refused.
   - Needs tomlkit 0.13.2 or later in the Python that runs C(ansible-playbook) (older releases mishandle
     some files, which the check of the result then refuses); without tomlkit the filter fails with a
     one-line message that says what to install.
