@@ -11,9 +11,9 @@ author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
 short_description: "[INTERNAL] Tell whether a play covers every host of its inventory group"
 description:
-  - B(Internal to the P(prefect.cloud.agent_credentials#role) role.) Not part of the public interface of the
-    collection; it can change or go away in any release, without a deprecation period. Do not use it in
-    playbooks.
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - The P(prefect.cloud.agent_credentials#role) role rotates a key automatically only when the play
     covers every host that holds the key. This filter tells whether the run is B(limited).
   - With O(group) set, the run is limited when some host of that group is not in the play.

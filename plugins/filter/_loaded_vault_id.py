@@ -11,9 +11,9 @@ author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
 short_description: "[INTERNAL] The vault id that prefect.cloud.loaded_vault_encrypt would encrypt with"
 description:
-  - B(Internal to the P(prefect.cloud.agent_credentials#role) role.) Not part of the public interface of the
-    collection; it can change or go away in any release, without a deprecation period. Do not use it in
-    playbooks.
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - Checks, before anything is written, that P(prefect.cloud.loaded_vault_encrypt#filter) can encrypt
     with the requested vault id, with the same rules, and never fails.
   - Returns the vault ids loaded by C(ansible-playbook) (labels only, never a secret), the one chosen,

@@ -11,9 +11,9 @@ author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
 short_description: "[INTERNAL] Decide whether the agent_credentials role rotates the key"
 description:
-  - B(Internal to the P(prefect.cloud.agent_credentials#role) role.) Not part of the public interface of the
-    collection; it can change or go away in any release, without a deprecation period. Do not use it in
-    playbooks.
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - The key policy of the P(prefect.cloud.agent_credentials#role) role (its README explains it).
   - A new service account is never rotated; with O(allow_rotation=false) nothing is rotated.
   - O(rotate=true) always rotates.

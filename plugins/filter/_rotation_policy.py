@@ -11,9 +11,9 @@ author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
 short_description: "[INTERNAL] Decide whether the agent_credentials role may create and rotate in this run"
 description:
-  - B(Internal to the P(prefect.cloud.agent_credentials#role) role.) Not part of the public interface of the
-    collection; it can change or go away in any release, without a deprecation period. Do not use it in
-    playbooks.
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - Resolves the role variable C(agent_credentials_allow_rotation) of the
     P(prefect.cloud.agent_credentials#role) role. V(true) or V(false) wins.
   - Not set (null, or empty) means B(auto). Outside an AWX workflow job it is V(true). Inside one

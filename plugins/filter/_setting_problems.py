@@ -11,9 +11,9 @@ author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
 short_description: "[INTERNAL] Why Prefect settings cannot be written to a profile or an env file"
 description:
-  - B(Internal to the P(prefect.cloud.agent_credentials#role) role.) Not part of the public interface of the
-    collection; it can change or go away in any release, without a deprecation period. Do not use it in
-    playbooks.
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - Returns one message per setting whose value is not a string, contains a control character
     (C0, DEL, C1, Unicode line or paragraph separator), or, with O(env=true), a quote, a backslash or
     surrounding whitespace. An empty list means every setting can be written.

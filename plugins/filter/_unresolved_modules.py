@@ -11,9 +11,9 @@ author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
 short_description: "[INTERNAL] The modules of a list that the controller cannot resolve"
 description:
-  - B(Internal to the P(prefect.cloud.agent_credentials#role) role.) Not part of the public interface of the
-    collection; it can change or go away in any release, without a deprecation period. Do not use it in
-    playbooks.
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - Returns the names of the modules (fully qualified collection names) that ansible-core on the
     controller cannot find, for example because their collection is not installed or is too old to
     have them. An empty list means that every module can be used.
