@@ -44,7 +44,7 @@ def test_each_file_documents_the_one_filter_it_registers(stem):
         assert getattr(module, key).strip()
     internal = stem.startswith('_')
     assert doc['short_description'].startswith('[INTERNAL] ') is internal
-    assert ('Not part of the public interface' in ' '.join(doc['description'])) is internal
+    assert doc['description'][0].startswith('B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role') is internal
 
 
 def role_filter_references():
