@@ -192,6 +192,8 @@ def profiles_toml(text, name, settings, activate=True):
     if not name or not isinstance(settings, dict):
         raise AnsibleFilterError('profiles_toml needs a profile name and a dict of settings')
     for key, value in settings.items():
+        if not isinstance(key, str) or not key or control_characters(key):
+            raise AnsibleFilterError('profiles_toml: every setting name must be a non-empty string without control characters')
         check_value(key, value)
     if tomlkit is None:
         raise AnsibleFilterError(TOMLKIT_MISSING)
@@ -202,7 +204,7 @@ def profiles_toml(text, name, settings, activate=True):
         raise AnsibleFilterError('the existing profiles file is not valid TOML; fix or remove it') from None
     try:
         result = _edit(text, name, settings, activate)
-    except (TOMLKitError, ValueError, KeyError, TypeError) as exc:
+    except (TOMLKitError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AnsibleFilterError('cannot edit the profile %s in the profiles file (%s); the file is left unchanged'
                                  % (name, type(exc).__name__)) from None
     if result and not result.endswith('\n'):

@@ -207,6 +207,17 @@ def test_non_string_setting_is_refused():
         profiles_toml('', 'p', {'PREFECT_API_KEY': 5})
 
 
+@pytest.mark.parametrize('name', ['', 'A\nB', 5])
+def test_a_bad_setting_name_is_refused(name):
+    with pytest.raises(AnsibleFilterError, match='every setting name must be a non-empty string without control characters'):
+        profiles_toml('', 'p', {name: KEY})
+
+
+def test_setting_names_that_need_quotes_are_quoted():
+    new = profiles_toml('', 'p', {'my setting': 'x', 'ünï': 'y'}, activate=False)
+    assert new == '[profiles.p]\n%s\n"my setting" = "x"\n"ünï" = "y"\n' % MANAGED_COMMENT
+
+
 @pytest.mark.parametrize('header', ['[profiles.prefect-cloud]', '  [ profiles . "prefect-cloud" ]  # c', "[profiles.'prefect-cloud']"])
 def test_every_spelling_of_our_table_header_is_our_table(header):
     text = 'active = "x"\n%s\nPREFECT_API_KEY = "pnb_old"\n\n[profiles.x]\nA = "a"\n' % header
