@@ -49,7 +49,7 @@ CORES = {
 OLDEST, NEWEST = '2.16', '2.22'
 # The declared lower bounds of requirements.txt, installed exactly by the lower-bounds session
 # (pip picks the pydantic-core that each pydantic release pins).
-LOWER_BOUNDS = ['httpx==0.27.*', 'pydantic==2.7.*']
+LOWER_BOUNDS = ['httpx==0.27.*', 'pydantic==2.7.*', 'tomlkit==0.13.2']
 LOWER_BOUNDS_TARGETS = ['service_account', 'workspace_access']
 # The line the httpx-prerelease session leaves for tools/test's summary (the file name is the one
 # tools/test prints from).
@@ -302,11 +302,11 @@ for _core in CORES:
 
 @nox.session(name='lower-bounds', python=CORES[OLDEST]['python'])
 def lower_bounds(session):
-    """The declared lower bounds: ansible-core 2.16, Python 3.11, httpx 0.27, pydantic 2.7; units and two targets."""
+    """The declared lower bounds: ansible-core 2.16, Python 3.11, httpx 0.27, pydantic 2.7, tomlkit 0.13.2; units and two targets."""
     install_requirements(session, OLDEST, *LOWER_BOUNDS)
     session.run('python', '-c', 'from importlib.metadata import version as v; '
                 'print("lower bounds: " + ", ".join("%s %s" % (n, v(n)) for n in '
-                '("ansible-core", "httpx", "pydantic", "pydantic-core")))')
+                '("ansible-core", "httpx", "pydantic", "pydantic-core", "tomlkit")))')
     collection = collection_copy(session)
     with session.chdir(collection):
         session.run('ansible-test', 'units', '--local', '--python', CORES[OLDEST]['python'])

@@ -25,7 +25,7 @@ description:
     versions, naming the version needed.
   - Fails, naming the loaded vault ids (never a secret), when no secret is loaded or O(vault_id) is
     not one of them. Never includes the input in an error.
-  - Runs on the controller. Used by the P(prefect.cloud.agent_credentials#role) role for its key store.
+  - Runs on the controller. The P(prefect.cloud.agent_credentials#role) role encrypts its key store with it.
 options:
   _input:
     description: The text to encrypt.
@@ -38,8 +38,9 @@ options:
       - V(null) or empty chooses as described above.
     type: string
 seealso:
-  - plugin: prefect.cloud.loaded_vault_id
+  - plugin: ansible.builtin.vault
     plugin_type: filter
+    description: Encrypt with a password given to the play instead.
 """
 
 EXAMPLES = r"""
@@ -70,7 +71,9 @@ except ImportError:  # ansible-core 2.16 to 2.18: no public access to them
     VaultSecretsContext = None
 
 MINIMUM_CORE = '2.19'
+# The words of the messages: the filter's own option, or (for_role) the variables of the agent_credentials role.
 PASSWORD_OPTION = 'agent_credentials_key_store_vault_password'
+ROLE_VAULT_ID_OPTION = 'agent_credentials_key_store_vault_id'
 
 
 def loaded_secrets():
@@ -90,20 +93,27 @@ def encrypt_identity_setting():
         return None
 
 
-def choose(vault_id=None, secrets=None, encrypt_identity=None):
-    """(vault id, secret, error): the secret to encrypt with, or an error that names no secret."""
+def choose(vault_id=None, secrets=None, encrypt_identity=None, for_role=False):
+    """(vault id, secret, error): the secret to encrypt with, or an error that names no secret.
+
+    The error names the filter's option vault_id, or with for_role the variables of the agent_credentials role.
+    """
     if secrets is None:
         secrets = loaded_secrets()
     if secrets is None:
+        if for_role:
+            return None, None, (
+                '%s is required on ansible-core %s: encrypting with the vault secrets given to ansible-playbook '
+                '(--vault-id, --vault-password-file, an AWX Vault credential) needs ansible-core %s or later.'
+                % (PASSWORD_OPTION, ANSIBLE_CORE_VERSION, MINIMUM_CORE))
         return None, None, (
-            '%s is required on ansible-core %s: encrypting with the vault secrets given to ansible-playbook '
-            '(--vault-id, --vault-password-file, an AWX Vault credential) needs ansible-core %s or later.'
-            % (PASSWORD_OPTION, ANSIBLE_CORE_VERSION, MINIMUM_CORE))
+            'encrypting with the vault secrets given to ansible-playbook needs ansible-core %s or later, this is '
+            'ansible-core %s: encrypt with ansible.builtin.vault and a password instead.' % (MINIMUM_CORE, ANSIBLE_CORE_VERSION))
     labels = [label for label, dummy in secrets]
     if not secrets:
         return None, None, (
             'no vault secret was given to ansible-playbook: give one with --vault-id LABEL@FILE (or '
-            '--vault-password-file, or an AWX Vault credential), or set %s.' % PASSWORD_OPTION)
+            '--vault-password-file, or an AWX Vault credential)%s.' % (', or set %s' % PASSWORD_OPTION if for_role else ''))
     wanted = vault_id or encrypt_identity
     if not wanted:
         label, secret = secrets[0]
@@ -111,7 +121,7 @@ def choose(vault_id=None, secrets=None, encrypt_identity=None):
     for label, secret in secrets:
         if label == wanted:
             return label, secret, None
-    origin = ('agent_credentials_key_store_vault_id' if vault_id
+    origin = ((ROLE_VAULT_ID_OPTION if for_role else 'vault_id') if vault_id
               else 'the setting vault_encrypt_identity (ANSIBLE_VAULT_ENCRYPT_IDENTITY)')
     return None, None, (
         'the vault id %s (%s) is not among the vault ids given to ansible-playbook: %s.'

@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Read the string settings of one profile table of a Prefect profiles.toml."""
+"""Read the settings of one profile of a Prefect profiles.toml (Python's tomllib)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
 short_description: The settings of one profile in the text of a Prefect profiles.toml
 description:
-  - Returns the C(KEY = "string") settings of the table C([profiles.<name>]) as a dict; other profiles
-    are not read. A file or a table that cannot be read gives an empty dict.
-  - Used by the P(prefect.cloud.agent_credentials#role) role to find the key it deployed.
+  - Returns the settings of the profile O(name) (the table C(profiles.<name>)) as a dict, in any form TOML
+    allows (a C([profiles.<name>]) table, dotted keys, an inline table; basic, literal and multi-line
+    strings), as Prefect reads them.
+  - The text is parsed with Python's C(tomllib) (Python 3.11 or later; on Python 3.10, with the library
+    tomlkit, which P(prefect.cloud.profiles_toml#filter) needs anyway).
+  - Text that is not valid TOML, a missing profile, or a profile that is not a table give an empty dict.
+  - The P(prefect.cloud.agent_credentials#role) role finds the key it deployed with this filter.
 options:
   _input:
     description: The text of the profiles file.
@@ -23,46 +27,42 @@ options:
     description: Name of the profile.
     type: string
     required: true
+seealso:
+  - plugin: prefect.cloud.profiles_toml
+    plugin_type: filter
 """
 
 EXAMPLES = r"""
-- name: Find the deployed key
+- name: Read the profiles file of the worker user
+  ansible.builtin.slurp:
+    src: /home/prefect/.prefect/profiles.toml
+  register: profiles_file
+
+- name: Find the API URL of the profile prefect-cloud
   ansible.builtin.set_fact:
-    deployed_key: "{{ (profiles_text | prefect.cloud.profile_settings('prefect-cloud')).PREFECT_API_KEY | default('') }}"
-  no_log: true
+    api_url: "{{ (profiles_file.content | b64decode | prefect.cloud.profile_settings('prefect-cloud')).PREFECT_API_URL | default('') }}"
 """
 
 RETURN = r"""
 _value:
-  description: Setting name to value, for the settings whose value is a single-line string.
+  description: Setting name to value (strings, and the other TOML values as C(tomllib) reads them).
   type: dict
 """
 
-import json
-import re
-
-from ansible_collections.prefect.cloud.plugins.filter.profiles_toml import split_sections
-
-_SETTING = re.compile(r'''^\s*([A-Za-z0-9_-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*')\s*(?:#.*)?$''')
+from ansible_collections.prefect.cloud.plugins.filter.profiles_toml import load
 
 
 def profile_settings(text, name):
-    """Settings of [profiles.<name>] whose values are single-line strings."""
+    """The table profiles.<name> of the TOML text as a dict; {} when it cannot be read."""
     if not isinstance(text, str):
         return {}
-    settings = {}
-    for header, lines in split_sections(text):
-        if header != ('profiles', name):
-            continue
-        for line in lines[1:]:
-            match = _SETTING.match(line.rstrip('\r\n'))
-            if match:
-                raw = match.group(2)
-                try:
-                    settings[match.group(1)] = json.loads(raw) if raw.startswith('"') else raw[1:-1]
-                except ValueError:
-                    continue
-    return settings
+    try:
+        data = load(text)
+    except ValueError:
+        return {}
+    profiles = data.get('profiles')
+    profile = profiles.get(name) if isinstance(profiles, dict) else None
+    return dict(profile) if isinstance(profile, dict) else {}
 
 
 class FilterModule:

@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Edit a Prefect profiles.toml: replace one profile table and the ``active`` line, keep the rest."""
+"""Edit a Prefect profiles.toml with tomlkit: set one profile and the ``active`` key, keep the rest."""
 
 from __future__ import annotations
 
@@ -11,14 +11,29 @@ author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
 short_description: Set one profile and the active profile in the text of a Prefect profiles.toml
 description:
-  - Returns the text of a Prefect C(profiles.toml) in which the table C([profiles.<name>]) holds exactly
-    O(settings) and the top-level C(active) line names that profile.
-  - Everything else in the text (other profiles, comments, other top-level keys) is kept byte for byte.
+  - Returns the text of a Prefect C(profiles.toml) in which the profile O(name) holds exactly
+    O(settings) and, with O(activate=true), the top-level C(active) key names that profile.
+  - The file is edited with the Python library L(tomlkit,https://pypi.org/project/tomlkit/), which keeps
+    everything it is not asked to change byte for byte (other profiles, comments, blank lines, the
+    spacing and quoting of the user, and TOML that a line-based editor would misread, such as multi-line
+    strings, dotted keys and inline tables).
+  - "A profile written as a table (C([profiles.<name>])) is rewritten in place: its header line and the
+    comments and blank lines after its last setting are kept, its settings are replaced, and a comment
+    line says that Ansible manages the table. A profile written as an inline table stays an inline table.
+    A profile written with dotted keys (C(<name>.KEY = ...) under C([profiles])) is removed and written as
+    a table at the end of the file, as is a profile that does not exist yet."
+  - A comment on the C(active) line is kept.
   - The value of every setting must be a string without control characters; otherwise the filter fails
     with a message that names the setting (never its value).
-  - When Python's C(tomllib) is available (Python 3.11 or later) the result is parsed again and the filter
-    fails if any other profile changed.
-  - Used by the P(prefect.cloud.agent_credentials#role) role.
+  - The result is parsed again (with Python's C(tomllib), or tomlkit on Python 3.10) and the filter fails,
+    before anything is written, if it is not valid TOML, if any other profile or top-level key changed,
+    or if the profile does not hold exactly O(settings). A file that is not valid TOML is refused.
+  - Needs tomlkit 0.13.2 or later in the Python that runs C(ansible-playbook) (older releases mishandle
+    some files, which the check of the result then refuses); without tomlkit the filter fails with a
+    one-line message that says what to install.
+  - The P(prefect.cloud.agent_credentials#role) role writes its profile with this filter.
+requirements:
+  - tomlkit >= 0.13.2 (on the controller)
 options:
   _input:
     description: The current text of the file (an empty string for a new file).
@@ -29,21 +44,31 @@ options:
     type: string
     required: true
   settings:
-    description: The settings of the profile (setting name to string value).
+    description: The settings of the profile (setting name to string value), in the order to write them.
     type: dict
     required: true
   activate:
     description: Also set the top-level C(active) key to O(name).
     type: bool
     default: true
+seealso:
+  - plugin: prefect.cloud.profile_settings
+    plugin_type: filter
 """
 
 EXAMPLES = r"""
-- name: Compute the new profiles file
-  ansible.builtin.set_fact:
-    new_profiles: >-
-      {{ old_profiles | prefect.cloud.profiles_toml('prefect-cloud',
-           {'PREFECT_API_URL': url, 'PREFECT_API_KEY': key}) }}
+- name: Read the profiles file of the worker user
+  ansible.builtin.slurp:
+    src: /home/prefect/.prefect/profiles.toml
+  register: profiles_file
+
+- name: Point the profile prefect-cloud at a workspace and make it the active profile
+  ansible.builtin.copy:
+    content: >-
+      {{ profiles_file.content | b64decode
+         | prefect.cloud.profiles_toml('prefect-cloud', {'PREFECT_API_URL': url, 'PREFECT_API_KEY': key}) }}
+    dest: /home/prefect/.prefect/profiles.toml
+    mode: "0600"
   no_log: true
 """
 
@@ -53,21 +78,28 @@ _value:
   type: string
 """
 
-import json
-import re
-
 from ansible.errors import AnsibleFilterError
 
 try:
     import tomllib
-except ImportError:  # Python < 3.11: the result is not parsed again
+except ImportError:  # Python 3.10 (a controller of ansible-core 2.16): tomlkit reads the file too
     tomllib = None
+
+try:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+    from tomlkit.items import InlineTable, Table
+except ImportError:
+    tomlkit = None
+    TOMLKitError = ValueError
+    InlineTable = Table = type(None)
 
 MANAGED_COMMENT = '# Managed by Ansible (prefect.cloud.agent_credentials): this profile and the "active" line.'
 # Written at the top of the whole file by earlier versions of the role, which replaced the file.
 OLD_MANAGED_COMMENT = '# Managed by Ansible (prefect.cloud.agent_credentials). Local changes are overwritten.'
-_BARE_KEY = re.compile(r'^[A-Za-z0-9_-]+$')
-_ACTIVE_LINE = re.compile(r'^\s*(active|"active"|\'active\')\s*=')
+TOMLKIT_MISSING = ('the profiles_toml filter needs the Python library tomlkit on the controller: install it into the '
+                   'Python that runs ansible-playbook (python3 -m pip install "tomlkit>=0.13.2", or pip install -r '
+                   'requirements.txt of the prefect.cloud collection)')
 
 
 def control_characters(value):
@@ -83,179 +115,121 @@ def check_value(what, value):
         raise AnsibleFilterError('%s contains a control character (for example a line break); refusing to write it' % what)
 
 
-def toml_string(value):
-    """A TOML basic string (JSON escaping is valid TOML for strings without control characters)."""
-    return json.dumps(value, ensure_ascii=False)
+def load(text):
+    """The TOML document as plain Python data (tomllib, or tomlkit where tomllib is missing); ValueError if invalid."""
+    if tomllib is not None:
+        return tomllib.loads(text)  # tomllib.TOMLDecodeError is a ValueError
+    if tomlkit is None:
+        raise AnsibleFilterError(TOMLKIT_MISSING)
+    try:
+        return tomlkit.parse(text).unwrap()
+    except TOMLKitError as exc:
+        raise ValueError(str(exc)) from None
 
 
-def toml_key(value):
-    return value if _BARE_KEY.match(value) else toml_string(value)
+def _drop_old_managed_comment(text):
+    first, newline, rest = text.partition('\n')
+    return rest if first.rstrip('\r') == OLD_MANAGED_COMMENT and newline else text
 
 
-def _read_quoted(line, pos, quote):
-    """Index after the string that starts at line[pos] (a quote character); None if unterminated."""
-    pos += 1
-    while pos < len(line):
-        char = line[pos]
-        if quote == '"' and char == '\\':
-            pos += 2
-            continue
-        if char == quote:
-            return pos + 1
-        pos += 1
-    return None
-
-
-def parse_header(line):
-    """The dotted key of a table header line (``[a."b c"]``) as a tuple, or None if not a [table] header."""
-    text = line.strip()
-    if not text.startswith('[') or text.startswith('[['):
-        return None
-    parts, pos, expect_key = [], 1, True
-    while pos < len(text):
-        char = text[pos]
-        if char in ' \t':
-            pos += 1
-        elif expect_key and char in '"\'':
-            end = _read_quoted(text, pos, char)
-            if end is None:
-                return None
-            raw = text[pos:end]
-            parts.append(json.loads(raw) if char == '"' else raw[1:-1])
-            pos, expect_key = end, False
-        elif expect_key:
-            match = re.match(r'[A-Za-z0-9_-]+', text[pos:])
-            if not match:
-                return None
-            parts.append(match.group(0))
-            pos, expect_key = pos + match.end(), False
-        elif char == '.':
-            pos, expect_key = pos + 1, True
-        elif char == ']':
-            rest = text[pos + 1:].strip()
-            return tuple(parts) if parts and (not rest or rest.startswith('#')) else None
-        else:
-            return None
-    return None
-
-
-def _multiline_state(line, state):
-    """The open multi-line string delimiter after this line (None when none is open)."""
-    pos = 0
-    while pos < len(line):
-        if state:
-            end = line.find(state, pos)
-            while end > 0 and state == '"""' and _escaped(line, end):
-                end = line.find(state, end + 1)
-            if end < 0:
-                return state
-            pos, state = end + 3, None
-            continue
-        char = line[pos]
-        if char == '#':
-            return None
-        if line.startswith('"""', pos) or line.startswith("'''", pos):
-            state, pos = line[pos:pos + 3], pos + 3
-        elif char in '"\'':
-            end = _read_quoted(line, pos, char)
-            pos = len(line) if end is None else end
-        else:
-            pos += 1
-    return state
-
-
-def _escaped(line, index):
-    count = 0
-    while index - count - 1 >= 0 and line[index - count - 1] == '\\':
-        count += 1
-    return count % 2 == 1
-
-
-def split_sections(text):
-    """[(header tuple or None, [lines])]: the top level first, then one entry per table or array header."""
-    sections = [(None, [])]
-    state = None
-    for line in text.splitlines(keepends=True):
-        if state is None and line.strip().startswith('['):
-            header = parse_header(line)
-            sections.append((header if header is not None else ('[[array]]', line), [line]))
-            continue
-        state = _multiline_state(line, state)
-        sections[-1][1].append(line)
-    return sections
-
-
-def render_table(name, settings):
-    lines = ['[profiles.%s]\n' % toml_key(name), MANAGED_COMMENT + '\n']
+def _managed_table(settings, trailing=()):
+    """A tomlkit table: the managed comment, the settings in order, then ``trailing`` (comments, blank lines)."""
+    table = tomlkit.table()
+    table.add(tomlkit.comment(MANAGED_COMMENT[2:]))
     for key, value in settings.items():
-        check_value(key, value)
-        lines.append('%s = %s\n' % (toml_key(key), toml_string(value)))
-    return lines
+        table.add(key, value)
+    for item in trailing:
+        table.add(item)
+    return table
+
+
+def _trailing_trivia(table):
+    """The comments and blank lines after the last setting of a tomlkit table (they precede the next table)."""
+    body = table.value.body
+    last = max((index for index, (key, dummy) in enumerate(body) if key is not None), default=-1)
+    return [item for key, item in body[last + 1:] if key is None]
+
+
+def _append_table(text, name, settings):
+    """The text with a [profiles.<name>] table added at its end, after a blank line."""
+    doc = tomlkit.document()
+    profiles = tomlkit.table(is_super_table=True)
+    profiles.append(name, _managed_table(settings))
+    doc.append('profiles', profiles)
+    if text and not text.endswith('\n'):
+        text += '\n'
+    if text.strip() and not text.endswith('\n\n'):
+        text += '\n'
+    return text + doc.as_string()
+
+
+def _edit(text, name, settings, activate):
+    """The edited text (not verified yet)."""
+    doc = tomlkit.parse(text)
+    if activate:
+        doc['active'] = tomlkit.string(name)  # a basic string; the comment of an existing active line is kept
+    profiles = doc.get('profiles')
+    current = profiles.get(name) if profiles is not None and hasattr(profiles, 'get') else None
+    if isinstance(profiles, InlineTable) or isinstance(current, InlineTable):
+        inline = tomlkit.inline_table()
+        inline.update(settings)
+        profiles[name] = inline
+        return doc.as_string()
+    if isinstance(current, Table) and not current.is_super_table():
+        profiles[name] = _managed_table(settings, _trailing_trivia(current))
+        return doc.as_string()
+    if current is not None:
+        # dotted keys (or a super table of dotted sub-tables): written again as one table at the end
+        del profiles[name]
+    return _append_table(doc.as_string(), name, settings)
 
 
 def profiles_toml(text, name, settings, activate=True):
-    """The new file text: [profiles.<name>] holds exactly ``settings``; ``active`` names it."""
+    """The new file text: the profile ``name`` holds exactly ``settings``; ``active`` names it."""
     if not isinstance(text, str):
         raise AnsibleFilterError('profiles_toml expects the text of the profiles file')
     check_value('the profile name', name)
     if not name or not isinstance(settings, dict):
         raise AnsibleFilterError('profiles_toml needs a profile name and a dict of settings')
-    sections = split_sections(text)
-    top = [line for line in sections[0][1] if line.rstrip('\r\n') != OLD_MANAGED_COMMENT]
-    if activate:
-        active = 'active = %s\n' % toml_string(name)
-        index = next((i for i, line in enumerate(top) if _ACTIVE_LINE.match(line)), None)
-        if index is None:
-            # after the leading comment lines, so that a file's header comment stays first
-            index = next((i for i, line in enumerate(top) if not line.lstrip().startswith('#')), len(top))
-            top.insert(index, active)
-        else:
-            top[index] = active
-    table = render_table(name, settings)
-    out = [top]
-    placed = False
-    for header, lines in sections[1:]:
-        if header == ('profiles', name):
-            if not placed:
-                out.append(table + _trailing_blank(lines))
-                placed = True
-            continue  # a duplicate table of ours (invalid TOML) is dropped
-        out.append(lines)
-    if not placed:
-        out.append((['\n'] if any(line.strip() for chunk in out for line in chunk) else []) + table)
-    result = ''.join(''.join(chunk) for chunk in out)
+    for key, value in settings.items():
+        if not isinstance(key, str) or not key or control_characters(key):
+            raise AnsibleFilterError('profiles_toml: every setting name must be a non-empty string without control characters')
+        check_value(key, value)
+    if tomlkit is None:
+        raise AnsibleFilterError(TOMLKIT_MISSING)
+    text = _drop_old_managed_comment(text)
+    try:
+        before = load(text)
+    except ValueError:
+        raise AnsibleFilterError('the existing profiles file is not valid TOML; fix or remove it') from None
+    try:
+        result = _edit(text, name, settings, activate)
+    except (TOMLKitError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise AnsibleFilterError('cannot edit the profile %s in the profiles file (%s); the file is left unchanged'
+                                 % (name, type(exc).__name__)) from None
     if result and not result.endswith('\n'):
         result += '\n'
-    _verify(text, result, name, settings)
+    _verify(before, result, name, settings, activate)
     return result
 
 
-def _trailing_blank(lines):
-    """Blank lines that end a replaced section (they separate it from the next one)."""
-    count = 0
-    for line in reversed(lines):
-        if line.strip():
-            break
-        count += 1
-    return ['\n'] * count
-
-
-def _verify(old, new, name, settings):
-    """With tomllib: the result parses, holds our profile and leaves every other profile as it was."""
-    if tomllib is None:
-        return
+def _verify(before, new, name, settings, activate):
+    """The result parses, holds our profile and active key, and leaves every other profile as it was."""
     try:
-        before = tomllib.loads(old) if old.strip() else {}
-    except tomllib.TOMLDecodeError:
-        raise AnsibleFilterError('the existing profiles file is not valid TOML; fix or remove it') from None
-    try:
-        after = tomllib.loads(new)
-    except tomllib.TOMLDecodeError:
+        after = load(new)
+    except ValueError:
         raise AnsibleFilterError('editing the profiles file would give invalid TOML; the file is left unchanged') from None
     others_before = {k: v for k, v in before.get('profiles', {}).items() if k != name}
     others_after = {k: v for k, v in after.get('profiles', {}).items() if k != name}
-    if others_before != others_after or after.get('profiles', {}).get(name) != dict(settings):
+    if others_before != others_after:
         raise AnsibleFilterError('editing the profiles file would change other profiles; the file is left unchanged')
+    if after.get('profiles', {}).get(name) != dict(settings) or (activate and after.get('active') != name):
+        raise AnsibleFilterError('editing the profiles file would not give the profile %s exactly the settings; '
+                                 'the file is left unchanged' % name)
+    rest_before = {k: v for k, v in before.items() if k not in ('profiles', 'active')}
+    rest_after = {k: v for k, v in after.items() if k not in ('profiles', 'active')}
+    if rest_before != rest_after:
+        raise AnsibleFilterError('editing the profiles file would change its other keys; the file is left unchanged')
 
 
 class FilterModule:

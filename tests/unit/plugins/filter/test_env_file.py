@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""env_file: NAME=value lines; values that could inject a line are refused."""
+"""env_file (and the internal _setting_problems): NAME=value lines; values that could inject a line are refused."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.prefect.cloud.plugins.filter.env_file import HEADER, env_file
-from ansible_collections.prefect.cloud.plugins.filter.setting_problems import setting_problems
+from ansible_collections.prefect.cloud.plugins.filter._setting_problems import setting_problems
 
 KEY = 'pnb_' + 'Zx9' * 12
 

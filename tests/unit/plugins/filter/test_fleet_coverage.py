@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""fleet_coverage: is the play limited compared with the inventory group?"""
+"""_fleet_coverage (internal to the agent_credentials role): is the play limited compared with the inventory group?"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.prefect.cloud.plugins.filter.fleet_coverage import fleet_coverage
+from ansible_collections.prefect.cloud.plugins.filter._fleet_coverage import fleet_coverage
 
 GROUPS = {
     'all': ['a1', 'a2', 'a3', 'db1'],

@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""loaded_vault_encrypt / loaded_vault_id: encrypt with a vault secret that ansible-playbook loaded."""
+"""loaded_vault_encrypt (public) / _loaded_vault_id (internal to the role): encrypt with a vault secret that ansible-playbook loaded."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ansible.release import __version__ as CORE
 
 from ansible_collections.prefect.cloud.plugins.filter import loaded_vault_encrypt as mod
 from ansible_collections.prefect.cloud.plugins.filter.loaded_vault_encrypt import loaded_vault_encrypt
-from ansible_collections.prefect.cloud.plugins.filter.loaded_vault_id import loaded_vault_id
+from ansible_collections.prefect.cloud.plugins.filter._loaded_vault_id import loaded_vault_id
 
 KEY = 'pnu_' + 'Qw7' * 12
 HAS_CONTEXT = mod.VaultSecretsContext is not None
@@ -80,11 +80,12 @@ def test_a_vault_id_that_is_not_loaded_names_the_loaded_ones(loaded):
     with pytest.raises(AnsibleFilterError) as info:
         loaded_vault_encrypt(KEY, vault_id='store')
     message = str(info.value)
-    assert 'the vault id store (agent_credentials_key_store_vault_id) is not among the vault ids given to ansible-playbook: alpha, beta.' in message
+    assert 'the vault id store (vault_id) is not among the vault ids given to ansible-playbook: alpha, beta.' in message
     assert KEY not in message and 'password-of' not in message
     result = loaded_vault_id('store')
     assert result['vault_id'] == '' and result['loaded'] == ['alpha', 'beta']
-    assert 'alpha, beta' in result['error'] and 'password-of' not in result['error']
+    assert result['error'] == ('the vault id store (agent_credentials_key_store_vault_id) is not among the vault ids '
+                               'given to ansible-playbook: alpha, beta.')
 
 
 @needs_context
@@ -94,10 +95,11 @@ def test_no_secret_and_no_password_is_a_clear_error(loaded, pairs):
     with pytest.raises(AnsibleFilterError) as info:
         loaded_vault_encrypt(KEY)
     message = str(info.value)
-    assert 'no vault secret was given to ansible-playbook' in message
-    assert 'agent_credentials_key_store_vault_password' in message and '--vault-id' in message
+    assert 'no vault secret was given to ansible-playbook' in message and '--vault-id' in message
+    assert 'agent_credentials' not in message  # the public filter names no variable of the role
     assert KEY not in message
-    assert loaded_vault_id(None) == {'vault_id': '', 'loaded': [], 'error': message.split(': ', 1)[1]}
+    role_message = message.split(': ', 1)[1][:-1] + ', or set agent_credentials_key_store_vault_password.'
+    assert loaded_vault_id(None) == {'vault_id': '', 'loaded': [], 'error': role_message}
 
 
 def test_without_the_context_the_password_is_required(monkeypatch):
@@ -105,16 +107,19 @@ def test_without_the_context_the_password_is_required(monkeypatch):
     with pytest.raises(AnsibleFilterError) as info:
         loaded_vault_encrypt(KEY, vault_id='store')
     message = str(info.value)
-    assert 'agent_credentials_key_store_vault_password is required on ansible-core %s' % CORE in message
-    assert 'needs ansible-core 2.19 or later' in message and '\n' not in message
+    assert 'needs ansible-core 2.19 or later, this is ansible-core %s' % CORE in message and '\n' not in message
+    assert 'ansible.builtin.vault' in message and 'agent_credentials' not in message
     result = loaded_vault_id('store')
-    assert result['vault_id'] == '' and result['loaded'] == [] and 'ansible-core 2.19' in result['error']
+    assert result['vault_id'] == '' and result['loaded'] == []
+    assert 'agent_credentials_key_store_vault_password is required on ansible-core %s' % CORE in result['error']
+    assert 'needs ansible-core 2.19 or later' in result['error']
 
 
 @pytest.mark.skipif(HAS_CONTEXT, reason='ansible-core %s has VaultSecretsContext' % CORE)
 def test_old_core_has_no_public_way():
-    with pytest.raises(AnsibleFilterError, match='is required on ansible-core %s' % CORE.replace('.', r'\.')):
+    with pytest.raises(AnsibleFilterError, match='this is ansible-core %s' % CORE.replace('.', r'\.')):
         loaded_vault_encrypt(KEY)
+    assert 'is required on ansible-core %s' % CORE in loaded_vault_id(None)['error']
 
 
 def test_only_strings():

@@ -1,11 +1,11 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""rotation_plan: the role's key policy."""
+"""_rotation_plan (internal to the agent_credentials role): the role's key policy."""
 
 from __future__ import annotations
 
-from ansible_collections.prefect.cloud.plugins.filter.rotation_plan import rotation_plan
+from ansible_collections.prefect.cloud.plugins.filter._rotation_plan import rotation_plan
 
 KEY = 'pnb_' + 'Q' * 36
 ACTIVE = [{'item': KEY, 'key_state': 'active', 'expires_in_seconds': None}]

@@ -1,15 +1,15 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""rotation_policy: may the role create and rotate in this run (AWX workflow jobs may be slices)?"""
+"""_rotation_policy (internal to the agent_credentials role): may the role create and rotate in this run (AWX workflow jobs may be slices)?"""
 
 from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.prefect.cloud.plugins.filter.rotation_plan import rotation_plan
-from ansible_collections.prefect.cloud.plugins.filter.rotation_policy import rotation_policy
+from ansible_collections.prefect.cloud.plugins.filter._rotation_plan import rotation_plan
+from ansible_collections.prefect.cloud.plugins.filter._rotation_policy import rotation_policy
 
 WAYS_OUT = ('run the role in a job that is neither part of a workflow nor sliced',
             'set agent_credentials_rotate: true if a rotation is really wanted',

@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""unresolved_modules: which modules of a list the controller cannot find.
+"""_unresolved_modules (internal to the agent_credentials role): which modules of a list the controller cannot find.
 
 The plugin loader is replaced by a stub here (a bare pytest run has no configured loader); the
 role_agent_credentials_hashi_vault integration target uses the real one, with and without
@@ -14,7 +14,7 @@ import pytest
 
 from ansible.errors import AnsibleError, AnsibleFilterError
 
-from ansible_collections.prefect.cloud.plugins.filter import unresolved_modules as plugin
+from ansible_collections.prefect.cloud.plugins.filter import _unresolved_modules as plugin
 
 KNOWN = {'ansible.builtin.copy', 'ansible.builtin.stat', 'community.hashi_vault.vault_kv2_get'}
 
@@ -52,4 +52,4 @@ def test_refuses_a_string():
 
 
 def test_registered():
-    assert plugin.FilterModule().filters()['unresolved_modules'] is plugin.unresolved_modules
+    assert plugin.FilterModule().filters()['_unresolved_modules'] is plugin.unresolved_modules

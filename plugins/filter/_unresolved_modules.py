@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-name: unresolved_modules
+name: _unresolved_modules
 author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
-short_description: The modules of a list that the controller cannot resolve
+short_description: "[INTERNAL] The modules of a list that the controller cannot resolve"
 description:
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - Returns the names of the modules (fully qualified collection names) that ansible-core on the
     controller cannot find, for example because their collection is not installed or is too old to
     have them. An empty list means that every module can be used.
@@ -32,7 +35,7 @@ EXAMPLES = r"""
     msg: "This needs the collection community.hashi_vault >= 4.2.0."
   when: >-
     ['community.hashi_vault.vault_kv2_get', 'community.hashi_vault.vault_kv2_write']
-    | prefect.cloud.unresolved_modules | length > 0
+    | prefect.cloud._unresolved_modules | length > 0
 """
 
 RETURN = r"""
@@ -62,7 +65,7 @@ def unresolved_modules(names):
 
 
 class FilterModule:
-    """unresolved_modules filter."""
+    """_unresolved_modules filter (internal to the agent_credentials role)."""
 
     def filters(self):
-        return {'unresolved_modules': unresolved_modules}
+        return {'_unresolved_modules': unresolved_modules}

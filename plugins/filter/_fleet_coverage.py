@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-name: fleet_coverage
+name: _fleet_coverage
 author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
-short_description: Tell whether a play covers every host of its inventory group
+short_description: "[INTERNAL] Tell whether a play covers every host of its inventory group"
 description:
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - The P(prefect.cloud.agent_credentials#role) role rotates a key automatically only when the play
     covers every host that holds the key. This filter tells whether the run is B(limited).
   - With O(group) set, the run is limited when some host of that group is not in the play.
@@ -38,7 +41,7 @@ options:
 EXAMPLES = r"""
 - name: Is this run limited?
   ansible.builtin.set_fact:
-    coverage: "{{ ansible_play_hosts_all | prefect.cloud.fleet_coverage(groups, ansible_limit | default(''), 'agents') }}"
+    coverage: "{{ ansible_play_hosts_all | prefect.cloud._fleet_coverage(groups, ansible_limit | default(''), 'agents') }}"
 """
 
 RETURN = r"""
@@ -97,7 +100,7 @@ def fleet_coverage(play_hosts, groups, limit=None, group=None):
 
 
 class FilterModule:
-    """fleet_coverage filter."""
+    """_fleet_coverage filter (internal to the agent_credentials role)."""
 
     def filters(self):
-        return {'fleet_coverage': fleet_coverage}
+        return {'_fleet_coverage': fleet_coverage}

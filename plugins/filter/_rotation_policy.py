@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-name: rotation_policy
+name: _rotation_policy
 author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
-short_description: Decide whether the agent_credentials role may create and rotate in this run
+short_description: "[INTERNAL] Decide whether the agent_credentials role may create and rotate in this run"
 description:
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - Resolves the role variable C(agent_credentials_allow_rotation) of the
     P(prefect.cloud.agent_credentials#role) role. V(true) or V(false) wins.
   - Not set (null, or empty) means B(auto). Outside an AWX workflow job it is V(true). Inside one
@@ -48,7 +51,7 @@ EXAMPLES = r"""
 - name: May this run create the service account and rotate its key?
   ansible.builtin.set_fact:
     policy: >-
-      {{ agent_credentials_allow_rotation | prefect.cloud.rotation_policy(
+      {{ agent_credentials_allow_rotation | prefect.cloud._rotation_policy(
            rotate=agent_credentials_rotate,
            awx_workflow_job_id=awx_workflow_job_id | default(''),
            tower_workflow_job_id=tower_workflow_job_id | default(''),
@@ -153,7 +156,7 @@ def rotation_policy(allow_rotation, rotate=False, awx_workflow_job_id=None, towe
 
 
 class FilterModule:
-    """rotation_policy filter."""
+    """_rotation_policy filter (internal to the agent_credentials role)."""
 
     def filters(self):
-        return {'rotation_policy': rotation_policy}
+        return {'_rotation_policy': rotation_policy}

@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-name: rotation_plan
+name: _rotation_plan
 author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
-short_description: Decide whether the agent_credentials role rotates the key
+short_description: "[INTERNAL] Decide whether the agent_credentials role rotates the key"
 description:
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - The key policy of the P(prefect.cloud.agent_credentials#role) role (its README explains it).
   - A new service account is never rotated; with O(allow_rotation=false) nothing is rotated.
   - O(rotate=true) always rotates.
@@ -42,7 +45,7 @@ options:
     type: int
     default: 604800
   coverage:
-    description: The result of P(prefect.cloud.fleet_coverage#filter) (null means not limited).
+    description: The result of P(prefect.cloud._fleet_coverage#filter) (null means not limited).
     type: dict
   service_account:
     description: Name of the service account (for the messages).
@@ -58,7 +61,7 @@ EXAMPLES = r"""
 - name: Decide
   ansible.builtin.set_fact:
     plan: >-
-      {{ active_results | prefect.cloud.rotation_plan(created=false, rotate=false,
+      {{ active_results | prefect.cloud._rotation_plan(created=false, rotate=false,
                                                       coverage=coverage, service_account='etl-worker') }}
 """
 
@@ -124,7 +127,7 @@ def rotation_plan(active, created=False, allow_rotation=True, rotate=False, rota
 
 
 class FilterModule:
-    """rotation_plan filter."""
+    """_rotation_plan filter (internal to the agent_credentials role)."""
 
     def filters(self):
-        return {'rotation_plan': rotation_plan}
+        return {'_rotation_plan': rotation_plan}

@@ -6,16 +6,19 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-name: loaded_vault_id
+name: _loaded_vault_id
 author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
-short_description: The vault id that prefect.cloud.loaded_vault_encrypt would encrypt with
+short_description: "[INTERNAL] The vault id that prefect.cloud.loaded_vault_encrypt would encrypt with"
 description:
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - Checks, before anything is written, that P(prefect.cloud.loaded_vault_encrypt#filter) can encrypt
     with the requested vault id, with the same rules, and never fails.
   - Returns the vault ids loaded by C(ansible-playbook) (labels only, never a secret), the one chosen,
     and an error message when none can be used (no secret loaded, the requested vault id is not
-    loaded, or ansible-core older than 2.19).
+    loaded, or ansible-core older than 2.19) that names the role's variables.
   - Used by the P(prefect.cloud.agent_credentials#role) role to fail before any write.
 options:
   _input:
@@ -33,7 +36,7 @@ EXAMPLES = r"""
     msg: "{{ _vault.error }}"
   when: _vault.error | length > 0
   vars:
-    _vault: "{{ 'store' | prefect.cloud.loaded_vault_id }}"
+    _vault: "{{ 'store' | prefect.cloud._loaded_vault_id }}"
 """
 
 RETURN = r"""
@@ -59,7 +62,7 @@ from ansible_collections.prefect.cloud.plugins.filter import loaded_vault_encryp
 def loaded_vault_id(vault_id=None):
     """{'vault_id', 'loaded', 'error'} for the requested vault id."""
     secrets = impl.loaded_secrets()
-    label, dummy, error = impl.choose(vault_id or None, secrets, impl.encrypt_identity_setting())
+    label, dummy, error = impl.choose(vault_id or None, secrets, impl.encrypt_identity_setting(), for_role=True)
     return {
         'vault_id': label or '',
         'loaded': [name for name, dummy in secrets or []],
@@ -68,7 +71,7 @@ def loaded_vault_id(vault_id=None):
 
 
 class FilterModule:
-    """loaded_vault_id filter."""
+    """_loaded_vault_id filter (internal to the agent_credentials role)."""
 
     def filters(self):
-        return {'loaded_vault_id': loaded_vault_id}
+        return {'_loaded_vault_id': loaded_vault_id}

@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-name: setting_problems
+name: _setting_problems
 author: prefect.cloud contributors (@prefect-ansible)
 version_added: 0.1.0
-short_description: Why Prefect settings cannot be written to a profile or an env file
+short_description: "[INTERNAL] Why Prefect settings cannot be written to a profile or an env file"
 description:
+  - B(Internal.) Only for the P(prefect.cloud.agent_credentials#role) role, not part of the public interface
+    of the collection; it can change or go away in any release, without a deprecation period. Do not use
+    it in playbooks.
   - Returns one message per setting whose value is not a string, contains a control character
     (C0, DEL, C1, Unicode line or paragraph separator), or, with O(env=true), a quote, a backslash or
     surrounding whitespace. An empty list means every setting can be written.
@@ -32,7 +35,7 @@ EXAMPLES = r"""
   ansible.builtin.fail:
     msg: "{{ problems | join('; ') }}"
   vars:
-    problems: "{{ {'PREFECT_API_URL': url, 'PREFECT_API_KEY': key} | prefect.cloud.setting_problems }}"
+    problems: "{{ {'PREFECT_API_URL': url, 'PREFECT_API_KEY': key} | prefect.cloud._setting_problems }}"
   when: problems | length > 0
 """
 
@@ -54,7 +57,7 @@ def setting_problems(settings, env=True):
 
 
 class FilterModule:
-    """setting_problems filter."""
+    """_setting_problems filter (internal to the agent_credentials role)."""
 
     def filters(self):
-        return {'setting_problems': setting_problems}
+        return {'_setting_problems': setting_problems}
