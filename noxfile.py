@@ -335,7 +335,7 @@ def ee_check(session):
 
 @nox.session(name='changelog', python=CORES[NEWEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
 def changelog(session):
-    """antsibull-changelog lint; before the first release no fragment may list bug fixes."""
+    """antsibull-changelog lint; before the first release the fragments fit a first release (tools/check-first-release.py)."""
     session.install('antsibull-changelog', 'pyyaml')
     session.run('antsibull-changelog', 'lint')
     session.run('python', str(ROOT / 'tools' / 'check-first-release.py'))
