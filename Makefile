@@ -11,12 +11,12 @@ ARGS ?=
 .PHONY: help test sanity units integration lint demo benchmark clean
 
 help:
-	@echo "make test         every nox session: lint, docs, license, galaxy-importer, EE, changelog,"
+	@echo "make test         every nox session: lint, docs, license, galaxy-importer, EE, changelog, workflow,"
 	@echo "                  sanity + units + integration on ansible-core 2.16 and 2.22, lower bounds"
 	@echo "make sanity       ansible-test sanity only (both cores)"
 	@echo "make units        ansible-test units only (both cores)"
 	@echo "make integration  integration tests against the local emulator only (both cores)"
-	@echo "make lint         the lint sessions (flake8, pylint, yamllint, ansible-lint, shellcheck)"
+	@echo "make lint         the lint sessions (flake8, pylint, yamllint, ansible-lint, shellcheck, workflow)"
 	@echo "make demo         run examples/demo.yml against the local emulator"
 	@echo "make benchmark    requests per module call, per-task cost and scale (docs/performance.md)"
 	@echo "make clean        remove .venv/, .nox/, tests/output/ and built artifacts"
@@ -29,7 +29,7 @@ sanity units integration:
 	tools/test -s $@-2.16 $@-2.22 $(ARGS)
 
 lint:
-	tools/test -s lint ansible-lint shellcheck $(ARGS)
+	tools/test -s lint ansible-lint shellcheck workflow-lint $(ARGS)
 
 demo:
 	tools/demo $(ARGS)

