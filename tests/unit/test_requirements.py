@@ -16,7 +16,7 @@ import yaml
 from ansible_collections.prefect.cloud.plugins.doc_fragments.auth import ModuleDocFragment
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir)
-REQUIREMENT_FILES = ["requirements.txt", "meta/ee-requirements.txt", "tests/unit/requirements.txt",
+REQUIREMENT_FILES = ["requirements.txt", "tests/unit/requirements.txt",
                      "tests/integration/requirements.txt", "test-requirements.txt"]
 UPPER = re.compile(r"<|~=|==|!=")
 
@@ -36,9 +36,12 @@ def test_requirement_files_have_lower_bounds_only(path):
     assert [line for line in requirement_lines(path) if UPPER.search(line)] == []
 
 
-def test_the_module_requirements_are_httpx_and_pydantic_with_their_tested_lower_bounds():
-    assert requirement_lines("requirements.txt") == ["httpx>=0.27", "pydantic>=2.7"]
-    assert requirement_lines("meta/ee-requirements.txt") == requirement_lines("requirements.txt")
+def test_the_requirements_are_httpx_pydantic_and_tomlkit_with_their_tested_lower_bounds():
+    assert requirement_lines("requirements.txt") == ["httpx>=0.27", "pydantic>=2.7", "tomlkit>=0.13.2"]
+
+
+def test_the_execution_environment_declares_requirements_txt():
+    assert yaml.safe_load(read("meta/execution-environment.yml"))["dependencies"]["python"] == "requirements.txt"
 
 
 def test_requires_ansible_is_a_lower_bound_only():
