@@ -19,7 +19,7 @@ from ._errors import (
 )
 from ._models import (
     AccountRole, AccountRoleFilter, Bot, BotAccess, BotAccessFilter, BotCreate, BotCreated, BotCriteria, BotFilter,
-    BotKeys, BotRotateAPIKey, BotUpdate, Match, Me, Membership, MembershipCriteria, MembershipFilter, NameCriteria, Team,
+    BotKeys, BotRotateAPIKey, BotUpdate, Match, Me, MembershipCriteria, MembershipFilter, NameCriteria, Team,
     TeamAccess, TeamFilter, UserAccess, UserAccessFilter, UserCriteria, Workspace, WorkspaceBotAccessCreate,
     WorkspaceCriteria, WorkspaceFilter, WorkspaceRole, WorkspaceRoleFilter, WorkspaceTeamAccessCreate,
     WorkspaceUserAccessCreate, describe_invalid,
@@ -209,14 +209,6 @@ class PrefectCloud:
 
     # Users and teams (as accessors) ----------------------------------------------------------
 
-    def user_memberships(self, email=None, handles=None, user_ids=None):
-        """Account members that are users; ``email`` matches regardless of case (``like_``), so
-        the caller compares the address exactly, without case, on what comes back."""
-        criteria = MembershipCriteria(email=Match(like_=email) if email is not None else None, handle=match(handles),
-                                      user_id=match(user_ids))
-        return self._filter(Membership, "account_memberships/filter", MembershipFilter(account_memberships=criteria,
-                                                                                       only_users=True))
-
     def teams(self, names=None, ids=None):
         return self._filter(Team, "teams/filter", TeamFilter(teams=BotCriteria(name=match(names), id=match(ids))))
 
@@ -229,11 +221,6 @@ class PrefectCloud:
         """Grants of a workspace to bots: all, or those of ``bot_ids`` or ``bot_names`` (exact)."""
         body = BotAccessFilter(bots=BotCriteria(id=match(bot_ids), name=match(bot_names)))
         return self.filter_models(BotAccess, self._ws(workspace_id, "bot_access/filter"), body)
-
-    def upsert_bot_access(self, workspace_id, bot_id, workspace_role_id):
-        body = WorkspaceBotAccessCreate(bot_id=bot_id, workspace_role_id=workspace_role_id)
-        data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)  # an upsert
-        return validated(self.client, BotAccess, data)
 
     def upsert_bot_accesses(self, workspace_id, pairs):
         """Grant many bots a role each in one request: ``pairs`` of (bot id, role id), at most one
@@ -256,11 +243,6 @@ class PrefectCloud:
         criteria = UserCriteria(id=match(user_ids), handle=match(handles),
                                 email=Match(like_=email) if email is not None else None)
         return self.filter_models(UserAccess, self._ws(workspace_id, "user_access/filter"), UserAccessFilter(users=criteria))
-
-    def upsert_user_access(self, workspace_id, user_id, workspace_role_id):
-        body = WorkspaceUserAccessCreate(user_id=user_id, workspace_role_id=workspace_role_id)
-        data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)  # an upsert
-        return validated(self.client, UserAccess, data)
 
     def upsert_user_accesses(self, workspace_id, pairs):
         """Grant many users a role each in one request: ``pairs`` of (user id, role id), at most 200."""

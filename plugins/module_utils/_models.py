@@ -185,20 +185,6 @@ class TeamAccess(_Response):
     team_name: Optional[str] = None
 
 
-class Membership(_Response):
-    """An account member (``AccountMembershipsResponse``): a user, or a bot when user_id is None."""
-
-    id: Id
-    actor_id: Id
-    user_id: Optional[Id] = None
-    first_name: Optional[str] = None
-    last_name: Optional[str] = None
-    handle: Optional[str] = None
-    email: Optional[str] = None
-    account_role_name: Optional[str] = None
-    account_role_id: Optional[Id] = None
-
-
 class TeamWorkspaceAccess(_Response):
     """A workspace a team has access to, as listed in ``TeamResponse.workspaces``."""
 
