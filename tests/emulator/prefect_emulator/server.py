@@ -272,6 +272,9 @@ class _NotIncomplete(logging.Filter):
         return record.getMessage() != INCOMPLETE
 
 
+logging.getLogger("uvicorn.error").addFilter(_NotIncomplete())
+
+
 def create_app(emulator) -> FastAPI:
     """The FastAPI application of one emulator: ``/api`` (routes.py) and ``/_emulator`` (admin.py)."""
     app = FastAPI(title="Prefect Cloud emulator", docs_url=None, redoc_url=None, openapi_url=None)
@@ -367,7 +370,6 @@ class Emulator:
         """Serve in a daemon thread (uvicorn, one worker); return the base URL once it accepts requests."""
         if self.sock is None:
             self.bind()
-        logging.getLogger("uvicorn.error").addFilter(_NotIncomplete())
         config = uvicorn.Config(self.app, log_config=None, log_level="warning", access_log=False, lifespan="off",
                                 server_header=False, timeout_keep_alive=120, timeout_graceful_shutdown=2)
         self.server = uvicorn.Server(config)
