@@ -206,11 +206,12 @@ def playbook_uri():
 
 
 def probe_venv(venv):
-    """The venv's python if it has ansible-playbook, httpx and pydantic, else None."""
+    """The venv's python if it has ansible-playbook, httpx, pydantic and the emulator's fastapi and
+    uvicorn, else None."""
     python = os.path.join(venv, 'bin', 'python')
     if not os.path.exists(os.path.join(venv, 'bin', 'ansible-playbook')):
         return None
-    if common.output_of([python, '-c', 'import ansible, httpx, pydantic']) is None:
+    if common.output_of([python, '-c', 'import ansible, httpx, pydantic, fastapi, uvicorn']) is None:
         return None
     return python
 
@@ -224,14 +225,15 @@ def prepare_venv(args):
         if python:
             return venv, python
     if args.venv:
-        raise BenchError('%s has no ansible-playbook, httpx or pydantic' % args.venv)
+        raise BenchError('%s has no ansible-playbook, httpx, pydantic, fastapi or uvicorn' % args.venv)
     found = common.find_python(NEWEST_CORE['pythons'])
     if not found:
         raise BenchError(NEWEST_CORE['missing'])
     venv = os.path.join(common.VENV_ROOT, 'benchmark')
     python = common.ensure_venv(venv, found[0], found[1])
     common.check([python, '-m', 'pip', 'install'] + common.PIP_QUIET +
-                 [NEWEST_CORE['spec'], '-r', os.path.join(common.REPO, 'requirements.txt')],
+                 [NEWEST_CORE['spec'], '-r', os.path.join(common.REPO, 'requirements.txt'),
+                  '-r', os.path.join(common.REPO, 'tests', 'emulator', 'requirements.txt')],
                  'pip install', env=common.clean_env(extra_path=os.path.join(venv, 'bin')))
     return venv, python
 

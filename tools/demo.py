@@ -258,9 +258,12 @@ def run_demo(args):
                              ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'ansible-local'),
                              ANSIBLE_REMOTE_TMP=os.path.join(workdir, 'ansible-remote'))
         requirements = os.path.join(REPO, 'requirements.txt')
+        # The emulator (a FastAPI application under uvicorn) runs with the venv's Python too.
+        emulator_requirements = os.path.join(REPO, 'tests', 'emulator', 'requirements.txt')
         # -qq: only pip's errors; its warnings (for example about a local pip configuration) are
         # not part of the demo.
-        check([venv_python, '-m', 'pip', 'install'] + PIP_QUIET + ['-q', '--upgrade', 'ansible-core', '-r', requirements],
+        check([venv_python, '-m', 'pip', 'install'] + PIP_QUIET + ['-q', '--upgrade', 'ansible-core', '-r', requirements,
+                                                                   '-r', emulator_requirements],
               'pip install', env=venv_env)
         print('ansible-core %s' % installed_core_version(venv_python))
 

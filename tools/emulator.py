@@ -18,7 +18,8 @@ Command line (used by the integration sessions of noxfile.py):
 starts the emulator with the Python running this script, writes DIR/tests/integration/
 integration_config.yml, runs COMMAND in DIR, stops the emulator, removes the config and exits
 with COMMAND's exit code, or 1 when an API key leaked into the output.
-Standard library only (the emulator itself needs httpx and pydantic in that Python).
+Standard library only (the emulator itself, a FastAPI application under uvicorn, needs
+tests/emulator/requirements.txt in that Python).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Local emulator of the Prefect Cloud API, for the tests of the prefect.cloud collection.
 
-Only the standard library and pydantic v2 are used. See ``python -m prefect_emulator --help``.
+A FastAPI application served by uvicorn, with pydantic v2 request models of its own. See
+``python -m prefect_emulator --help``.
 """
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""CLI: ``PYTHONPATH=tests/emulator python -m prefect_emulator --api-key pnu_... --workspace HANDLE``."""
+"""CLI: ``PYTHONPATH=tests/emulator python -m prefect_emulator --api-key pnu_... --workspace HANDLE``.
+
+FastAPI under uvicorn: one worker, no reload, no access log (see server.py)."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +12,6 @@ import os
 import signal
 import sys
 import tempfile
-import threading
 
 from .server import Emulator, EmulatorConfig
 from .state import DEFAULT_ACCOUNT_ID, StateError
@@ -55,23 +56,21 @@ def main(argv=None):
     )
     try:
         emulator = Emulator(config)
-        url = emulator.bind()
+        emulator.bind()
+        # uvicorn serves in a thread; the signals stop it from here (exit 0, not uvicorn's re-raise).
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: emulator.shutdown())
+        signal.signal(signal.SIGINT, lambda _signum, _frame: emulator.shutdown())
+        url = emulator.start()
     except (ValueError, StateError, OSError) as exc:
         sys.stderr.write(f"prefect emulator: {exc}\n")
         return 2
-
-    def stop(_signum, _frame):
-        threading.Thread(target=emulator.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if args.ready_file:
-        write_ready_file(args.ready_file, url)
-    print(f"prefect emulator listening on {url}/api", flush=True)
     try:
+        if args.ready_file:
+            write_ready_file(args.ready_file, url)
+        print(f"prefect emulator listening on {url}/api", flush=True)
         emulator.serve_forever()
     finally:
-        emulator.httpd.server_close()
+        emulator.stop()
         if args.ready_file and os.path.exists(args.ready_file):
             os.unlink(args.ready_file)
     return 0

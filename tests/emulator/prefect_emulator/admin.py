@@ -1,18 +1,18 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Test-only admin API under ``/_emulator/`` (no auth, loopback clients only).
+"""Test-only admin API under ``/_emulator/`` (no auth, loopback clients only), FastAPI path operations.
 
-GET health | GET, DELETE requests | GET, PUT, DELETE faults | POST clock | POST reset
+GET health | GET, DELETE requests | GET, PUT, DELETE faults | GET, POST clock | POST reset
 | GET issued-keys | GET state
 """
-from __future__ import annotations
-
+import ipaddress
 import json
 import re
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class FaultSpec(BaseModel):
@@ -30,6 +30,9 @@ class FaultSpec(BaseModel):
     # with status: answer at once, and apply the request this many seconds later (a gateway that
     # gave up waiting and still passes the request on)
     forward_after: Optional[float] = Field(None, ge=0, le=60)
+    # apply the request and append this text to the API key its answer carries (``api_key.key``),
+    # as a tampering proxy would; an answer without a key passes unchanged
+    key_suffix: Optional[str] = Field(None, min_length=1, max_length=1000)
 
     @field_validator("path")
     @classmethod
@@ -52,112 +55,117 @@ class ClockBody(BaseModel):
     advance_seconds: float = Field(ge=0)
 
 
-def _parse(model, body):
+def _loopback_only(request: Request):
+    client = request.client
+    if client is None or not is_loopback(client.host):
+        raise HTTPException(403, "The emulator admin API is only served to loopback clients.")
+    return request.app.state.emulator
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
     try:
-        return model.model_validate_json(body or b"{}"), None
-    except ValidationError as exc:
-        detail = [{"type": e["type"], "loc": ["body"] + list(e["loc"]), "msg": e["msg"]} for e in exc.errors(include_url=False)]
-        return None, (422, {"detail": detail})
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
-class Admin:
-    def __init__(self, emulator):
-        self.emulator = emulator
+Emulator = Annotated[object, Depends(_loopback_only)]
+router = APIRouter(prefix="/_emulator")
 
-    def handle(self, method, path, body):
-        routes = {
-            "/_emulator/health": {"GET": self.health},
-            "/_emulator/requests": {"GET": self.get_requests, "DELETE": self.clear_requests},
-            "/_emulator/faults": {"GET": self.get_faults, "PUT": self.put_faults, "DELETE": self.clear_faults},
-            "/_emulator/clock": {"POST": self.clock, "GET": self.get_clock},
-            "/_emulator/reset": {"POST": self.reset},
-            "/_emulator/issued-keys": {"GET": self.issued_keys},
-            "/_emulator/state": {"GET": self.state},
+
+@router.get("/health")
+async def health(_emulator: Emulator):
+    return {"status": "ok"}
+
+
+@router.get("/requests")
+async def get_requests(emulator: Emulator):
+    return emulator.log.list()
+
+
+@router.delete("/requests")
+async def clear_requests(emulator: Emulator):
+    emulator.log.clear()
+    return {"status": "ok"}
+
+
+@router.get("/faults")
+async def get_faults(emulator: Emulator):
+    return {"faults": emulator.list_faults()}
+
+
+@router.put("/faults")
+async def put_faults(emulator: Emulator, body: FaultsBody):
+    emulator.set_faults(body.faults)
+    return {"faults": emulator.list_faults()}
+
+
+@router.delete("/faults")
+async def clear_faults(emulator: Emulator):
+    emulator.set_faults([])
+    return {"faults": []}
+
+
+def _clock_info(store):
+    return {"now": store.now_ts(), "offset_seconds": store.data.get("clock_offset", 0.0)}
+
+
+@router.get("/clock")
+async def get_clock(emulator: Emulator):
+    with emulator.store.lock:
+        return _clock_info(emulator.store)
+
+
+@router.post("/clock")
+async def advance_clock(emulator: Emulator, body: ClockBody):
+    store = emulator.store
+    with store.lock:
+        store.advance_clock(body.advance_seconds)
+        store.save()
+        return _clock_info(store)
+
+
+@router.post("/reset")
+async def reset(emulator: Emulator):
+    emulator.reset()
+    return {"status": "ok"}
+
+
+@router.get("/issued-keys")
+async def issued_keys(emulator: Emulator):
+    with emulator.store.lock:
+        return {"keys": emulator.store.issued_keys()}
+
+
+@router.get("/state")
+async def state(emulator: Emulator):
+    """A summary of the state without any plaintext key or key hash."""
+    store = emulator.store
+    with store.lock:
+        store.prune_expired_keys()
+        data = store.data
+        roles = data["account_roles"]
+        bots = []
+        for bot in data["bots"].values():
+            keys = [
+                {"id": k["id"], "name": k["name"], "state": k["state"], "created": k["created"], "expiration": k["expiration"],
+                 "live": store.key_is_live(k)}
+                for k in data["api_keys"].values() if k["bot_id"] == bot["id"]
+            ]
+            bots.append({"id": bot["id"], "actor_id": bot["actor_id"], "name": bot["name"],
+                         "account_role_name": roles[bot["account_role_id"]]["name"], "keys": keys})
+        summary = {
+            "account": data["account"],
+            "clock": _clock_info(store),
+            "users": [{k: u[k] for k in ("id", "actor_id", "handle", "email")} for u in data["users"].values()],
+            "teams": [{"id": t["id"], "name": t["name"], "member_actor_ids": list(t["member_actor_ids"])} for t in data["teams"].values()],
+            "workspaces": [{k: w[k] for k in ("id", "handle", "name")} for w in data["workspaces"].values()],
+            "workspace_roles": [{k: r[k] for k in ("id", "name", "account_id")} for r in data["workspace_roles"].values()],
+            "account_roles": [{k: r[k] for k in ("id", "name")} for r in roles.values()],
+            "bots": bots,
+            "access": {kind: list(data[kind].values()) for kind in ("bot_access", "user_access", "team_access")},
         }
-        methods = routes.get(path.rstrip("/"))
-        if methods is None:
-            return 404, {"detail": "Not Found"}
-        handler = methods.get("GET" if method == "HEAD" else method)
-        if handler is None:
-            return 405, {"detail": "Method Not Allowed"}
-        return handler(body)
-
-    def health(self, _body):
-        return 200, {"status": "ok"}
-
-    def get_requests(self, _body):
-        return 200, self.emulator.log.list()
-
-    def clear_requests(self, _body):
-        self.emulator.log.clear()
-        return 200, {"status": "ok"}
-
-    def get_faults(self, _body):
-        return 200, {"faults": self.emulator.list_faults()}
-
-    def put_faults(self, body):
-        parsed, error = _parse(FaultsBody, body)
-        if error:
-            return error
-        self.emulator.set_faults(parsed.faults)
-        return 200, {"faults": self.emulator.list_faults()}
-
-    def clear_faults(self, _body):
-        self.emulator.set_faults([])
-        return 200, {"faults": []}
-
-    def _clock_info(self):
-        store = self.emulator.store
-        return {"now": store.now_ts(), "offset_seconds": store.data.get("clock_offset", 0.0)}
-
-    def get_clock(self, _body):
-        with self.emulator.store.lock:
-            return 200, self._clock_info()
-
-    def clock(self, body):
-        parsed, error = _parse(ClockBody, body)
-        if error:
-            return error
-        store = self.emulator.store
-        with store.lock:
-            store.advance_clock(parsed.advance_seconds)
-            store.save()
-            return 200, self._clock_info()
-
-    def reset(self, _body):
-        self.emulator.reset()
-        return 200, {"status": "ok"}
-
-    def issued_keys(self, _body):
-        with self.emulator.store.lock:
-            return 200, {"keys": self.emulator.store.issued_keys()}
-
-    def state(self, _body):
-        """A summary of the state without any plaintext key or key hash."""
-        store = self.emulator.store
-        with store.lock:
-            store.prune_expired_keys()
-            data = store.data
-            roles = data["account_roles"]
-            bots = []
-            for bot in data["bots"].values():
-                keys = [
-                    {"id": k["id"], "name": k["name"], "state": k["state"], "created": k["created"], "expiration": k["expiration"],
-                     "live": store.key_is_live(k)}
-                    for k in data["api_keys"].values() if k["bot_id"] == bot["id"]
-                ]
-                bots.append({"id": bot["id"], "actor_id": bot["actor_id"], "name": bot["name"],
-                             "account_role_name": roles[bot["account_role_id"]]["name"], "keys": keys})
-            summary = {
-                "account": data["account"],
-                "clock": self._clock_info(),
-                "users": [{k: u[k] for k in ("id", "actor_id", "handle", "email")} for u in data["users"].values()],
-                "teams": [{"id": t["id"], "name": t["name"], "member_actor_ids": list(t["member_actor_ids"])} for t in data["teams"].values()],
-                "workspaces": [{k: w[k] for k in ("id", "handle", "name")} for w in data["workspaces"].values()],
-                "workspace_roles": [{k: r[k] for k in ("id", "name", "account_id")} for r in data["workspace_roles"].values()],
-                "account_roles": [{k: r[k] for k in ("id", "name")} for r in roles.values()],
-                "bots": bots,
-                "access": {kind: list(data[kind].values()) for kind in ("bot_access", "user_access", "team_access")},
-            }
-            # Round-trip so callers get a detached copy.
-            return 200, json.loads(json.dumps(summary))
+        # Serialised here, under the lock, so the answer is a detached copy.
+        return Response(json.dumps(summary).encode("utf-8"), media_type="application/json")

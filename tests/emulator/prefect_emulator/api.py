@@ -3,9 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The emulated ``/api`` operations.
 
-Request pipeline (mirrors FastAPI's order): route match (404/405/307) -> JSON decode of the body
-(422 ``json_invalid``) -> authentication (401) -> path parameters (422) -> account lookup (404)
--> write permission (403) -> body validation (422) -> handler.
+FastAPI (``routes.py``) routes the request (404/405/307), decodes the JSON body (422
+``json_invalid``), authenticates (401), validates the path parameters (422), looks the account up
+(404), refuses writes with a bot key (403) and validates the body (422); then ``Api.run`` calls
+the handler here under the store lock.
 
 Simplified authorisation (documented deviation): the owner key (``--api-key``) may do
 everything; a bot key may call the ``/me`` routes and the read-only routes (GET and ``/filter``
@@ -13,14 +14,10 @@ POSTs) of the whole account, and gets 403 on writes. There is no per-workspace R
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 
-from pydantic import ValidationError
-
 from . import models
-from .routes import BODY_EMPTY_OBJECT, BODY_NONE, resolve
 from .state import format_ts, generate_key, hash_key, mask_key, new_id, parse_ts, slugify
 
 AUTH_FAILED = "Invalid authentication credentials"
@@ -63,22 +60,6 @@ class Call:
     actor: dict
 
 
-def _validation_detail(exc: ValidationError, prefix):
-    """FastAPI-style error items: pydantic's errors with ``prefix`` (for example ["body"]) before ``loc``."""
-    detail = []
-    for err in exc.errors(include_url=False):
-        item = {"type": err["type"], "loc": list(prefix) + list(err["loc"]), "msg": err["msg"], "input": err.get("input")}
-        if err.get("ctx"):
-            item["ctx"] = {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in err["ctx"].items()}
-        detail.append(item)
-    return detail
-
-
-def _json_safe(value):
-    """Make a validation ``input`` JSON-serialisable."""
-    return json.loads(json.dumps(value, default=str))
-
-
 def _page(items, body):
     return items[body.offset:body.offset + body.limit]
 
@@ -109,72 +90,27 @@ class Api:
         self.store = store
         self.team_access_put = team_access_put
 
-    # --- pipeline ----------------------------------------------------------------------------
-    def handle(self, method, path, auth_header, body_bytes, host, query=""):  # pylint: disable=too-many-arguments
-        match = resolve(method, path)
-        if match.kind == "not_found":
-            return Reply(404, {"detail": "Not Found"})
-        if match.kind == "method_not_allowed":
-            return Reply(405, {"detail": "Method Not Allowed"}, {"Allow": ", ".join(match.allow)})
-        if match.kind == "redirect":
-            location = f"http://{host}{match.redirect_path}" + (f"?{query}" if query else "")
-            return Reply(307, None, {"Location": location})
-        route = match.route
+    # --- entry point (called by the path operations of routes.py) ----------------------------
+    def run(self, handler, actor, body=None, params=None, write=False):
+        """Run one operation under the store lock; save the state after a write that succeeded.
 
-        raw_body = None
-        if route.body is not None and body_bytes.strip():
-            try:
-                raw_body = json.loads(body_bytes.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as exc:
-                pos = getattr(exc, "pos", 0) or 0
-                return Reply(422, {"detail": [{"type": "json_invalid", "loc": ["body", pos], "msg": "JSON decode error",
-                                               "input": {}, "ctx": {"error": getattr(exc, "msg", "Invalid JSON")}}]})
-
+        FastAPI has routed the request and validated its path parameters and body already; an
+        ``ApiError`` becomes the reply ``{"detail": ...}`` with its status."""
         with self.store.lock:
-            actor = self._authenticate(auth_header)
-            if actor is None:
-                return Reply(401, {"detail": AUTH_FAILED})
-            params = {}
-            errors = []
-            for name in route.params:
-                try:
-                    params[name] = str(models.UUID_ADAPTER.validate_python(match.params[name]))
-                except ValidationError as exc:
-                    errors.extend(_validation_detail(exc, ["path", name]))
-            if errors:
-                return Reply(422, {"detail": errors})
-            if "account_id" in params and params["account_id"] != self.store.account_id:
-                return Reply(404, {"detail": "Account not found."})
-            if actor["type"] == "bot" and route.write:
-                return Reply(403, {"detail": FORBIDDEN})
-            body = None
-            if route.body is not None:
-                if raw_body is None:
-                    # Absent body or JSON null: FastAPI treats both as "no body".
-                    if route.on_empty_body == BODY_EMPTY_OBJECT:
-                        raw_body = {}
-                    elif route.on_empty_body != BODY_NONE:
-                        return Reply(422, {"detail": [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]})
-                try:
-                    body = route.body.validate_python(raw_body)
-                except ValidationError as exc:
-                    return Reply(422, {"detail": _json_safe(_validation_detail(exc, ["body"]))})
             try:
-                reply = getattr(self, route.handler)(Call(params, body, actor))
+                reply = getattr(self, handler)(Call({k: str(v) for k, v in (params or {}).items()}, body, actor))
             except ApiError as exc:
                 return Reply(exc.status, {"detail": exc.detail}, exc.headers)
-            if route.write:
+            if write:
                 self.store.save()
             return reply
 
-    def _authenticate(self, header):
-        if not header:
+    def authenticate(self, token):
+        """The actor of a bearer token (``{"type": "user"|"bot", "id"}``), or None."""
+        if not token:
             return None
-        scheme, _sep, token = header.partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            return None
-        return self.store.authenticate(token)
+        with self.store.lock:
+            return self.store.authenticate(token)
 
     # --- helpers -----------------------------------------------------------------------------
     @property

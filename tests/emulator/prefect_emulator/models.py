@@ -3,6 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Pydantic v2 request models mirroring the OAS request schemas (same names as in the OAS).
 
+FastAPI validates the request bodies with them (``routes.py``); they are the emulator's own, not
+the collection's (the emulator must not share the client's idea of the API).
 Schemas with ``additionalProperties: false`` use ``extra="forbid"``; the ``Body_*`` filter
 wrappers do not set it in the OAS, so unknown top-level keys are ignored there (as FastAPI does).
 """
@@ -13,7 +15,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, List, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 
 Name = Annotated[str, Field(max_length=5000)]
 RoleDescription = Annotated[str, Field(max_length=140)]
@@ -325,17 +327,8 @@ class BodyReadInvitations(_Body):
     invitations: Optional[InvitationFilter] = None
 
 
-INVITATIONS_CREATE = TypeAdapter(List[InvitationCreate])
-
-
-# TypeAdapters used by the route table.
-BOT_ACCESS_UPSERT = TypeAdapter(Union[WorkspaceBotAccessCreate, List[WorkspaceBotAccessCreate]])
-USER_ACCESS_UPSERT = TypeAdapter(Union[WorkspaceUserAccessCreate, List[WorkspaceUserAccessCreate]])
-TEAM_ACCESS_UPSERT = TypeAdapter(List[WorkspaceTeamAccessCreate])
-ROTATE_BODY = TypeAdapter(Optional[BotRotateAPIKey])
-UUID_ADAPTER = TypeAdapter(uuid.UUID)
-
-
-def adapter(model):
-    """TypeAdapter for a model class (kept in one place so the route table stays declarative)."""
-    return TypeAdapter(model)
+# The request bodies that are not one model (the routes in ``routes.py`` annotate their body with these).
+InvitationsCreate = List[InvitationCreate]
+BotAccessUpsert = Union[WorkspaceBotAccessCreate, List[WorkspaceBotAccessCreate]]
+UserAccessUpsert = Union[WorkspaceUserAccessCreate, List[WorkspaceUserAccessCreate]]
+TeamAccessUpsert = List[WorkspaceTeamAccessCreate]

@@ -1,51 +1,28 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The route table (the one list of emulated operations) and a FastAPI/Starlette-like router.
+"""The emulated operations as FastAPI path operations: THE list of emulated operations.
 
-Routing follows Starlette: a route whose path and method match wins; a path match with another
-method gives 405; otherwise, with ``redirect_slashes``, a path that matches some route once a
-trailing slash is added or removed gives a 307 to that form; anything else is 404. Path
-parameters match ``[^/]+`` and are validated as UUIDs afterwards (422 with loc ["path", name]).
+Prefect Cloud is a FastAPI application, and so is the emulator: routing (404, 405, the 307
+trailing-slash redirects), JSON decoding and the 422 validation errors of path parameters and
+bodies are FastAPI's and Starlette's own. Paths, methods, success statuses and the function
+names (FastAPI makes the operationId from them) are those of the OpenAPI document; the
+conformance test checks the generated OpenAPI against it. The work is done by ``api.Api``.
+
+Order of the checks (FastAPI's): route (404/405/307), JSON body (422), bearer key (401), the
+account id (422 when not a UUID, 404 when not the emulated account), a bot key on a write (403),
+the other path parameters and the body (422), then the operation (404/409/...).
 """
-from __future__ import annotations
+import json
+import uuid
+from typing import Annotated, NamedTuple, Optional
 
-import re
-from dataclasses import dataclass, field
-from typing import Any
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request, Response
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from . import models
-
-# How an absent (empty) body is treated.
-BODY_REQUIRED = "required"     # 422 {"type": "missing", "loc": ["body"]}
-BODY_EMPTY_OBJECT = "object"   # validate {} (filter endpoints: every field has a default)
-BODY_NONE = "none"             # validate None (rotate_api_key: the body is optional and nullable)
-
-_PARAM = re.compile(r"\{([a-z_]+)\}")
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    handler: str
-    body: Any = None
-    on_empty_body: str = BODY_REQUIRED
-    regex: re.Pattern = field(init=False, repr=False, compare=False)
-    params: tuple = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self):
-        pattern = "^" + _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(self.path).replace(r"\{", "{").replace(r"\}", "}")) + "$"
-        object.__setattr__(self, "regex", re.compile(pattern))
-        object.__setattr__(self, "params", tuple(_PARAM.findall(self.path)))
-
-    @property
-    def write(self) -> bool:
-        return is_write(self.method, self.path)
-
-    def match_path(self, path):
-        found = self.regex.match(path)
-        return None if found is None else found.groupdict()
+from .api import AUTH_FAILED, FORBIDDEN
 
 
 def is_write(method: str, path: str) -> bool:
@@ -53,101 +30,329 @@ def is_write(method: str, path: str) -> bool:
     return method not in ("GET", "HEAD", "OPTIONS") and not (method == "POST" and path.rstrip("/").endswith("/filter"))
 
 
-_A = "/api/accounts/{account_id}"
-_W = _A + "/workspaces/{workspace_id}"
+class Context:
+    """The authenticated caller of one request; ``run`` does the operation and answers it."""
+
+    def __init__(self, request: Request, actor: dict):
+        self.request = request
+        self.actor = actor
+        self.emulator = request.app.state.emulator
+
+    def run(self, handler: str, body=None, **params) -> Response:
+        scope = self.request.scope
+        reply = self.emulator.api.run(handler, self.actor, body, params, is_write(scope["method"], scope["path"]))
+        if reply.payload is None:
+            return Response(status_code=reply.status, headers=reply.headers)
+        return Response(json.dumps(reply.payload).encode("utf-8"), reply.status, reply.headers, media_type="application/json")
 
 
-def _filter(path, handler, body_model):
-    return Route("POST", path, handler, models.adapter(body_model), BODY_EMPTY_OBJECT)
+_bearer = HTTPBearer(auto_error=False)
 
 
-# THE list of emulated operations. Every entry must exist in the OAS (checked by the conformance
-# test, which also drives each one). Other OAS operations on the same paths (for example
-# PATCH/DELETE account_roles/{id}) are not emulated and answer 405.
-ROUTES = (
-    # bots (service accounts)
-    Route("POST", _A + "/bots/", "create_bot", models.adapter(models.BotCreate)),
-    _filter(_A + "/bots/filter", "filter_bots", models.BodyReadBots),
-    Route("GET", _A + "/bots/{id}", "read_bot"),
-    Route("PATCH", _A + "/bots/{id}", "update_bot", models.adapter(models.BotUpdate)),
-    Route("DELETE", _A + "/bots/{id}", "delete_bot"),
-    Route("POST", _A + "/bots/{id}/rotate_api_key", "rotate_bot_key", models.ROTATE_BODY, BODY_NONE),
-    Route("GET", _A + "/bots/{id}/read_bot_api_keys", "read_bot_keys"),
-    Route("DELETE", _A + "/bots/{id}/delete_bot_api_key/{api_key_id}", "delete_bot_key"),
-    Route("GET", _A + "/account_memberships/by-bot/{bot_id}", "read_membership_by_bot"),
-    _filter(_A + "/account_memberships/filter", "filter_memberships", models.BodyReadAccountMemberships),
-    # account roles
-    _filter(_A + "/account_roles/filter", "filter_account_roles", models.BodyReadAccountRoles),
-    Route("GET", _A + "/account_roles/{id}", "read_account_role"),
-    # workspace roles
-    Route("POST", _A + "/workspace_roles/", "create_workspace_role", models.adapter(models.WorkspaceRoleCreate)),
-    _filter(_A + "/workspace_roles/filter", "filter_workspace_roles", models.BodyReadWorkspaceRoles),
-    Route("GET", _A + "/workspace_roles/{id}", "read_workspace_role"),
-    Route("PATCH", _A + "/workspace_roles/{id}", "update_workspace_role", models.adapter(models.WorkspaceRoleUpdate)),
-    Route("DELETE", _A + "/workspace_roles/{id}", "delete_workspace_role"),
-    # workspaces
-    Route("POST", _A + "/workspaces/", "create_workspace", models.adapter(models.WorkspaceCreate)),
-    _filter(_A + "/workspaces/filter", "filter_workspaces", models.BodyReadWorkspaces),
-    Route("GET", _W, "read_workspace"),
-    Route("PATCH", _W, "update_workspace", models.adapter(models.WorkspaceUpdate)),
-    Route("DELETE", _W, "delete_workspace"),
-    # workspace access
-    Route("POST", _W + "/bot_access/", "upsert_bot_access", models.BOT_ACCESS_UPSERT),
-    _filter(_W + "/bot_access/filter", "filter_bot_access", models.BodyReadBotAccess),
-    Route("GET", _W + "/bot_access/{id}", "read_bot_access"),
-    Route("DELETE", _W + "/bot_access/{id}", "delete_bot_access"),
-    Route("POST", _W + "/user_access/", "upsert_user_access", models.USER_ACCESS_UPSERT),
-    _filter(_W + "/user_access/filter", "filter_user_access", models.BodyReadUserAccess),
-    Route("GET", _W + "/user_access/{id}", "read_user_access"),
-    Route("DELETE", _W + "/user_access/{id}", "delete_user_access"),
-    Route("PUT", _W + "/team_access/", "upsert_team_access", models.TEAM_ACCESS_UPSERT),
-    _filter(_W + "/team_access/filter", "filter_team_access", models.BodyReadTeamAccess),
-    Route("DELETE", _W + "/team_access/{team_id}", "delete_team_access"),
-    # teams
-    Route("POST", _A + "/teams/", "create_team", models.adapter(models.TeamCreate)),
-    _filter(_A + "/teams/filter", "filter_teams", models.BodyReadTeams),
-    Route("GET", _A + "/teams/{id}", "read_team"),
-    # identity and access (issue 20): teams and their members, account memberships, invitations
-    Route("PUT", _A + "/teams/{id}", "update_team", models.adapter(models.TeamUpdate)),
-    Route("DELETE", _A + "/teams/{id}", "delete_team"),
-    Route("PUT", _A + "/teams/{id}/members", "upsert_team_members", models.adapter(models.BodyUpsertTeamMembers)),
-    Route("DELETE", _A + "/teams/{team_id}/members/{actor_id}", "remove_team_member"),
-    Route("GET", _A + "/account_memberships/by-user/{user_id}", "read_membership_by_user"),
-    Route("GET", _A + "/account_memberships/{id}", "read_membership"),
-    Route("PATCH", _A + "/account_memberships/{id}", "update_membership", models.adapter(models.AccountMembershipUpdate)),
-    Route("DELETE", _A + "/account_memberships/{id}", "delete_membership"),
-    Route("POST", _A + "/invitations/", "create_invitations", models.INVITATIONS_CREATE),
-    _filter(_A + "/invitations/filter", "filter_invitations", models.BodyReadInvitations),
-    Route("GET", _A + "/invitations/{id}", "read_invitation"),
-    Route("POST", _A + "/invitations/{id}/revoke", "revoke_invitation"),
-    # me
-    Route("GET", "/api/me/", "read_me"),
-    Route("GET", "/api/me/workspaces", "read_my_workspaces"),
-)
+async def _caller(request: Request, credentials: Annotated[Optional[HTTPAuthorizationCredentials], Depends(_bearer)]) -> Context:
+    actor = request.app.state.emulator.api.authenticate(credentials.credentials if credentials else None)
+    if actor is None:
+        raise HTTPException(401, AUTH_FAILED)
+    return Context(request, actor)
 
 
-@dataclass
-class Match:
-    kind: str                     # "route", "method_not_allowed", "redirect", "not_found"
-    route: Route = None
-    params: dict = None
-    allow: tuple = ()
-    redirect_path: str = None
+async def _account_reader(ctx: Annotated[Context, Depends(_caller)], account_id: Annotated[uuid.UUID, Path()]) -> Context:
+    if str(account_id) != ctx.emulator.store.account_id:
+        raise HTTPException(404, "Account not found.")
+    return ctx
 
 
-def resolve(method: str, path: str, routes=ROUTES) -> Match:
-    allowed = []
-    for route in routes:
-        params = route.match_path(path)
-        if params is None:
-            continue
-        if route.method == method or (method == "HEAD" and route.method == "GET"):
-            return Match("route", route, params)
-        allowed.append(route.method)
-    if allowed:
-        return Match("method_not_allowed", allow=tuple(sorted(set(allowed))))
-    if path != "/":
-        other = path.rstrip("/") if path.endswith("/") else path + "/"
-        if any(route.match_path(other) is not None for route in routes):
-            return Match("redirect", redirect_path=other)
-    return Match("not_found")
+async def _account_writer(ctx: Annotated[Context, Depends(_account_reader)]) -> Context:
+    if ctx.actor["type"] == "bot":
+        raise HTTPException(403, FORBIDDEN)
+    return ctx
+
+
+Me = Annotated[Context, Depends(_caller)]
+Reader = Annotated[Context, Depends(_account_reader)]
+Writer = Annotated[Context, Depends(_account_writer)]
+
+# Path parameters other than account_id (the Python names avoid the builtin ``id``).
+Id = Annotated[uuid.UUID, Path(alias="id")]
+WorkspaceId = Annotated[uuid.UUID, Path()]
+Uuid = Annotated[uuid.UUID, Path()]
+
+
+def _filter_body(model):
+    """A ``Body_*`` filter body: every field has a default, so an absent body (or null) reads as ``{}``."""
+    return Annotated[model, Body(default_factory=model)]
+
+
+A = "/api/accounts/{account_id}"
+W = A + "/workspaces/{workspace_id}"
+
+router = APIRouter()
+
+
+# --- bots (service accounts) ---------------------------------------------------------------------
+@router.post(A + "/bots/", status_code=201)
+async def create_bot(ctx: Writer, body: models.BotCreate):
+    return ctx.run("create_bot", body)
+
+
+@router.post(A + "/bots/filter", status_code=200)
+async def read_bots(ctx: Reader, body: _filter_body(models.BodyReadBots)):
+    return ctx.run("filter_bots", body)
+
+
+@router.get(A + "/bots/{id}", status_code=200)
+async def read_bot(ctx: Reader, id_: Id):
+    return ctx.run("read_bot", id=id_)
+
+
+@router.patch(A + "/bots/{id}", status_code=204)
+async def update_bot(ctx: Writer, id_: Id, body: models.BotUpdate):
+    return ctx.run("update_bot", body, id=id_)
+
+
+@router.delete(A + "/bots/{id}", status_code=204)
+async def delete_bot(ctx: Writer, id_: Id):
+    return ctx.run("delete_bot", id=id_)
+
+
+@router.post(A + "/bots/{id}/rotate_api_key", status_code=201)
+async def rotate_api_key(ctx: Writer, id_: Id, body: Annotated[Optional[models.BotRotateAPIKey], Body()] = None):
+    return ctx.run("rotate_bot_key", body, id=id_)
+
+
+@router.get(A + "/bots/{id}/read_bot_api_keys", status_code=200)
+async def read_bot_api_keys(ctx: Reader, id_: Id):
+    return ctx.run("read_bot_keys", id=id_)
+
+
+@router.delete(A + "/bots/{id}/delete_bot_api_key/{api_key_id}", status_code=200)
+async def delete_bot_api_key(ctx: Writer, id_: Id, api_key_id: Uuid):
+    return ctx.run("delete_bot_key", id=id_, api_key_id=api_key_id)
+
+
+# --- account memberships -------------------------------------------------------------------------
+@router.get(A + "/account_memberships/by-bot/{bot_id}", status_code=200)
+async def read_account_membership_by_bot(ctx: Reader, bot_id: Uuid):
+    return ctx.run("read_membership_by_bot", bot_id=bot_id)
+
+
+@router.post(A + "/account_memberships/filter", status_code=200)
+async def read_account_memberships(ctx: Reader, body: _filter_body(models.BodyReadAccountMemberships)):
+    return ctx.run("filter_memberships", body)
+
+
+@router.get(A + "/account_memberships/by-user/{user_id}", status_code=200)
+async def read_account_membership_by_user(ctx: Reader, user_id: Uuid):
+    return ctx.run("read_membership_by_user", user_id=user_id)
+
+
+@router.get(A + "/account_memberships/{id}", status_code=200)
+async def read_account_membership(ctx: Reader, id_: Id):
+    return ctx.run("read_membership", id=id_)
+
+
+@router.patch(A + "/account_memberships/{id}", status_code=204)
+async def update_account_membership(ctx: Writer, id_: Id, body: models.AccountMembershipUpdate):
+    return ctx.run("update_membership", body, id=id_)
+
+
+@router.delete(A + "/account_memberships/{id}", status_code=204)
+async def delete_account_membership(ctx: Writer, id_: Id):
+    return ctx.run("delete_membership", id=id_)
+
+
+# --- account roles -------------------------------------------------------------------------------
+@router.post(A + "/account_roles/filter", status_code=200)
+async def read_account_roles(ctx: Reader, body: _filter_body(models.BodyReadAccountRoles)):
+    return ctx.run("filter_account_roles", body)
+
+
+@router.get(A + "/account_roles/{id}", status_code=200)
+async def read_account_role(ctx: Reader, id_: Id):
+    return ctx.run("read_account_role", id=id_)
+
+
+# --- workspace roles -----------------------------------------------------------------------------
+@router.post(A + "/workspace_roles/", status_code=201)
+async def create_workspace_role(ctx: Writer, body: models.WorkspaceRoleCreate):
+    return ctx.run("create_workspace_role", body)
+
+
+@router.post(A + "/workspace_roles/filter", status_code=200)
+async def read_workspace_roles(ctx: Reader, body: _filter_body(models.BodyReadWorkspaceRoles)):
+    return ctx.run("filter_workspace_roles", body)
+
+
+@router.get(A + "/workspace_roles/{id}", status_code=200)
+async def read_workspace_role(ctx: Reader, id_: Id):
+    return ctx.run("read_workspace_role", id=id_)
+
+
+@router.patch(A + "/workspace_roles/{id}", status_code=204)
+async def update_workspace_role(ctx: Writer, id_: Id, body: models.WorkspaceRoleUpdate):
+    return ctx.run("update_workspace_role", body, id=id_)
+
+
+@router.delete(A + "/workspace_roles/{id}", status_code=204)
+async def delete_workspace_role(ctx: Writer, id_: Id):
+    return ctx.run("delete_workspace_role", id=id_)
+
+
+# --- workspaces ----------------------------------------------------------------------------------
+@router.post(A + "/workspaces/", status_code=201)
+async def create_workspace(ctx: Writer, body: models.WorkspaceCreate):
+    return ctx.run("create_workspace", body)
+
+
+@router.post(A + "/workspaces/filter", status_code=200)
+async def read_workspaces(ctx: Reader, body: _filter_body(models.BodyReadWorkspaces)):
+    return ctx.run("filter_workspaces", body)
+
+
+@router.get(W, status_code=200)
+async def read_workspace(ctx: Reader, workspace_id: WorkspaceId):
+    return ctx.run("read_workspace", workspace_id=workspace_id)
+
+
+@router.patch(W, status_code=204)
+async def update_workspace(ctx: Writer, workspace_id: WorkspaceId, body: models.WorkspaceUpdate):
+    return ctx.run("update_workspace", body, workspace_id=workspace_id)
+
+
+@router.delete(W, status_code=204)
+async def delete_workspace(ctx: Writer, workspace_id: WorkspaceId):
+    return ctx.run("delete_workspace", workspace_id=workspace_id)
+
+
+# --- workspace access ----------------------------------------------------------------------------
+@router.post(W + "/bot_access/", status_code=200)
+async def upsert_workspace_bot_access(ctx: Writer, workspace_id: WorkspaceId, body: Annotated[models.BotAccessUpsert, Body()]):
+    return ctx.run("upsert_bot_access", body, workspace_id=workspace_id)
+
+
+@router.post(W + "/bot_access/filter", status_code=200)
+async def read_workspace_bot_accesses(ctx: Reader, workspace_id: WorkspaceId, body: _filter_body(models.BodyReadBotAccess)):
+    return ctx.run("filter_bot_access", body, workspace_id=workspace_id)
+
+
+@router.get(W + "/bot_access/{id}", status_code=200)
+async def read_workspace_bot_access(ctx: Reader, workspace_id: WorkspaceId, id_: Id):
+    return ctx.run("read_bot_access", workspace_id=workspace_id, id=id_)
+
+
+@router.delete(W + "/bot_access/{id}", status_code=204)
+async def delete_workspace_bot_access(ctx: Writer, workspace_id: WorkspaceId, id_: Id):
+    return ctx.run("delete_bot_access", workspace_id=workspace_id, id=id_)
+
+
+@router.post(W + "/user_access/", status_code=200)
+async def upsert_workspace_user_access(ctx: Writer, workspace_id: WorkspaceId, body: Annotated[models.UserAccessUpsert, Body()]):
+    return ctx.run("upsert_user_access", body, workspace_id=workspace_id)
+
+
+@router.post(W + "/user_access/filter", status_code=200)
+async def read_workspace_user_accesses(ctx: Reader, workspace_id: WorkspaceId, body: _filter_body(models.BodyReadUserAccess)):
+    return ctx.run("filter_user_access", body, workspace_id=workspace_id)
+
+
+@router.get(W + "/user_access/{id}", status_code=200)
+async def read_workspace_user_access(ctx: Reader, workspace_id: WorkspaceId, id_: Id):
+    return ctx.run("read_user_access", workspace_id=workspace_id, id=id_)
+
+
+@router.delete(W + "/user_access/{id}", status_code=204)
+async def delete_workspace_user_access(ctx: Writer, workspace_id: WorkspaceId, id_: Id):
+    return ctx.run("delete_user_access", workspace_id=workspace_id, id=id_)
+
+
+@router.put(W + "/team_access/", status_code=200)
+async def upsert_workspace_team_access(ctx: Writer, workspace_id: WorkspaceId, body: Annotated[models.TeamAccessUpsert, Body()]):
+    return ctx.run("upsert_team_access", body, workspace_id=workspace_id)
+
+
+@router.post(W + "/team_access/filter", status_code=200)
+async def read_workspace_team_accesses(ctx: Reader, workspace_id: WorkspaceId, body: _filter_body(models.BodyReadTeamAccess)):
+    return ctx.run("filter_team_access", body, workspace_id=workspace_id)
+
+
+@router.delete(W + "/team_access/{team_id}", status_code=204)
+async def remove_workspace_team_access(ctx: Writer, workspace_id: WorkspaceId, team_id: Uuid):
+    return ctx.run("delete_team_access", workspace_id=workspace_id, team_id=team_id)
+
+
+# --- teams ---------------------------------------------------------------------------------------
+@router.post(A + "/teams/", status_code=201)
+async def create_team(ctx: Writer, body: models.TeamCreate):
+    return ctx.run("create_team", body)
+
+
+@router.post(A + "/teams/filter", status_code=200)
+async def read_teams(ctx: Reader, body: _filter_body(models.BodyReadTeams)):
+    return ctx.run("filter_teams", body)
+
+
+@router.get(A + "/teams/{id}", status_code=200)
+async def read_team(ctx: Reader, id_: Id):
+    return ctx.run("read_team", id=id_)
+
+
+@router.put(A + "/teams/{id}", status_code=200)
+async def update_team(ctx: Writer, id_: Id, body: models.TeamUpdate):
+    return ctx.run("update_team", body, id=id_)
+
+
+@router.delete(A + "/teams/{id}", status_code=204)
+async def delete_team(ctx: Writer, id_: Id):
+    return ctx.run("delete_team", id=id_)
+
+
+@router.put(A + "/teams/{id}/members", status_code=200)
+async def upsert_team_members(ctx: Writer, id_: Id, body: models.BodyUpsertTeamMembers):
+    return ctx.run("upsert_team_members", body, id=id_)
+
+
+@router.delete(A + "/teams/{team_id}/members/{actor_id}", status_code=204)
+async def remove_team_member(ctx: Writer, team_id: Uuid, actor_id: Uuid):
+    return ctx.run("remove_team_member", team_id=team_id, actor_id=actor_id)
+
+
+# --- invitations ---------------------------------------------------------------------------------
+@router.post(A + "/invitations/", status_code=201)
+async def create_invitation(ctx: Writer, body: Annotated[models.InvitationsCreate, Body()]):
+    return ctx.run("create_invitations", body)
+
+
+@router.post(A + "/invitations/filter", status_code=200)
+async def read_invitations(ctx: Reader, body: _filter_body(models.BodyReadInvitations)):
+    return ctx.run("filter_invitations", body)
+
+
+@router.get(A + "/invitations/{id}", status_code=200)
+async def read_invitation(ctx: Reader, id_: Id):
+    return ctx.run("read_invitation", id=id_)
+
+
+@router.post(A + "/invitations/{id}/revoke", status_code=204)
+async def revoke_invitation(ctx: Writer, id_: Id):
+    return ctx.run("revoke_invitation", id=id_)
+
+
+# --- me ------------------------------------------------------------------------------------------
+@router.get("/api/me/", status_code=200)
+async def read_my_profile(ctx: Me):
+    return ctx.run("read_me")
+
+
+@router.get("/api/me/workspaces", status_code=200)
+async def read_my_workspaces(ctx: Me):
+    return ctx.run("read_my_workspaces")
+
+
+class Route(NamedTuple):
+    method: str
+    path: str
+
+
+# The emulated operations (method, path) as registered above (the conformance test and
+# tools/extract_openapi.py read this).
+ROUTES = tuple(Route(method, route.path) for route in router.routes if isinstance(route, APIRoute) for method in sorted(route.methods))

@@ -1,36 +1,33 @@
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""HTTP server (stdlib ThreadingHTTPServer, HTTP/1.1 keep-alive), fault injection and request log."""
+"""The server: the FastAPI application under uvicorn (one worker, no reload, no access log), and
+the fault rules and the request log of ``/api`` as an ASGI middleware around it."""
 from __future__ import annotations
 
-import ipaddress
+import asyncio
 import json
+import logging
 import re
 import socket
-import struct
-import threading
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import List, Optional
-from urllib.parse import unquote, urlsplit
 
-from .admin import Admin
-from .api import Api, Reply
+import uvicorn
+from fastapi import FastAPI
+
+from . import admin, routes
+from .admin import is_loopback
+from .api import Api
 from .routes import is_write
 from .state import DEFAULT_ACCOUNT_ID, Store
 
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+# uvicorn reports a response left incomplete; the drop_response and reset faults do that on purpose.
+INCOMPLETE = "ASGI callable returned without completing response."
 
 
 @dataclass
@@ -49,7 +46,7 @@ class EmulatorConfig:
 
 
 class FaultRule:
-    """One fault rule (see ``Admin.put_faults`` for the fields)."""
+    """One fault rule (``admin.FaultSpec`` has the fields)."""
 
     def __init__(self, spec):
         self.spec = spec
@@ -128,8 +125,168 @@ class RequestLog:
             self.entries = []
 
 
+def _json_response(status, payload, headers=None):
+    body = json.dumps(payload).encode("utf-8")
+    head = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    head += [(name.lower().encode(), str(value).encode()) for name, value in (headers or {}).items()]
+    return {"type": "http.response.start", "status": status, "headers": head}, {"type": "http.response.body", "body": body}
+
+
+def _with_key_suffix(start, body, suffix):
+    """The answer with ``suffix`` appended to the key it carries (``api_key.key``), if it carries one."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return start, body
+    if not (isinstance(doc, dict) and isinstance(doc.get("api_key"), dict) and isinstance(doc["api_key"].get("key"), str)):
+        return start, body
+    doc["api_key"]["key"] += suffix
+    body = json.dumps(doc).encode("utf-8")
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    return dict(start, headers=headers + [(b"content-length", str(len(body)).encode())]), body
+
+
+class FaultsAndLog:
+    """ASGI middleware for ``/api``: the fault rules, then the application, and the request log.
+
+    ``reset`` and ``drop_response`` break the connection: an ASGI application cannot close it
+    before a status line, so the emulator sends one with a body length it never sends and ends
+    the response there; uvicorn then closes the connection and the client sees it broken before
+    any response completed (httpx: ``RemoteProtocolError``)."""
+
+    def __init__(self, app, emulator):
+        self.app = app
+        self.emulator = emulator
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not (path == "/api" or path.startswith("/api/")):
+            await self.app(scope, receive, send)
+            return
+        emulator = self.emulator
+        method = scope["method"]
+        fault = emulator.take_fault(method, path)
+        if fault is not None and fault.reset:
+            emulator.log.add(method, path, 0)
+            await self._break(send)
+            return
+        body = await self._read_body(receive)
+        if body is None:
+            return  # the client went away
+        criteria = filter_criteria(method, path, body)
+        if fault is not None and fault.latency:
+            await asyncio.sleep(fault.latency)
+        if fault is not None and fault.status:
+            headers = {}
+            if fault.retry_after is not None:
+                value = fault.retry_after
+                headers["Retry-After"] = str(int(value)) if float(value).is_integer() else str(value)
+            emulator.log.add(method, path, fault.status, criteria)
+            for message in _json_response(fault.status, {"detail": f"Emulated fault: HTTP {fault.status}"}, headers):
+                await send(message)
+            if fault.forward_after is not None:
+                emulator.keep(asyncio.ensure_future(self._forward_later(fault.forward_after, scope, body)))
+            return
+        if fault is not None and fault.body is not None:
+            emulator.log.add(method, path, 200, criteria)
+            page = fault.body.encode("utf-8")
+            await send({"type": "http.response.start", "status": 200, "headers": [
+                (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(page)).encode())]})
+            await send({"type": "http.response.body", "body": page})
+            return
+        capture = fault is not None and (fault.drop_response or fault.key_suffix is not None)
+        started, chunks = {}, []
+
+        async def replay():
+            nonlocal body
+            if body is not None:
+                message, body = {"type": "http.request", "body": body, "more_body": False}, None
+                return message
+            return await receive()
+
+        async def watch(message):
+            if message["type"] == "http.response.start":
+                started.update(message)
+                if not capture:
+                    emulator.log.add(method, path, message["status"], criteria)
+            if not capture:
+                await send(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        try:
+            await self.app(scope, replay, watch)
+        except Exception:  # pylint: disable=broad-except
+            if started:
+                raise
+            sys.stderr.write(traceback.format_exc())
+            emulator.log.add(method, path, 500, criteria)
+            for message in _json_response(500, {"detail": "Internal Server Error"}):
+                await send(message)
+            return
+        if not capture:
+            return
+        if fault.drop_response:
+            emulator.log.add(method, path, 0, criteria)
+            await self._break(send)
+            return
+        start, data = _with_key_suffix(started, b"".join(chunks), fault.key_suffix)
+        emulator.log.add(method, path, start["status"], criteria)
+        await send(start)
+        await send({"type": "http.response.body", "body": data})
+
+    @staticmethod
+    async def _read_body(receive):
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    @staticmethod
+    async def _break(send):
+        await send({"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"1"), (b"connection", b"close")]})
+
+    async def _forward_later(self, delay, scope, body):
+        """Apply the request ``delay`` seconds from now, as a gateway that answered already would pass it on."""
+        await asyncio.sleep(delay)
+        pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive():
+            return pending.pop() if pending else {"type": "http.disconnect"}
+
+        async def discard(_message):
+            return None
+
+        try:
+            await self.app(dict(scope), receive, discard)
+        except Exception:  # pylint: disable=broad-except
+            sys.stderr.write(traceback.format_exc())
+
+
+class _NotIncomplete(logging.Filter):
+    def filter(self, record):
+        return record.getMessage() != INCOMPLETE
+
+
+logging.getLogger("uvicorn.error").addFilter(_NotIncomplete())
+
+
+def create_app(emulator) -> FastAPI:
+    """The FastAPI application of one emulator: ``/api`` (routes.py) and ``/_emulator`` (admin.py)."""
+    app = FastAPI(title="Prefect Cloud emulator", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.emulator = emulator
+    app.include_router(routes.router)
+    app.include_router(admin.router)
+    app.add_middleware(FaultsAndLog, emulator=emulator)
+    return app
+
+
 class Emulator:
-    """The emulator: state, API, admin API, faults, request log and the HTTP server."""
+    """The emulator: state, API, admin API, faults, request log and the server."""
 
     def __init__(self, config: EmulatorConfig):
         if not config.api_key:
@@ -141,11 +298,13 @@ class Emulator:
         if config.team_access_put not in ("merge", "replace"):
             raise ValueError(f"team_access_put must be merge or replace, got {config.team_access_put!r}")
         self.api = Api(self.store, team_access_put=config.team_access_put)
-        self.admin = Admin(self)
         self.log = RequestLog(config.request_log)
         self.faults_lock = threading.Lock()
         self.faults = []
-        self.httpd = None
+        self.app = create_app(self)
+        self._tasks = set()
+        self.sock = None
+        self.server = None
         self._thread = None
 
     # --- faults ------------------------------------------------------------------------------
@@ -167,6 +326,11 @@ class Emulator:
                     return rule.spec
         return None
 
+    def keep(self, task):
+        """Hold a reference to a background task (a forwarded request) until it is done."""
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     def reset(self):
         with self.store.lock:
             self.store.seed()
@@ -176,12 +340,24 @@ class Emulator:
 
     # --- lifecycle ---------------------------------------------------------------------------
     def bind(self):
-        self.httpd = EmulatorHTTPServer((self.config.host, self.config.port), self)
+        """Bind the listening socket (port 0 picks a free port) and return the base URL."""
+        host = self.config.host
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say TCP (without it,
+        # every answer written in two parts waits for the client's delayed ACK, some 40 ms).
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, self.config.port))
+            sock.listen(128)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
         return self.url
 
     @property
     def port(self):
-        return self.httpd.server_address[1]
+        return self.sock.getsockname()[1]
 
     @property
     def url(self):
@@ -190,193 +366,40 @@ class Emulator:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
 
-    def start(self):
-        """Bind and serve in a daemon thread (for in-process tests). Returns the base URL."""
-        self.bind()
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    def start(self, timeout=30):
+        """Serve in a daemon thread (uvicorn, one worker); return the base URL once it accepts requests."""
+        if self.sock is None:
+            self.bind()
+        config = uvicorn.Config(self.app, log_config=None, log_level="warning", access_log=False, lifespan="off",
+                                server_header=False, timeout_keep_alive=120, timeout_graceful_shutdown=2)
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, name="prefect-emulator", daemon=True)
         self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise OSError("the emulator's server did not start")
+            time.sleep(0.01)
         return self.url
 
     def serve_forever(self):
-        self.httpd.serve_forever(poll_interval=0.2)
+        """Serve until ``shutdown`` (for example from a signal handler in the main thread)."""
+        if self.server is None:
+            self.start()
+        while self._thread.is_alive():
+            self._thread.join(0.5)
 
     def shutdown(self):
-        """Stop serve_forever (call from another thread than the serving one)."""
-        if self.httpd is not None:
-            self.httpd.shutdown()
+        """Ask the server to stop (any thread, a signal handler too)."""
+        if self.server is not None:
+            self.server.should_exit = True
 
     def stop(self):
-        if self.httpd is None:
-            return
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.shutdown()
         if self._thread is not None:
-            self._thread.join(timeout=5)
-        self.httpd = None
-
-
-class EmulatorHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, emulator):
-        self.emulator = emulator
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, Handler)
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    server_version = "prefect-emulator"
-    sys_version = ""
-
-    def version_string(self):
-        return self.server_version
-
-    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
-        """Silence the default access log (it would go to stderr)."""
-
-    def do_GET(self):  # pylint: disable=invalid-name
-        self._dispatch()
-
-    def do_HEAD(self):  # pylint: disable=invalid-name
-        self._dispatch()
-
-    def do_POST(self):  # pylint: disable=invalid-name
-        self._dispatch()
-
-    def do_PUT(self):  # pylint: disable=invalid-name
-        self._dispatch()
-
-    def do_PATCH(self):  # pylint: disable=invalid-name
-        self._dispatch()
-
-    def do_DELETE(self):  # pylint: disable=invalid-name
-        self._dispatch()
-
-    def do_OPTIONS(self):  # pylint: disable=invalid-name
-        self._dispatch()
-
-    # --- plumbing ----------------------------------------------------------------------------
-    @property
-    def emulator(self) -> Emulator:
-        return self.server.emulator
-
-    def _read_body(self):
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0:
-            raise ValueError("negative Content-Length")
-        return self.rfile.read(length) if length else b""
-
-    def _send(self, status, payload=None, headers=None):
-        """Answer with ``payload`` as JSON (no body when it is None)."""
-        body = None if payload is None else json.dumps(payload).encode("utf-8")
-        self._answer(status, body, "application/json", headers)
-
-    def _answer(self, status, body, content_type, headers=None):
-        """Answer with ``body`` (bytes of ``content_type``, or None for no body)."""
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", content_type)
-        if status >= 200 and status not in (204, 304):
-            self.send_header("Content-Length", str(len(body or b"")))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if body and self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _abort(self):
-        """Close the connection without a response (a reset when unread data remains)."""
-        self.close_connection = True
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass
-
-    def _dispatch(self):
-        path = unquote(urlsplit(self.path).path)
-        try:
-            if path == "/_emulator" or path.startswith("/_emulator/"):
-                self._handle_admin(path)
-            elif path == "/api" or path.startswith("/api/"):
-                self._handle_api(path)
-            else:
-                self._read_body()
-                self._send(404, {"detail": "Not Found"})
-        except (ConnectionError, socket.timeout):
-            self.close_connection = True
-        except ValueError:
-            self.close_connection = True
-            self._send(400, {"detail": "Bad Request"}, {"Connection": "close"})
-
-    def _handle_admin(self, path):
-        body = self._read_body()
-        if not is_loopback(self.client_address[0]):
-            self._send(403, {"detail": "The emulator admin API is only served to loopback clients."})
-            return
-        status, payload = self.emulator.admin.handle(self.command, path, body)
-        self._send(status, payload)
-
-    def _forward_later(self, delay, method, path, body):
-        """Apply the request ``delay`` seconds from now, as a gateway that answered already would pass it on."""
-        authorization, host = self.headers.get("Authorization"), self.headers.get("Host") or ""
-        query = urlsplit(self.path).query
-
-        def forward():
-            time.sleep(delay)
-            self.emulator.api.handle(method, path, authorization, body, host, query)
-
-        threading.Thread(target=forward, daemon=True).start()
-
-    def _handle_api(self, path):
-        emulator = self.emulator
-        method = self.command
-        fault = emulator.take_fault(method, path)
-        if fault is not None and fault.reset:
-            emulator.log.add(method, path, 0)
-            self._abort()
-            return
-        body = self._read_body()
-        criteria = filter_criteria(method, path, body)
-        if fault is not None and fault.latency:
-            time.sleep(fault.latency)
-        if fault is not None and fault.status:
-            headers = {}
-            if fault.retry_after is not None:
-                value = fault.retry_after
-                headers["Retry-After"] = str(int(value)) if float(value).is_integer() else str(value)
-            emulator.log.add(method, path, fault.status, criteria)
-            self._send(fault.status, {"detail": f"Emulated fault: HTTP {fault.status}"}, headers)
-            if fault.forward_after is not None:
-                self._forward_later(fault.forward_after, method, path, body)
-            return
-        if fault is not None and fault.body is not None:
-            emulator.log.add(method, path, 200, criteria)
-            self._answer(200, fault.body.encode("utf-8"), "text/html; charset=utf-8")
-            return
-        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
-        query = urlsplit(self.path).query
-        try:
-            reply = emulator.api.handle(method, path, self.headers.get("Authorization"), body, host, query)
-        except Exception:  # pylint: disable=broad-except
-            sys.stderr.write(traceback.format_exc())
-            reply = Reply(500, {"detail": "Internal Server Error"})
-        if fault is not None and fault.drop_response:
-            emulator.log.add(method, path, 0, criteria)
-            self._abort()
-            return
-        emulator.log.add(method, path, reply.status, criteria)
-        self._send(reply.status, reply.payload, reply.headers)
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.server = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None

@@ -409,3 +409,93 @@ def test_an_invitation_expires_after_seven_days(client):
     client.advance(120)
     assert client.http.get(f"{client.account}/invitations/{invitation['id']}").json()["status"] == "REVOKED"
     assert client.http.post(f"{client.account}/invitations/{invitation['id']}/revoke").status_code == 409
+
+
+# --- FastAPI's own answers (issue 29): 422 on a bad body, 405, trailing-slash redirects ----------
+
+
+def test_a_bad_body_is_fastapis_422_and_changes_nothing(client):
+    url = f"{client.account}/bots/"
+    response = client.http.post(url, json={"name": 5, "account_role_id": "not-a-uuid"})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert sorted((item["type"], tuple(item["loc"])) for item in detail) == [
+        ("string_type", ("body", "name")), ("uuid_parsing", ("body", "account_role_id"))]
+    assert all(isinstance(item["msg"], str) and "input" in item for item in detail)
+    missing = client.http.post(url)
+    assert missing.status_code == 422 and missing.json()["detail"][0]["type"] == "missing"
+    assert missing.json()["detail"][0]["loc"] == ["body"]
+    broken = client.http.post(url, content=b'{"name": ', headers={"Content-Type": "application/json"})
+    assert broken.status_code == 422 and broken.json()["detail"][0]["type"] == "json_invalid"
+    assert client.http.post(f"{client.account}/bots/filter").json() == []
+    assert [e["status"] for e in client.admin.get("/requests").json()] == [422, 422, 422, 200]
+    # A bad fault rule is FastAPI's 422 too.
+    response = client.admin.put("/faults", json={"faults": [{"status": 200}]})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "faults", 0, "status"]
+
+
+def test_a_known_path_with_another_method_is_405(client):
+    response = client.http.put(f"{client.account}/bots/filter", json={})
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"} and response.headers["allow"] == "POST"
+    response = client.http.delete("/api/me/")
+    assert response.status_code == 405 and response.headers["allow"] == "GET"
+    response = client.admin.post("/health")
+    assert response.status_code == 405 and response.headers["allow"] == "GET"
+    log = client.admin.get("/requests").json()
+    assert [(e["method"], e["status"]) for e in log] == [("PUT", 405), ("DELETE", 405)]
+
+
+def test_the_other_trailing_slash_redirects_with_307(client):
+    response = client.http.post(f"{client.account}/bots", json={"name": "slashless"})
+    assert response.status_code == 307 and response.content == b""
+    assert response.headers["location"] == f"{client.emulator.url}{client.account}/bots/"
+    assert client.http.post(f"{client.account}/bots/filter", json={"service_accounts": {"name": {"any_": ["slashless"]}}}).json() == []
+    followed = client.http.post(f"{client.account}/bots", json={"name": "slashless"}, follow_redirects=True)
+    assert followed.status_code == 201 and followed.json()["name"] == "slashless"   # 307 keeps the method and the body
+    response = client.http.get("/api/me/workspaces/?x=1")
+    assert response.status_code == 307 and response.headers["location"] == f"{client.emulator.url}/api/me/workspaces?x=1"
+    response = client.http.get("/api/me")
+    assert response.status_code == 307 and response.headers["location"].endswith("/api/me/")
+    assert client.http.get("/api/nowhere/").status_code == 404   # no route either way: no redirect
+    statuses = [(e["method"], e["path"].rsplit("/api", 1)[1], e["status"]) for e in client.admin.get("/requests").json()]
+    assert statuses[0] == ("POST", f"{client.account[4:]}/bots", 307)
+    assert statuses[2:4] == [("POST", f"{client.account[4:]}/bots", 307), ("POST", f"{client.account[4:]}/bots/", 201)]
+
+
+def test_fault_forward_after_answers_now_and_applies_later(client):
+    client.set_faults({"method": "POST", "path": r"/bots/$", "status": 504, "forward_after": 0.5})
+    response = client.http.post(f"{client.account}/bots/", json={"name": "late"})
+    assert response.status_code == 504 and response.json() == {"detail": "Emulated fault: HTTP 504"}
+    find = {"service_accounts": {"name": {"any_": ["late"]}}}
+    assert client.http.post(f"{client.account}/bots/filter", json=find).json() == []
+    deadline = time.monotonic() + 10
+    while not client.http.post(f"{client.account}/bots/filter", json=find).json():
+        assert time.monotonic() < deadline, "the forwarded request was never applied"
+        time.sleep(0.1)
+    log = [e for e in client.admin.get("/requests").json() if e["path"].endswith("/bots/")]
+    assert [e["status"] for e in log] == [504]   # logged once, with the status answered
+
+
+def test_fault_drop_response_of_a_204_still_breaks_the_connection(client):
+    bot = client.create_bot("dropped-delete")
+    client.set_faults({"method": "DELETE", "drop_response": True})
+    with pytest.raises(httpx.TransportError):
+        client.http.delete(f"{client.account}/bots/{bot['id']}")
+    assert client.http.get(f"{client.account}/bots/{bot['id']}").status_code == 404
+
+
+def test_fault_key_suffix_tampers_with_returned_keys_only(client):
+    """What role_agent_credentials used a proxy of its own for: a key that comes back with a line break."""
+    client.set_faults({"method": "POST", "key_suffix": "\nLD_PRELOAD=evil.so", "times": -1})
+    bot = client.create_bot("tampered")
+    key = bot["api_key"]["key"]
+    assert key.endswith("\nLD_PRELOAD=evil.so")
+    clean = key[:-len("\nLD_PRELOAD=evil.so")]
+    assert client.me_status(clean) == 200
+    assert client.admin.get("/issued-keys").json()["keys"][-1] == clean
+    rotated = client.rotate(bot["id"])
+    assert rotated["api_key"]["key"].endswith("\nLD_PRELOAD=evil.so")
+    listed = client.http.post(f"{client.account}/bots/filter").json()   # a POST without a key passes unchanged
+    assert [b["name"] for b in listed] == ["tampered"] and "key" not in listed[0]["api_key"]
+    assert client.admin.get("/faults").json()["faults"][0]["key_suffix"] == "\nLD_PRELOAD=evil.so"

@@ -444,6 +444,26 @@ def test_route_table_is_in_oas(oas):
     assert subset_ops == seen
 
 
+def test_the_applications_openapi_matches_the_document(emulator, oas):
+    """FastAPI's own OpenAPI of the emulator: the same operations (operationId, path parameters,
+    request body and whether it is required, success status) as the OpenAPI document."""
+    generated = emulator.app.openapi()["paths"]
+    ours = {(m.upper(), p) for p, item in generated.items() if p.startswith("/api/") for m in item if m in METHODS}
+    assert ours == {(m.upper(), p) for p, item in oas.doc["paths"].items() for m in item if m in METHODS}
+
+    def shape(op):
+        body = op.get("requestBody")
+        return {
+            "operationId": op["operationId"],
+            "parameters": sorted((p["name"], p["in"], p.get("required", False)) for p in op.get("parameters", [])),
+            "body": None if body is None else body.get("required", False),
+            "success": sorted(status for status in op["responses"] if status.startswith("2")),
+        }
+
+    for method, path in sorted(ours):
+        assert shape(generated[path][method.lower()]) == shape(oas.operation(method, path)), (method, path)
+
+
 def _find_full_doc():
     candidates = [os.path.join("/work", FULL_DOC_REL)]
     directory = os.path.dirname(os.path.abspath(__file__))

@@ -23,15 +23,16 @@ Never prints a key: the leak scan reports only file names, line numbers and coun
   emu.py profiles-kept FILE NAME         exit 1 unless FILE still holds the two seeded profiles
                                          unchanged, NAME is active, and [profiles.NAME] holds
                                          PREFECT_API_URL, PREFECT_API_KEY, PREFECT_CLOUD_API_URL
-  emu.py evil-proxy UPSTREAM PORTFILE    forward requests to the emulator at UPSTREAM, appending
-                                         a line break and LD_PRELOAD=evil.so to every key that a
-                                         response returns (api_key.key); its port goes to PORTFILE
+  emu.py faults URL JSON                 replace the emulator's fault rules with the JSON list
+                                         (for example a key_suffix rule that appends a line break
+                                         and LD_PRELOAD=evil.so to every key an answer returns)
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -191,53 +192,6 @@ def profiles_kept(path, name):
     return 1 if problems else 0
 
 
-def evil_proxy(upstream, portfile):
-    """A reverse proxy that corrupts every returned key with a line break and an extra line."""
-    import http.client  # pylint: disable=import-outside-toplevel
-    import json  # pylint: disable=import-outside-toplevel
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # pylint: disable=import-outside-toplevel
-    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
-
-    target = urlsplit(upstream)
-
-    class Handler(BaseHTTPRequestHandler):
-        def _forward(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-            conn.request(self.command, self.path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            if "json" in (response.getheader("Content-Type") or ""):
-                try:
-                    doc = json.loads(data)
-                except ValueError:
-                    doc = None
-                if isinstance(doc, dict) and isinstance(doc.get("api_key"), dict) and doc["api_key"].get("key"):
-                    doc["api_key"]["key"] += "\nLD_PRELOAD=evil.so"
-                    data = json.dumps(doc).encode()
-            self.send_response(response.status)
-            for key, value in response.getheaders():
-                if key.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            conn.close()
-
-        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _forward
-
-        def log_message(self, *args):  # pylint: disable=arguments-differ
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(portfile + ".tmp", "w", encoding="utf-8") as handle:
-        handle.write(str(server.server_address[1]))
-    os.replace(portfile + ".tmp", portfile)
-    server.serve_forever()
-
-
 def main(argv):
     command, args = argv[1], argv[2:]
     if command == "health":
@@ -279,8 +233,10 @@ def main(argv):
         return seed_profiles(args[0])
     if command == "profiles-kept":
         return profiles_kept(args[0], args[1])
-    if command == "evil-proxy":
-        return evil_proxy(args[0], args[1])
+    if command == "faults":
+        rules = admin(args[0]).set_faults(json.loads(args[1]))
+        print(f"{len(rules)} fault rules set")
+        return 0
     print(__doc__)
     return 2
 

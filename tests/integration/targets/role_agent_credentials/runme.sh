@@ -537,14 +537,10 @@ expect "no issued key in clear text on the controller (work and temporary direct
     --exclude "$work/hosts" --exclude "$work/state"
 
 expect "a key returned by the API with a line break (env file injection) is refused before any file is written"
-"$PY" emu.py evil-proxy "$emu_url" "$work/proxy.port" &
-proxy_pid=$!
-trap 'kill "$proxy_pid" 2>/dev/null || true; [ -z "${emu_pid:-}" ] || kill "$emu_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do [ -s "$work/proxy.port" ] && break; sleep 0.1; done
+"$PY" emu.py faults "$emu_url" '[{"method": "POST", "key_suffix": "\nLD_PRELOAD=evil.so", "times": -1}]'
 "$PY" emu.py fingerprint "$work/hosts/agent4" "$work/state/before-evil.txt"
-run_fails 16-injection deploy.yml --limit agent4 -e "agent_credentials_api_url=http://127.0.0.1:$(cat "$work/proxy.port")/api" \
-    -e agent_credentials_service_account=role-it-evil
-kill "$proxy_pid"
+run_fails 16-injection deploy.yml --limit agent4 -e agent_credentials_service_account=role-it-evil
+"$PY" emu.py faults "$emu_url" '[]'
 "$PY" emu.py fingerprint "$work/hosts/agent4" "$work/state/after-evil.txt"
 cmp "$work/state/before-evil.txt" "$work/state/after-evil.txt" || { echo "FAIL: files changed by the refused run" >&2; exit 1; }
 if grep -rl 'LD_PRELOAD' "$work/hosts"; then echo "FAIL: LD_PRELOAD written to a host file" >&2; exit 1; fi
