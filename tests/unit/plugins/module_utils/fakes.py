@@ -11,6 +11,7 @@ advances it, nothing really sleeps.
 
 from __future__ import annotations
 
+import asyncio
 import json as _json
 import os
 import random
@@ -268,6 +269,29 @@ class Fault:
         return self.times != 0 and method == self.method and self.path.search(path) is not None
 
 
+def call_asgi(app, method, path, query, headers, body):
+    """(status, headers, body) of one request to an ASGI application, called directly (no socket,
+    no HTTP client: the emulator's answers do not depend on the httpx under test)."""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+             "path": path, "raw_path": path.encode("ascii"), "root_path": "", "query_string": (query or "").encode("ascii"),
+             "headers": [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()],
+             "server": ("emulator.test", 80), "client": ("127.0.0.1", 50000)}
+    incoming = [{"type": "http.request", "body": body or b"", "more_body": False}]
+    answer = {"status": None, "headers": [], "body": b""}
+
+    async def receive():
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            answer["status"], answer["headers"] = message["status"], message.get("headers", [])
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
+
+    asyncio.run(app(scope, receive, send))
+    return answer["status"], {k.decode("latin-1"): v.decode("latin-1") for k, v in answer["headers"]}, answer["body"]
+
+
 class EmulatedCloud:
     """A MockTransport handler serving ``prefect_emulator``'s API (what the integration tests
     run against) without a socket, plus ``faults``; ``sent`` lists (method, path) of every request."""
@@ -279,11 +303,11 @@ class EmulatedCloud:
         if EMULATOR_DIR not in sys.path:
             sys.path.insert(0, EMULATOR_DIR)
         # pylint: disable=import-outside-toplevel
-        from prefect_emulator.api import Api
-        from prefect_emulator.state import Store
+        from prefect_emulator import Emulator, EmulatorConfig
 
-        self.store = Store(self.ACCOUNT_ID, self.OWNER_KEY, ["ws"])
-        self.api = Api(self.store, team_access_put=team_access_put)
+        emulator = Emulator(EmulatorConfig(api_key=self.OWNER_KEY, account_id=self.ACCOUNT_ID, workspaces=["ws"], port=0,
+                                           team_access_put=team_access_put))  # never started: called in process
+        self.app, self.store, self.api = emulator.app, emulator.store, emulator.api
         self.faults = []
         self.sent = []
         self.clock = None
@@ -297,15 +321,17 @@ class EmulatedCloud:
             self.clock.now += fault.took
         reply = None
         if fault is None or fault.applied:
-            reply = self.api.handle(method, path, request.headers.get("authorization"), request.content,
-                                    request.netloc, request.query)
+            headers = {"authorization": request.headers.get("authorization") or "", "host": request.netloc,
+                       "content-type": "application/json"}
+            reply = call_asgi(self.app, method, path, request.query, headers, request.content)
         if fault is not None:
             if fault.error is not None:
                 raise fault.error("emulated failure")
             return respond(fault.status, json={"detail": f"Emulated fault: HTTP {fault.status}"})
-        if reply.payload is None:
-            return respond(reply.status, headers=reply.headers)
-        return respond(reply.status, json=reply.payload, headers=reply.headers)
+        status, headers, body = reply
+        if not body:
+            return respond(status, headers={k: v for k, v in headers.items() if k == "retry-after"})
+        return respond(status, json=_json.loads(body), headers={k: v for k, v in headers.items() if k == "retry-after"})
 
     def count(self, method, path_end):
         """How many ``method`` requests were sent to a path ending in ``path_end``."""
