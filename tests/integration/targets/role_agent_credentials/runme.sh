@@ -41,23 +41,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-config=../../integration_config.yml
-if [ ! -f "$config" ]; then
-    echo "role_agent_credentials: $config is missing (tools/test writes it; see README.md, Testing)" >&2
-    exit 1
-fi
-config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
-PY=$(command -v python3 || command -v python)
-value() { sed -n "s/^$1: *['\"]\{0,1\}\([^'\"]*\)['\"]\{0,1\} *\$/\1/p" "$config" | head -n1; }
-emu_url=$(value prefect_emulator_url)
-
-out=${OUTPUT_DIR:-$(mktemp -d)}
-work="$out/role_agent_credentials"
-rm -rf "$work"
-mkdir -p "$work/hosts" "$work/state" "$work/logs"
-export ANSIBLE_ROLES_PATH=..
-# The controller's temporary directories, scanned for clear-text keys in step 15.
-export ANSIBLE_LOCAL_TEMP="$work/controller-tmp" ANSIBLE_REMOTE_TMP="$work/remote-tmp"
+# shellcheck source=harness.sh
+. ./harness.sh
+harness_init role_agent_credentials
 
 # The emulator normally runs already (tools/test). Otherwise start it for this script.
 if ! "$PY" emu.py health "$emu_url"; then
@@ -94,30 +80,11 @@ common=(-e "@$config" -e "test_os_user=$(id -un)" -e "test_state_dir=$work/state
 slices=(-i "$work/inventory-slices.ini")
 three=(--limit "agent1:agent2:agent3")
 
-run() {  # run STEP ARGS...: ansible-playbook, output to the terminal and to $work/logs/STEP.log
-    local step=$1
-    shift
-    echo "=== $step: ansible-playbook $*"
-    ansible-playbook "${inventory[@]}" "${common[@]}" "$@" 2>&1 | tee "$work/logs/$step.log"
-}
-run_fails() {  # run_fails STEP ARGS...: like run, but the run must fail
-    local step=$1 rc=0
-    shift
-    echo "=== $step (must fail): ansible-playbook $*"
-    ansible-playbook "${inventory[@]}" "${common[@]}" "$@" > "$work/logs/$step.log" 2>&1 || rc=$?
-    cat "$work/logs/$step.log"
-    if [ "$rc" = 0 ]; then
-        echo "FAIL: $step succeeded" >&2
-        exit 1
-    fi
-    echo "--- $step failed as expected (exit code $rc)"
-}
 verify() {  # verify STEP LABEL HOSTS [PREVIOUS EXPECT]: HOSTS 3 = agent1..agent3, 4 = all
     local limit=(--limit "agents")
     [ "$3" = 3 ] && limit=("${three[@]}")
     run "$1" verify.yml "${limit[@]}" -e "verify_label=$2" -e "verify_hosts=$3" -e "verify_previous=${4:-}" -e "verify_expect=${5:-}"
 }
-expect() { echo "--- expect (at ${SECONDS}s): $*"; }
 
 run 00-setup setup.yml
 
@@ -194,24 +161,19 @@ if [ -z "$prefect_python" ]; then
         echo "installing $prefect_spec into $venv (cached for the next runs)"
         mkdir -p "$cache"
         rm -rf "$venv" "$venv.tmp"
-        if "$PY" -m venv "$venv.tmp" > "$work/logs/prefect-venv.txt" 2>&1 &&
-            timeout 300 "$venv.tmp/bin/python" -m pip install --disable-pip-version-check -q "$prefect_spec" \
-                >> "$work/logs/prefect-venv.txt" 2>&1 &&
-            "$venv.tmp/bin/python" -c 'import prefect' >> "$work/logs/prefect-venv.txt" 2>&1; then
+        install_prefect() {
+            "$PY" -m venv "$venv.tmp" &&
+                timeout 300 "$venv.tmp/bin/python" -m pip install --disable-pip-version-check -q "$prefect_spec" &&
+                "$venv.tmp/bin/python" -c 'import prefect'
+        }
+        if fetch_or_skip prefect-venv.txt install_prefect; then
             # venvs are not relocatable: recreate the scripts for the final path, keep the packages
             mv "$venv.tmp" "$venv"
             "$PY" -m venv --upgrade "$venv" >> "$work/logs/prefect-venv.txt" 2>&1 || true
             touch "$venv/.complete"
         else
             rm -rf "$venv.tmp"
-            # Skip only when the package index cannot be reached; any other failure fails the test.
-            if "$PY" -m pip download --disable-pip-version-check -q --no-deps -d "$work/pip-probe" six \
-                    > "$work/logs/pip-probe.txt" 2>&1; then
-                echo "FAIL: installing '$prefect_spec' failed although the package index answers:" >&2
-                tail -n 5 "$work/logs/prefect-venv.txt" >&2
-                exit 1
-            fi
-            prefect_skip="the package index is unreachable ($(tail -n 1 "$work/logs/pip-probe.txt"))"
+            prefect_skip=$skip_reason
         fi
     fi
 fi
