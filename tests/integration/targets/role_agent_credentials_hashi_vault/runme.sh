@@ -11,6 +11,8 @@
 #   1. community.hashi_vault missing: one-line error, no write request (Prefect, Vault)
 #   2. hvac missing: one-line error, no write request
 #   3. a bad Vault token: fails before any Prefect Cloud write
+#   3r. a first run (no secret yet) whose secret another writer creates in the meantime: the
+#      check-and-set write (cas 0) is refused, no host gets the key
 #   4. first deployment on three hosts: the store is written (other fields of the secret kept,
 #      check-and-set) before the hosts get the key, no key in clear text on the controller
 #   5. re-run: changed=0, no write request (Prefect, Vault)
@@ -195,6 +197,36 @@ run_fails 03-bad-token "${with_hv[@]}" -- "$roletarget/deploy.yml" "${three[@]}"
 one_line 03-bad-token "agent_credentials_key_store: cannot read the secret $secret of the KV v2 mount $mount from HashiCorp Vault at $vault_url: Forbidden: Permission Denied to path"
 no_writes
 test -z "$(find "$work/hosts" -type f)" || { echo "FAIL: files written on a host" >&2; exit 1; }
+
+expect "a first run whose secret is created by another writer after the run read it (absent): the"
+expect "check-and-set write (cas 0) is refused, no host gets the key, the message names the concurrent run"
+# The run reads the missing secret, then its Prefect Cloud create is delayed 8 s; meanwhile the
+# secret is written (as a concurrent first run would). Without cas 0 the run would write version 2.
+{
+    echo "[agents]"
+    echo "raceV test_host_root=$work/hosts/raceV"
+    echo "[agents:vars]"
+    echo "ansible_connection=local"
+    echo "ansible_python_interpreter={{ ansible_playbook_python }}"
+} > "$work/inventory-race.ini"
+race_secret=prefect/role-it-vault-race
+clear_logs
+"$PY" "$roletarget/emu.py" faults "$emu_url" '[{"method": "POST", "path": "/bots/$", "times": 1, "latency": 8}]'
+"${with_hv[@]}" ansible-playbook -i "$work/inventory-race.ini" "${common[@]}" "$roletarget/deploy.yml" -vvv \
+    -e agent_credentials_service_account=role-it-vault-race -e "agent_credentials_key_store=$race_secret" \
+    > "$work/logs/03r-first-write.log" 2>&1 &
+race_pid=$!
+"$PY" vault.py wait-read "$vault_url" "$mount" "$race_secret" 120
+"$PY" vault.py seed "$vault_url" "$vault_token" "$mount" "$race_secret"
+race_rc=0
+wait "$race_pid" || race_rc=$?
+"$PY" "$roletarget/emu.py" faults "$emu_url" '[]'
+cat "$work/logs/03r-first-write.log"
+[ "$race_rc" != 0 ] || { echo "FAIL: the run succeeded although the secret was created after it read it" >&2; exit 1; }
+"$PY" "$roletarget/emu.py" grep "$work/logs/03r-first-write.log" \
+    "concurrent run: the secret was created by another writer since this run read it, so the check-and-set write was refused"
+"$PY" vault.py versions "$vault_url" "$mount" "$race_secret" 1
+test -z "$(find "$work/hosts/raceV" -type f 2>/dev/null)" || { echo "FAIL: files written for raceV" >&2; exit 1; }
 
 expect "first deployment: account created, the store written (owner field kept), then the hosts"
 clear_logs
