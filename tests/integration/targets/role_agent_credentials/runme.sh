@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # work, emu_url and skip_reason are set by harness_init (harness.sh)
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -48,7 +49,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # shellcheck source=harness.sh
-. ./harness.sh
+. ./harness.sh  # sets work, emu_url, config, PY, ... (harness_init)
 harness_init role_agent_credentials
 
 # The emulator normally runs already (tools/test). Otherwise start it for this script.
@@ -560,7 +561,7 @@ run 14w-verify-allowed verify.yml -e verify_label=s14x -e verify_hosts=1 -e veri
 inventory=(-i "$work/inventory.ini")
 
 race() {  # race STEP EXTRA_JSON FAULTS_JSON HOST_A HOST_B: two runs at once for role-it-race, one new host each
-    local step=$1 extra=$2 faults=$3 hosts=("$4" "$5") pids=() codes=() index rc saved=("${inventory[@]}")
+    local step=$1 race_extra=$2 faults=$3 hosts=("$4" "$5") pids=() codes=() index rc saved=("${inventory[@]}")
     for index in 0 1; do
         {
             echo "[agents]"
@@ -573,9 +574,9 @@ race() {  # race STEP EXTRA_JSON FAULTS_JSON HOST_A HOST_B: two runs at once for
     "$PY" emu.py clear "$emu_url"
     "$PY" emu.py faults "$emu_url" "$faults"
     for index in 0 1; do
-        echo "=== $step-${hosts[$index]}: ansible-playbook deploy.yml (host ${hosts[$index]}, in the background) $extra"
+        echo "=== $step-${hosts[$index]}: ansible-playbook deploy.yml (host ${hosts[$index]}, in the background) $race_extra"
         ansible-playbook -i "$work/inventory-${hosts[$index]}.ini" "${common[@]}" deploy.yml -vvv \
-            -e agent_credentials_service_account=role-it-race -e "$extra" > "$work/logs/$step-${hosts[$index]}.log" 2>&1 &
+            -e agent_credentials_service_account=role-it-race -e "$race_extra" > "$work/logs/$step-${hosts[$index]}.log" 2>&1 &
         pids+=($!)
     done
     for index in 0 1; do
