@@ -339,6 +339,8 @@ run_fails 08-slice-previous deploy.yml "${slices[@]}" --limit agent2:agent8 -vvv
 "$PY" emu.py recap "$work/logs/08-slice-previous.log" agent2 "failed=0"
 "$PY" emu.py recap "$work/logs/08-slice-previous.log" agent8 "failed=1"
 "$PY" emu.py grep "$work/logs/08-slice-previous.log" "the output has been hidden"
+# ... and the role says what failed, without the key
+"$PY" emu.py grep "$work/logs/08-slice-previous.log" "agent_credentials: writing the key of role-it-agents on agent8 failed (Write the env file)"
 
 expect "a run that may not rotate: a requested rotation and a missing service account fail, no write request"
 "$PY" emu.py clear "$emu_url"
