@@ -8,8 +8,11 @@ Never prints a key: the leak scan reports only file names, line numbers and coun
 
   emu.py health URL                      exit 0 when the emulator answers
   emu.py clear URL                       clear the request log
+  emu.py faults URL JSON                 replace the fault rules with the JSON list ([] clears them)
   emu.py writes URL [REGEX]              print the write requests logged (whose path matches
                                          REGEX); exit 1 if any
+  emu.py count URL REGEX N               exit 1 unless N write requests whose "METHOD path" matches REGEX
+                                         were logged
   emu.py fingerprint DIR OUT             write path, mode and sha256 of every file under DIR
   emu.py recap-unchanged LOG             exit 1 unless every PLAY RECAP line has changed=0
   emu.py grep LOG TEXT                   exit 1 unless TEXT occurs in LOG
@@ -203,6 +206,11 @@ def main(argv):
     if command == "clear":
         admin(args[0]).clear_log()
         return 0
+    if command == "faults":
+        import json  # pylint: disable=import-outside-toplevel
+        rules = admin(args[0]).set_faults(json.loads(args[1]))
+        print(f"{len(rules)} fault rules armed")
+        return 0
     if command == "writes":
         pattern = re.compile(args[1]) if len(args) > 1 else None
         writes = [e for e in admin(args[0]).requests()
@@ -211,6 +219,14 @@ def main(argv):
             print(f"  write: {entry['method']} {entry['path']} -> {entry['status']}")
         print(f"{len(writes)} write requests")
         return 1 if writes else 0
+    if command == "count":
+        pattern = re.compile(args[1])
+        found = [e for e in admin(args[0]).requests()
+                 if e.get("write") and pattern.search(f"{e['method']} {e['path']}")]
+        for entry in found:
+            print(f"  write: {entry['method']} {entry['path']} -> {entry['status']}")
+        print(f"{len(found)} write requests match {args[1]!r} (expected {args[2]})")
+        return 0 if len(found) == int(args[2]) else 1
     if command == "fingerprint":
         fingerprint(args[0], args[1])
         return 0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # work, emu_url and skip_reason are set by harness_init (harness.sh)
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -33,31 +34,23 @@
 #      rotate): fails before any write, naming the ways out (also for a service account that does
 #      not exist); with the key store it gets the key
 #      from the store (no rotation); with agent_credentials_allow_rotation=true it rotates
+#  14r. concurrent runs for the same service account (two creates, two rotations at once, made to
+#      overlap with delayed responses): each run ends with its hosts holding the active key, or fails
+#      before writing any key with a message about the concurrent run
 #  15. no issued key in clear text under the controller's work and temporary directories
 #  16. a key that comes back from the API with "\nLD_PRELOAD=evil.so" is refused before any file
 #      is written
 #  17. no issued key appears in anything the runs printed (-vvvv, --diff, check mode, failures)
+# Also: bad input (bidi and C1 characters, one failing rule) and a bad workspace role fail before any
+# write request (0a, 0b); a tampered profile fails with its reason, never the key (3t); a key store
+# made 0644 is made 0600 again (11m).
 # Every ansible-playbook run is logged to $work/logs/<step>.log (stdout and stderr).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-config=../../integration_config.yml
-if [ ! -f "$config" ]; then
-    echo "role_agent_credentials: $config is missing (tools/test writes it; see README.md, Testing)" >&2
-    exit 1
-fi
-config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
-PY=$(command -v python3 || command -v python)
-value() { sed -n "s/^$1: *['\"]\{0,1\}\([^'\"]*\)['\"]\{0,1\} *\$/\1/p" "$config" | head -n1; }
-emu_url=$(value prefect_emulator_url)
-
-out=${OUTPUT_DIR:-$(mktemp -d)}
-work="$out/role_agent_credentials"
-rm -rf "$work"
-mkdir -p "$work/hosts" "$work/state" "$work/logs"
-export ANSIBLE_ROLES_PATH=..
-# The controller's temporary directories, scanned for clear-text keys in step 15.
-export ANSIBLE_LOCAL_TEMP="$work/controller-tmp" ANSIBLE_REMOTE_TMP="$work/remote-tmp"
+# shellcheck source=harness.sh
+. ./harness.sh  # sets work, emu_url, config, PY, ... (harness_init)
+harness_init role_agent_credentials
 
 # The emulator normally runs already (tools/test). Otherwise start it for this script.
 if ! "$PY" emu.py health "$emu_url"; then
@@ -94,32 +87,44 @@ common=(-e "@$config" -e "test_os_user=$(id -un)" -e "test_state_dir=$work/state
 slices=(-i "$work/inventory-slices.ini")
 three=(--limit "agent1:agent2:agent3")
 
-run() {  # run STEP ARGS...: ansible-playbook, output to the terminal and to $work/logs/STEP.log
-    local step=$1
-    shift
-    echo "=== $step: ansible-playbook $*"
-    ansible-playbook "${inventory[@]}" "${common[@]}" "$@" 2>&1 | tee "$work/logs/$step.log"
-}
-run_fails() {  # run_fails STEP ARGS...: like run, but the run must fail
-    local step=$1 rc=0
-    shift
-    echo "=== $step (must fail): ansible-playbook $*"
-    ansible-playbook "${inventory[@]}" "${common[@]}" "$@" > "$work/logs/$step.log" 2>&1 || rc=$?
-    cat "$work/logs/$step.log"
-    if [ "$rc" = 0 ]; then
-        echo "FAIL: $step succeeded" >&2
-        exit 1
-    fi
-    echo "--- $step failed as expected (exit code $rc)"
-}
 verify() {  # verify STEP LABEL HOSTS [PREVIOUS EXPECT]: HOSTS 3 = agent1..agent3, 4 = all
     local limit=(--limit "agents")
     [ "$3" = 3 ] && limit=("${three[@]}")
     run "$1" verify.yml "${limit[@]}" -e "verify_label=$2" -e "verify_hosts=$3" -e "verify_previous=${4:-}" -e "verify_expect=${5:-}"
 }
-expect() { echo "--- expect (at ${SECONDS}s): $*"; }
 
 run 00-setup setup.yml
+
+expect "bad input: a one-line error that names only the failing rule, before any request"
+"$PY" emu.py clear "$emu_url"
+for name in bidi c1 rule; do
+    case $name in
+        bidi) extra='{"agent_credentials_profile_name": "prefect\u202ecloud"}'
+              text='agent_credentials_profile_name must not contain control or invisible format characters such as a line break or U+202E, got U+202E' ;;
+        c1) extra='{"agent_credentials_api_url": "http://127.0.0.1/api\u0085x"}'
+            text='agent_credentials_api_url must not contain control or invisible format characters such as a line break or U+202E, got U+0085' ;;
+        rule) extra='{"agent_credentials_rotate_before_expiry": -1}'
+              text='agent_credentials_rotate_before_expiry must be >= 0, got -1' ;;
+    esac
+    run_fails "00-input-$name" deploy.yml "${three[@]}" -e "$extra"
+    # one message per failed host, and only the failing rule in it
+    count=$(grep -c -F "\"msg\": \"Invalid prefect.cloud.agent_credentials variables: $text\"" "$work/logs/00-input-$name.log" || true)
+    [ "$count" = 3 ] || { echo "FAIL: expected the one-rule message for 3 hosts, found $count" >&2; exit 1; }
+    if grep -q -e 'old_key_expires_in_seconds must' -e 'key_lifetime must' "$work/logs/00-input-$name.log"; then
+        echo "FAIL: the message lists rules that did not fail" >&2
+        exit 1
+    fi
+done
+"$PY" emu.py writes "$emu_url"
+test -z "$(find "$work/hosts" -type f)" || { echo "FAIL: files written for bad input" >&2; exit 1; }
+
+expect "a workspace role that does not exist: fails before the service account is created (no write request)"
+"$PY" emu.py clear "$emu_url"
+run_fails 00-bad-role deploy.yml "${three[@]}" -e agent_credentials_service_account=role-it-bad-role \
+    -e '{"agent_credentials_workspaces": [{"workspace": "'"$(value prefect_workspace_handle)"'", "role": "NoSuchWorkspaceRole"}]}'
+"$PY" emu.py grep "$work/logs/00-bad-role.log" "NoSuchWorkspaceRole"
+"$PY" emu.py writes "$emu_url"
+test -z "$(find "$work/hosts" -type f)" || { echo "FAIL: files written for a bad workspace role" >&2; exit 1; }
 
 expect "check mode before the account exists: no write, no file"
 "$PY" emu.py clear "$emu_url"
@@ -153,6 +158,29 @@ run 03-new-host deploy.yml -vvv
 "$PY" emu.py writes "$emu_url"
 "$PY" emu.py grep "$work/logs/03-new-host.log" '"key_rotated": "no"'
 verify 03-verify s3 4 s1 same
+
+expect "a tampered key line in agent4's profile: the run fails on agent4 and says why, without the key"
+cp -p "$work/hosts/agent4/home/.prefect/profiles.toml" "$work/state/agent4-profiles.toml"
+"$PY" - "$work/hosts/agent4/home/.prefect/profiles.toml" <<'PY'
+import re, sys
+with open(sys.argv[1], encoding="utf-8") as handle:
+    text = handle.read()
+# an invalid escape after the key (the file is no longer valid TOML)
+text, count = re.subn(r'(?m)^(PREFECT_API_KEY = "pnb_[^"]*)"', lambda m: m.group(1) + '\\q"', text)
+assert count == 1, count
+with open(sys.argv[1], "w", encoding="utf-8") as handle:
+    handle.write(text)
+print("agent4's key line tampered with")
+PY
+"$PY" emu.py fingerprint "$work/hosts/agent4" "$work/state/before-tampered.txt"
+"$PY" emu.py clear "$emu_url"
+run_fails 03-tampered deploy.yml --limit agent4 -vvv
+"$PY" emu.py grep "$work/logs/03-tampered.log" "agent_credentials: cannot use the deployed files of agent4"
+"$PY" emu.py grep "$work/logs/03-tampered.log" "The key in the files is not shown. Fix or remove the file"
+"$PY" emu.py writes "$emu_url"
+"$PY" emu.py fingerprint "$work/hosts/agent4" "$work/state/after-tampered.txt"
+cmp "$work/state/before-tampered.txt" "$work/state/after-tampered.txt" || { echo "FAIL: agent4's files changed" >&2; exit 1; }
+cp -p "$work/state/agent4-profiles.toml" "$work/hosts/agent4/home/.prefect/profiles.toml"
 
 expect "forced rotation with a 300 s grace period and 30-day keys: all hosts get the new key"
 run 04-rotate deploy.yml -vvvv --diff -e '{"agent_credentials_rotate": true, "agent_credentials_old_key_expires_in_seconds": 300, "agent_credentials_key_lifetime": 2592000}'
@@ -194,24 +222,19 @@ if [ -z "$prefect_python" ]; then
         echo "installing $prefect_spec into $venv (cached for the next runs)"
         mkdir -p "$cache"
         rm -rf "$venv" "$venv.tmp"
-        if "$PY" -m venv "$venv.tmp" > "$work/logs/prefect-venv.txt" 2>&1 &&
-            timeout 300 "$venv.tmp/bin/python" -m pip install --disable-pip-version-check -q "$prefect_spec" \
-                >> "$work/logs/prefect-venv.txt" 2>&1 &&
-            "$venv.tmp/bin/python" -c 'import prefect' >> "$work/logs/prefect-venv.txt" 2>&1; then
+        install_prefect() {
+            "$PY" -m venv "$venv.tmp" &&
+                timeout 300 "$venv.tmp/bin/python" -m pip install --disable-pip-version-check -q "$prefect_spec" &&
+                "$venv.tmp/bin/python" -c 'import prefect'
+        }
+        if fetch_or_skip prefect-venv.txt install_prefect; then
             # venvs are not relocatable: recreate the scripts for the final path, keep the packages
             mv "$venv.tmp" "$venv"
             "$PY" -m venv --upgrade "$venv" >> "$work/logs/prefect-venv.txt" 2>&1 || true
             touch "$venv/.complete"
         else
             rm -rf "$venv.tmp"
-            # Skip only when the package index cannot be reached; any other failure fails the test.
-            if "$PY" -m pip download --disable-pip-version-check -q --no-deps -d "$work/pip-probe" six \
-                    > "$work/logs/pip-probe.txt" 2>&1; then
-                echo "FAIL: installing '$prefect_spec' failed although the package index answers:" >&2
-                tail -n 5 "$work/logs/prefect-venv.txt" >&2
-                exit 1
-            fi
-            prefect_skip="the package index is unreachable ($(tail -n 1 "$work/logs/pip-probe.txt"))"
+            prefect_skip=$skip_reason
         fi
     fi
 fi
@@ -316,6 +339,8 @@ run_fails 08-slice-previous deploy.yml "${slices[@]}" --limit agent2:agent8 -vvv
 "$PY" emu.py recap "$work/logs/08-slice-previous.log" agent2 "failed=0"
 "$PY" emu.py recap "$work/logs/08-slice-previous.log" agent8 "failed=1"
 "$PY" emu.py grep "$work/logs/08-slice-previous.log" "the output has been hidden"
+# ... and the role says what failed, without the key
+"$PY" emu.py grep "$work/logs/08-slice-previous.log" "agent_credentials: writing the key of role-it-agents on agent8 failed (Write the env file)"
 
 expect "a run that may not rotate: a requested rotation and a missing service account fail, no write request"
 "$PY" emu.py clear "$emu_url"
@@ -387,6 +412,13 @@ store_matches s9
 run 11-store-rerun deploy.yml "${storevars[@]}"
 "$PY" emu.py recap-unchanged "$work/logs/11-store-rerun.log"
 "$PY" emu.py grep "$work/logs/11-store-rerun.log" '"key_store_changed": "no"'
+
+expect "key store: a store made 0644 outside the role is made 0600 again by the next run (no rewrite)"
+chmod 0644 "$store"
+run 11-store-mode deploy.yml "${storevars[@]}"
+[ "$(stat -c %a "$store")" = 600 ] || { echo "FAIL: the store's mode is still $(stat -c %a "$store")" >&2; exit 1; }
+"$PY" emu.py grep "$work/logs/11-store-mode.log" '"key_store_changed": "no"'
+store_matches s9
 
 expect "key store: --limit to the new host gets the key from the store, no rotation, no write request"
 "$PY" emu.py clear "$emu_url"
@@ -529,6 +561,80 @@ if "$PY" emu.py writes "$emu_url" 'rotate_api_key'; then
 fi
 run 14w-verify-allowed verify.yml -e verify_label=s14x -e verify_hosts=1 -e verify_previous=s14w -e verify_expect=new
 inventory=(-i "$work/inventory.ini")
+
+race() {  # race STEP EXTRA_JSON FAULTS_JSON HOST_A HOST_B: two runs at once for role-it-race, one new host each
+    local step=$1 race_extra=$2 faults=$3 hosts=("$4" "$5") pids=() codes=() index rc saved=("${inventory[@]}")
+    for index in 0 1; do
+        {
+            echo "[agents]"
+            echo "${hosts[$index]} test_host_root=$work/hosts/${hosts[$index]}"
+            echo "[agents:vars]"
+            echo "ansible_connection=local"
+            echo "ansible_python_interpreter={{ ansible_playbook_python }}"
+        } > "$work/inventory-${hosts[$index]}.ini"
+    done
+    "$PY" emu.py clear "$emu_url"
+    "$PY" emu.py faults "$emu_url" "$faults"
+    for index in 0 1; do
+        echo "=== $step-${hosts[$index]}: ansible-playbook deploy.yml (host ${hosts[$index]}, in the background) $race_extra"
+        ansible-playbook -i "$work/inventory-${hosts[$index]}.ini" "${common[@]}" deploy.yml -vvv \
+            -e agent_credentials_service_account=role-it-race -e "$race_extra" > "$work/logs/$step-${hosts[$index]}.log" 2>&1 &
+        pids+=($!)
+    done
+    for index in 0 1; do
+        rc=0
+        wait "${pids[$index]}" || rc=$?
+        codes+=("$rc")
+    done
+    "$PY" emu.py faults "$emu_url" '[]'
+    for index in 0 1; do
+        echo "=== $step-${hosts[$index]} exit code ${codes[$index]}"
+        cat "$work/logs/$step-${hosts[$index]}.log"
+    done
+    inventory=(-i "$work/inventory-${hosts[0]}.ini" -i "$work/inventory-${hosts[1]}.ini")
+    run "$step-verify" race_verify.yml -e race_service_account=role-it-race
+    inventory=("${saved[@]}")
+    # Each run either succeeded and its host holds the ACTIVE key, or failed before writing any
+    # file and said that a concurrent run changed the service account; at least one succeeded.
+    "$PY" - "$work/state" "$work/logs/$step" "${hosts[0]}" "${codes[0]}" "${hosts[1]}" "${codes[1]}" <<'PY'
+import json
+import sys
+
+state, logs = sys.argv[1], sys.argv[2]
+runs = list(zip(sys.argv[3::2], sys.argv[4::2]))
+ok, won = True, 0
+for host, code in runs:
+    with open(f"{state}/race-{host}.json", encoding="utf-8") as handle:
+        held = json.load(handle)
+    with open(f"{logs}-{host}.log", encoding="utf-8", errors="replace") as handle:
+        said = "Concurrent run: another run changed the service account role-it-race" in handle.read()
+    if code == "0":
+        won += 1
+        good = held["state"] == "active"
+        print(f"{host}: the run succeeded and its host holds the {held['state']} key: {'OK' if good else 'FAIL'}")
+    else:
+        good = held["files"] == 0 and said
+        print(f"{host}: the run failed (exit code {code}), {held['files']} files on its host, "
+              f"concurrent-run message: {said}: {'OK' if good else 'FAIL'}")
+    ok = ok and good
+if not won:
+    print("FAIL: neither run succeeded")
+print("concurrent runs: " + ("every host holds the active key, or its run failed before writing and said why" if ok and won else "FAIL"))
+sys.exit(0 if ok and won else 1)
+PY
+}
+
+expect "two first runs at once (both creates delayed 10 s, so both start before the account exists): one creates"
+expect "and deploys; the other gets HTTP 409 and fails before writing any key, naming the concurrent run"
+race 14r-create '{"agent_credentials_settle_seconds": 1}' \
+    '[{"method": "POST", "path": "/bots/$", "times": 2, "latency": 10}]' raceA raceB
+# both runs sent their create: the runs really overlapped
+"$PY" emu.py count "$emu_url" '^POST .*/bots/$' 2
+
+expect "two forced rotations at once (both delayed 5 s, so both pass the check before either is applied):"
+expect "the run whose key was replaced sees it after agent_credentials_settle_seconds and fails before writing"
+race 14r-rotate '{"agent_credentials_rotate": true, "agent_credentials_settle_seconds": 15}' \
+    '[{"method": "POST", "path": "/rotate_api_key$", "times": 2, "latency": 5}]' raceC raceD
 
 expect "no issued key in clear text on the controller (work and temporary directories, the key store)"
 # Excluded: the agent hosts' files (they hold the key by design) and this test's own state

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2034,SC2154 # work, emu_url, skip_reason are set by, and inventory, probe_python used by harness.sh
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,6 +12,8 @@
 #   1. community.hashi_vault missing: one-line error, no write request (Prefect, Vault)
 #   2. hvac missing: one-line error, no write request
 #   3. a bad Vault token: fails before any Prefect Cloud write
+#   3r. a first run (no secret yet) whose secret another writer creates in the meantime: the
+#      check-and-set write (cas 0) is refused, no host gets the key
 #   4. first deployment on three hosts: the store is written (other fields of the secret kept,
 #      check-and-set) before the hosts get the key, no key in clear text on the controller
 #   5. re-run: changed=0, no write request (Prefect, Vault)
@@ -22,24 +25,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-config=../../integration_config.yml
-if [ ! -f "$config" ]; then
-    echo "role_agent_credentials_hashi_vault: $config is missing (tools/test writes it; see README.md, Testing)" >&2
-    exit 1
-fi
-config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
-PY=$(command -v python3 || command -v python)
-value() { sed -n "s/^$1: *['\"]\{0,1\}\([^'\"]*\)['\"]\{0,1\} *\$/\1/p" "$config" | head -n1; }
-emu_url=$(value prefect_emulator_url)
 roletarget=../role_agent_credentials
-
-out=${OUTPUT_DIR:-$(mktemp -d)}
-work="$out/role_agent_credentials_hashi_vault"
-rm -rf "$work"
-mkdir -p "$work/hosts" "$work/state" "$work/logs"
-export ANSIBLE_ROLES_PATH=..
-export ANSIBLE_LOCAL_TEMP="$work/controller-tmp" ANSIBLE_REMOTE_TMP="$work/remote-tmp"
-expect() { echo "--- expect (at ${SECONDS}s): $*"; }
+# shellcheck source=../role_agent_credentials/harness.sh
+. "$roletarget/harness.sh"
+harness_init role_agent_credentials_hashi_vault
 
 # --- 0. community.hashi_vault and hvac (optional requirements), cached ------------------------
 # The collection comes from the ansible package on PyPI (galaxy.ansible.com may be unreachable):
@@ -56,16 +45,13 @@ cache="$HOME/.cache/prefect-cloud-tests"
 hv_collections="$cache/community.hashi_vault-$hv_version"
 hvac_dir="$cache/hvac-py$pyver-$(printf '%s' "$hvac_spec" | tr -c 'A-Za-z0-9.' '_')"
 mkdir -p "$cache"
-skip_reason=''
-index_down() {  # the package index is unreachable (then the target is skipped, loudly)
-    ! "$apy" -m pip download --disable-pip-version-check -q --no-deps -d "$work/pip-probe" six > "$work/logs/pip-probe.txt" 2>&1
-}
+probe_python=$apy  # fetch_or_skip probes the package index with it
 started=$SECONDS
 if [ ! -f "$hv_collections/.complete" ]; then
     echo "downloading $ansible_pkg to extract community.hashi_vault $hv_version into $hv_collections (cached)"
     rm -rf "$hv_collections" "$hv_collections.tmp" "$work/ansible-wheel"
-    if timeout 300 "$apy" -m pip download --disable-pip-version-check -q --no-deps -d "$work/ansible-wheel" "$ansible_pkg" \
-            > "$work/logs/hashi-vault-download.txt" 2>&1; then
+    if fetch_or_skip hashi-vault-download.txt timeout 300 "$apy" -m pip download --disable-pip-version-check -q --no-deps \
+            -d "$work/ansible-wheel" "$ansible_pkg"; then
         "$apy" - "$work/ansible-wheel" "$hv_collections.tmp" "$hv_version" <<'PY'
 import glob, json, os, sys, zipfile
 wheel = glob.glob(os.path.join(sys.argv[1], "ansible-*.whl"))[0]
@@ -83,27 +69,15 @@ PY
         mv "$hv_collections.tmp" "$hv_collections"
         touch "$hv_collections/.complete"
         rm -rf "$work/ansible-wheel"
-    elif index_down; then
-        skip_reason="the package index is unreachable ($(tail -n 1 "$work/logs/pip-probe.txt"))"
-    else
-        echo "FAIL: downloading $ansible_pkg failed although the package index answers:" >&2
-        tail -n 5 "$work/logs/hashi-vault-download.txt" >&2
-        exit 1
     fi
 fi
 if [ -z "$skip_reason" ] && [ ! -f "$hvac_dir/.complete" ]; then
     echo "installing $hvac_spec into $hvac_dir (pip --target, cached; not into the test venv)"
     rm -rf "$hvac_dir" "$hvac_dir.tmp"
-    if timeout 300 "$apy" -m pip install --disable-pip-version-check -q --no-compile --target "$hvac_dir.tmp" "$hvac_spec" \
-            > "$work/logs/hvac-install.txt" 2>&1; then
+    if fetch_or_skip hvac-install.txt timeout 300 "$apy" -m pip install --disable-pip-version-check -q --no-compile \
+            --target "$hvac_dir.tmp" "$hvac_spec"; then
         mv "$hvac_dir.tmp" "$hvac_dir"
         touch "$hvac_dir/.complete"
-    elif index_down; then
-        skip_reason="the package index is unreachable ($(tail -n 1 "$work/logs/pip-probe.txt"))"
-    else
-        echo "FAIL: installing $hvac_spec failed although the package index answers:" >&2
-        tail -n 5 "$work/logs/hvac-install.txt" >&2
-        exit 1
     fi
 fi
 if [ -n "$skip_reason" ]; then
@@ -170,32 +144,10 @@ agent_credentials_key_store_hashi_vault:
   engine_mount_point: $mount
   token: "{{ lookup('ansible.builtin.file', '$work/vault-token') }}"
 EOF
-common=(-i "$work/inventory.ini" -e "@$config" -e "test_os_user=$(id -un)" -e "test_state_dir=$work/state"
+inventory=(-i "$work/inventory.ini")
+common=(-e "@$config" -e "test_os_user=$(id -un)" -e "test_state_dir=$work/state"
     -e "@$work/store-vars.yml")
 three=(--limit "agent1:agent2:agent3")
-run() {  # run STEP ENV... -- ARGS...: ansible-playbook, output to the terminal and to $work/logs/STEP.log
-    local step=$1 envs=()
-    shift
-    while [ "$1" != -- ]; do envs+=("$1"); shift; done
-    shift
-    echo "=== $step: ansible-playbook $*"
-    "${envs[@]}" ansible-playbook "${common[@]}" "$@" 2>&1 | tee "$work/logs/$step.log"
-    [ "${PIPESTATUS[0]}" = 0 ] || { echo "FAIL: $step failed" >&2; exit 1; }
-}
-run_fails() {  # run_fails STEP ENV... -- ARGS...: like run, but the run must fail
-    local step=$1 rc=0 envs=()
-    shift
-    while [ "$1" != -- ]; do envs+=("$1"); shift; done
-    shift
-    echo "=== $step (must fail): ansible-playbook $*"
-    "${envs[@]}" ansible-playbook "${common[@]}" "$@" > "$work/logs/$step.log" 2>&1 || rc=$?
-    cat "$work/logs/$step.log"
-    if [ "$rc" = 0 ]; then
-        echo "FAIL: $step succeeded" >&2
-        exit 1
-    fi
-    echo "--- $step failed as expected (exit code $rc)"
-}
 one_line() {  # one_line STEP TEXT: one failed task of STEP has a one-line message with TEXT
     local count
     count=$(grep -c -F "\"msg\": \"$2" "$work/logs/$1.log" || true)
@@ -246,6 +198,36 @@ run_fails 03-bad-token "${with_hv[@]}" -- "$roletarget/deploy.yml" "${three[@]}"
 one_line 03-bad-token "agent_credentials_key_store: cannot read the secret $secret of the KV v2 mount $mount from HashiCorp Vault at $vault_url: Forbidden: Permission Denied to path"
 no_writes
 test -z "$(find "$work/hosts" -type f)" || { echo "FAIL: files written on a host" >&2; exit 1; }
+
+expect "a first run whose secret is created by another writer after the run read it (absent): the"
+expect "check-and-set write (cas 0) is refused, no host gets the key, the message names the concurrent run"
+# The run reads the missing secret, then its Prefect Cloud create is delayed 8 s; meanwhile the
+# secret is written (as a concurrent first run would). Without cas 0 the run would write version 2.
+{
+    echo "[agents]"
+    echo "raceV test_host_root=$work/hosts/raceV"
+    echo "[agents:vars]"
+    echo "ansible_connection=local"
+    echo "ansible_python_interpreter={{ ansible_playbook_python }}"
+} > "$work/inventory-race.ini"
+race_secret=prefect/role-it-vault-race
+clear_logs
+"$PY" "$roletarget/emu.py" faults "$emu_url" '[{"method": "POST", "path": "/bots/$", "times": 1, "latency": 8}]'
+"${with_hv[@]}" ansible-playbook -i "$work/inventory-race.ini" "${common[@]}" "$roletarget/deploy.yml" -vvv \
+    -e agent_credentials_service_account=role-it-vault-race -e "agent_credentials_key_store=$race_secret" \
+    > "$work/logs/03r-first-write.log" 2>&1 &
+race_pid=$!
+"$PY" vault.py wait-read "$vault_url" "$mount" "$race_secret" 120
+"$PY" vault.py seed "$vault_url" "$vault_token" "$mount" "$race_secret"
+race_rc=0
+wait "$race_pid" || race_rc=$?
+"$PY" "$roletarget/emu.py" faults "$emu_url" '[]'
+cat "$work/logs/03r-first-write.log"
+[ "$race_rc" != 0 ] || { echo "FAIL: the run succeeded although the secret was created after it read it" >&2; exit 1; }
+"$PY" "$roletarget/emu.py" grep "$work/logs/03r-first-write.log" \
+    "concurrent run: the secret was created by another writer since this run read it, so the check-and-set write was refused"
+"$PY" vault.py versions "$vault_url" "$mount" "$race_secret" 1
+test -z "$(find "$work/hosts/raceV" -type f 2>/dev/null)" || { echo "FAIL: files written for raceV" >&2; exit 1; }
 
 expect "first deployment: account created, the store written (owner field kept), then the hosts"
 clear_logs

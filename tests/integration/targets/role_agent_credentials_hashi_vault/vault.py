@@ -17,6 +17,10 @@ Never prints a key or a token: only versions, field names, hashes' equality and 
                                             emulator issued, and the field owner is kept
   vault.py same-as URL MOUNT PATH STATE     exit 1 unless the secret's api_key has the key_sha256 of
                                             the state file STATE (saved by verify.yml)
+  vault.py wait-read URL MOUNT PATH SECONDS
+                                            wait until a GET of the secret is logged; exit 1 after
+                                            SECONDS without one
+  vault.py versions URL MOUNT PATH N        exit 1 unless the secret has N versions
   vault.py written-before URL FILE...       exit 1 unless the last write request came before the
                                             last modification of every FILE
 """
@@ -28,6 +32,7 @@ import importlib.util
 import json
 import os
 import sys
+import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -101,6 +106,22 @@ def main(argv):
         same = sha(str(data.get("api_key", ""))) == expected
         print(f"Vault secret {mount}/{path} holds the key of {os.path.basename(state)}: {same}")
         return 0 if same else 1
+    if command == "wait-read":
+        url, mount, path, seconds = args
+        route = f"/v1/{mount}/data/{path}"
+        deadline = time.monotonic() + float(seconds)
+        while time.monotonic() < deadline:
+            if any(e["method"] == "GET" and e["path"].split("?")[0] == route for e in call(url, "GET", "/_emulator/requests")):
+                print(f"the secret {mount}/{path} was read")
+                return 0
+            time.sleep(0.2)
+        print(f"the secret {mount}/{path} was not read within {seconds} s")
+        return 1
+    if command == "versions":
+        url, mount, path, expected = args
+        found, data = latest(url, mount, path)
+        print(f"Vault secret {mount}/{path}: {found} versions (expected {expected}), fields {sorted(data)}")
+        return 0 if found == int(expected) else 1
     if command == "written-before":
         writes = [e for e in call(args[0], "GET", "/_emulator/requests") if e["write"] and e["status"] == 200]
         if not writes:
