@@ -26,16 +26,16 @@ options:
     description:
       - Prefect Cloud API key used to call the API. A user key (C(pnu_...)) or a service account
         key (C(pnb_...)) whose account role may manage service accounts and workspace access.
-      - If not set, the value of the E(PREFECT_API_KEY) environment variable is used.
+      - Required. If not set, the value of the E(PREFECT_API_KEY) environment variable is used; when
+        neither is set, the task fails with a message that names both.
       - The key is never shown in output, diffs or error messages.
     type: str
-    required: true
   account_id:
     description:
       - UUID of the Prefect Cloud account.
-      - If not set, the value of the E(PREFECT_CLOUD_ACCOUNT_ID) environment variable is used.
+      - Required. If not set, the value of the E(PREFECT_CLOUD_ACCOUNT_ID) environment variable is
+        used; when neither is set, the task fails with a message that names both.
     type: str
-    required: true
   validate_certs:
     description:
       - Whether to verify the API's TLS certificate. Only set to V(false) for a private test endpoint,

@@ -37,8 +37,9 @@ def auth_argument_spec():
     """Return a fresh copy of the connection argspec (a plain dict; no third-party imports)."""
     return dict(
         api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, [ENV_API_URL])),
-        api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, [ENV_API_KEY])),
-        account_id=dict(type="str", required=True, fallback=(env_fallback, [ENV_ACCOUNT_ID])),
+        # Required, but checked by the module (PrefectModule), whose message names the variable too.
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, [ENV_API_KEY])),
+        account_id=dict(type="str", fallback=(env_fallback, [ENV_ACCOUNT_ID])),
         validate_certs=dict(type="bool", default=True),
         timeout=dict(type="float", default=30.0),
         retries=dict(type="int", default=5),

@@ -388,6 +388,10 @@ class PrefectModule:
 
     def _validate_connection(self):
         params = self.params
+        for option in ("api_key", "account_id"):
+            if params[option] is None:
+                self.fail(f"{option} is required: set the option (for example in module_defaults of "
+                          f"group/prefect.cloud.cloud) or the environment variable {ENV_VARIABLES[option]}")
         api_url = params["api_url"] or ""
         example = "an http:// or https:// URL such as https://api.prefect.cloud/api"
         problem = check_url(api_url, "api_url")

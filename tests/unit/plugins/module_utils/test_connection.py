@@ -130,3 +130,9 @@ def test_a_bad_account_id_from_the_environment_names_the_variable(module, monkey
     monkeypatch.setenv("PREFECT_CLOUD_ACCOUNT_ID", "not-a-uuid")
     message = failure(module, account_id=None)
     assert message.startswith("account_id must be a UUID") and "PREFECT_CLOUD_ACCOUNT_ID" in message
+
+
+@pytest.mark.parametrize("option, variable", [("account_id", "PREFECT_CLOUD_ACCOUNT_ID"), ("api_key", "PREFECT_API_KEY")])
+def test_a_missing_connection_option_names_its_variable(module, option, variable):
+    message = failure(module, **{option: None})
+    assert message.startswith(f"{option} is required: set the option") and message.endswith(variable)
