@@ -235,7 +235,7 @@ def _network_backend(context):
     """An httpx 1.0 network backend (with the SSL context, if not None) that tells a failure to
     connect (nothing was sent) from the failures after it, by raising ConnectionFailed."""
 
-    class Backend(httpx.NetworkBackend):
+    class Backend(httpx.NetworkBackend):  # pylint: disable=no-member  # httpx 1.0
 
         def connect(self, host, port):
             try:
@@ -279,7 +279,7 @@ class _Wire:
                 raise PrefectError(f"api_url would be reached through the proxy in {proxy}, and httpx "
                                    f"{httpx.__version__} cannot use a proxy; add the API's host to NO_PROXY, unset "
                                    f"{proxy}, or install an httpx 0.x release (0.27 or later), which can")
-            transport = httpx.ConnectionPool(backend=_network_backend(_ssl_context(verify)))
+            transport = httpx.ConnectionPool(backend=_network_backend(_ssl_context(verify)))  # pylint: disable=no-member
         self._transport = transport
 
     def send(self, method, path, content, headers, timeout):
@@ -288,7 +288,7 @@ class _Wire:
         request = httpx.Request(method, self._base + path, headers=dict(self._headers, **(headers or {})),
                                 content=content)
         try:
-            with httpx.timeout(timeout):
+            with httpx.timeout(timeout):  # pylint: disable=no-member  # httpx 1.0
                 response = self._transport.send(request)
                 with response as stream:
                     body = _read_bounded(int(response.status_code), response.headers, _chunks(stream))

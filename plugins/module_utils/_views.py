@@ -51,8 +51,8 @@ def team_diff(view):
 def workspace_view(workspace, api_url):
     """The returned form of a workspace, with the workspace API URL a Prefect client uses."""
     data = workspace.to_result()
-    view = {name: data.get(name) for name in ("id", "name", "handle", "description", "account_id",
-                                               "default_workspace_role_id")}
+    names = ("id", "name", "handle", "description", "account_id", "default_workspace_role_id")
+    view = {name: data.get(name) for name in names}
     view["api_url"] = f"{api_url.rstrip('/')}/accounts/{workspace.account_id}/workspaces/{workspace.id}"
     return view
 

@@ -207,6 +207,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._views import (
 
 
 class AccountMember(StateModule):
+    directory = member = None  # per run: set by read()
+    pending = ()
     """The object is the user's place in the account: ``{"account_member": ..., "invitation": ...}``
     with one of the two set (a member, or a pending invitation), or None (neither)."""
 

@@ -166,6 +166,7 @@ def key_matches(key, masked_key):
 
 
 class APIKeyInfo(PrefectModule):
+    key = None  # per run: set by converge()
     """Check one candidate key, never echoing it."""
 
     argument_spec = dict(

@@ -340,6 +340,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._base import Prefect
 
 
 class ServiceAccount(PrefectModule):
+    entry = keys = None  # per run: set by validate() and converge()
     argument_spec = dict(
         name=dict(type="str"),
         id=dict(type="str"),

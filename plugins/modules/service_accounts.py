@@ -338,6 +338,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._values import shown
 
 
 class ServiceAccounts(BatchModule):
+    entries = planner = keys = None  # per run: set by validate() and converge()
     argument_spec = dict(
         service_accounts=dict(type="list", elements="dict", default=[], options=dict(
             name=dict(type="str", required=True),

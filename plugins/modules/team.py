@@ -195,6 +195,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._views import (
 
 
 class Team(StateModule):
+    directory = team = None  # per run: set by read()
+    added = removed = ()
     argument_spec = dict(
         name=dict(type="str"),
         id=dict(type="str"),
@@ -266,7 +268,7 @@ class Team(StateModule):
             full = " ".join(part for part in (user.first_name, user.last_name) if part)
             wanted[user.actor_id] = (user.user_id, team_member_view(user.actor_id, "user", full, user.email))
         have = {member["actor_id"] or member["name"]: member for member in current}
-        self.added = [wanted[actor] for actor in wanted if actor not in have]
+        self.added = [found for actor, found in wanted.items() if actor not in have]
         self.removed = [actor for actor in have if actor not in wanted] if params["purge_members"] else []
         members = [member for actor, member in have.items() if actor not in self.removed]
         members.extend(view for dummy, view in self.added)

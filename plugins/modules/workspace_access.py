@@ -197,6 +197,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._views import grant_
 
 
 class WorkspaceAccess(StateModule):
+    grants = nothing = None  # per run: set by read()
     """One grant: a fleet of one of ``workspace_members`` (one member, no purge), or its removal."""
 
     argument_spec = dict(

@@ -202,6 +202,7 @@ def check_scopes(scopes, option="scopes"):
 
 
 class WorkspaceRole(StateModule):
+    roles = None  # per run: set by read()
     argument_spec = dict(
         name=dict(type="str", required=True),
         description=dict(type="str"),

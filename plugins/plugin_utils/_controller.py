@@ -27,7 +27,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.prefect.cloud.plugins.module_utils._base import PLANNED_FACT, TaskFailed
+from ansible_collections.prefect.cloud.plugins.module_utils._base import PLANNED_FACT, PrefectModule, TaskFailed
 
 _NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 RUN_ON_CONTROLLER = "prefect_cloud_run_on_controller"
@@ -77,7 +77,7 @@ class ControllerRunner:
 class ControllerAction(ActionBase):
     """The action plugin of a module of this collection; ``module_class`` is the module's class."""
 
-    module_class = None
+    module_class = PrefectModule
     _supports_check_mode = True
     _supports_async = True
 

@@ -87,7 +87,7 @@ def streamed(status, chunks, headers=None):
     """A new httpx.Response whose body comes from the iterator ``chunks`` as it is read (no length)."""
     if LEGACY:
         return httpx.Response(status, content=chunks, headers=headers)
-    return httpx.Response(status, headers=headers, content=_Body(chunks, headers, streamed=True))
+    return httpx.Response(status, headers=headers, content=_Body(chunks, headers, chunked=True))
 
 
 # httpx 1.0 only (with 0.x the classes are never used, and derive from object).
@@ -118,8 +118,8 @@ class _Body(getattr(httpx, "Content", object)):
     """A response body for httpx 1.0: bytes (with a Content-Length, the declared one if given) or an
     iterator of chunks (with none)."""
 
-    def __init__(self, body, headers=None, streamed=False):
-        self._body, self._streamed = body, streamed
+    def __init__(self, body, headers=None, chunked=False):
+        self._body, self._streamed = body, chunked
         declared = {k.lower(): v for k, v in (headers or {}).items()}.get("content-length")
         self._length = None if streamed else (declared or str(len(body)))
 

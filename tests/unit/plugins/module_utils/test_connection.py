@@ -26,6 +26,7 @@ class Probe(PrefectModule):
     def converge(self):
         pass
 
+
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19

@@ -74,8 +74,8 @@ def test_create_two_accounts_with_their_grants(run_module, check_mode, tmp_path)
     assert result["changed"] is True
     new = {"name": None, "account_role": "Member", "api_key_id": "(new key)", "api_key_expiration": None,
            "workspace_access": [{"workspace": "prod", "workspace_role": "Runner"}]}
-    assert result["diff"] == {"before": {}, "after": {"service_accounts": {"pipe-a": dict(new, name="pipe-a"),
-                                                                          "pipe-b": dict(new, name="pipe-b")}}}
+    after = {"pipe-a": dict(new, name="pipe-a"), "pipe-b": dict(new, name="pipe-b")}
+    assert result["diff"] == {"before": {}, "after": {"service_accounts": after}}
     files = {name: str(tmp_path / "keys" / f"{name}.key") for name in ("pipe-a", "pipe-b")}
     assert result["api_key_files"] == files and result["api_keys"] == {}
     assert "warnings" not in result
@@ -258,7 +258,8 @@ def test_many_creates_converge_in_one_run_past_the_first_deadline(run_module, mo
 
 # The same against the emulator, through AnsibleModule (as on main before the engine, where it failed).
 from ansible_collections.prefect.cloud.plugins.modules import service_accounts  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.prefect.cloud.tests.unit.plugins.modules.test_service_account import (  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+# pylint: disable-next=wrong-import-position,unused-import
+from ansible_collections.prefect.cloud.tests.unit.plugins.modules.test_service_account import (  # noqa: E402,F401
     emulator_fixture, run_fixture, set_faults,
 )
 

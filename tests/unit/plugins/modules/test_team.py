@@ -134,6 +134,7 @@ def test_a_plan_never_hides_an_object_that_exists(run_module):
     assert result["changed"] is True
     assert [member["actor_id"] for member in result["team"]["members"]] == [BOT_ACTOR]
 
+
 def test_a_real_create_drops_the_plan_of_an_earlier_check_mode_task(run_module):
     """A play that previews a team in check mode and then creates it: the check-mode tasks after
     the real create see the real team, not the stale plan."""

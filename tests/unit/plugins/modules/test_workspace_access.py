@@ -176,8 +176,8 @@ def test_user_by_email_any_case(run_module):
 # Check-mode plans of earlier tasks (the accessor or the role does not exist yet)
 
 PLANNED_BOT = {"service_account": {"ci": {"name": "ci", "actor_id": None, "account_role_name": "Member"}}}
-PLANNED_ROLE = {"workspace_role": {"operator": {"name": "operator", "account_id": ACCOUNT, "scopes": [],
-                                                 "description": "", "inherited_role_id": None}}}
+PLANNED_ROLE = {"workspace_role": {"operator": {
+    "name": "operator", "account_id": ACCOUNT, "scopes": [], "description": "", "inherited_role_id": None}}}
 
 
 def test_a_grant_to_a_planned_service_account_with_a_planned_role(run_module):
