@@ -121,7 +121,7 @@ class _Body(getattr(httpx, "Content", object)):
     def __init__(self, body, headers=None, chunked=False):
         self._body, self._streamed = body, chunked
         declared = {k.lower(): v for k, v in (headers or {}).items()}.get("content-length")
-        self._length = None if streamed else (declared or str(len(body)))
+        self._length = None if chunked else (declared or str(len(body)))
 
     def open(self):
         return _Stream(self._body if self._streamed else iter([self._body]))
