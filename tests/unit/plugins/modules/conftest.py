@@ -17,7 +17,7 @@ import json
 
 import pytest
 
-httpx = pytest.importorskip("httpx")
+pytest.importorskip("httpx")
 pytest.importorskip("pydantic")
 
 # pylint: disable=wrong-import-position
@@ -25,6 +25,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.prefect.cloud.plugins.module_utils import _base
 from ansible_collections.prefect.cloud.plugins.module_utils._base import TaskFailed
+from ansible_collections.prefect.cloud.tests.unit.plugins.module_utils.fakes import mock_transport, respond
 
 ACCOUNT = "0b5f1c9e-3a52-4c55-9a5c-0f1f2b3c4d5e"
 KEY = "pnu_" + "T3st" * 9
@@ -76,7 +77,8 @@ class Conversation:
         self.sent = []
 
     def __call__(self, request):
-        path = request.url.path.split("/api/", 1)[1]
+        """Answer one request (``fakes.Sent``: the same on httpx 0.x and 1.0)."""
+        path = request.path.split("/api/", 1)[1]
         if not self.expected:
             raise AssertionError(f"unexpected request {request.method} {path} after {self.sent}")
         call = self.expected.pop(0)
@@ -86,8 +88,8 @@ class Conversation:
             sent = json.loads(request.content or b"null")
             assert sent == call.body, f"{call}: body {sent!r} != {call.body!r}"
         if call.answer is None:
-            return httpx.Response(call.status)
-        return httpx.Response(call.status, json=call.answer)
+            return respond(call.status)
+        return respond(call.status, json=call.answer)
 
 
 @pytest.fixture(name="run_module")
@@ -98,7 +100,7 @@ def run_module_fixture(monkeypatch):
     def run(module_class, params, calls, check_mode=False, diff=True, no_log=False, planned=None):
         conversation = Conversation(calls)
         monkeypatch.setattr(_base, "PrefectClient", functools.partial(_base.PrefectClient,
-                                                                      transport=httpx.MockTransport(conversation)))
+                                                                      transport=mock_transport(conversation)))
         runner = Runner(module_class, params, check_mode, diff, no_log)
         runner.planned = planned or {}
         try:
