@@ -206,11 +206,6 @@ def main(argv):
     if command == "clear":
         admin(args[0]).clear_log()
         return 0
-    if command == "faults":
-        import json  # pylint: disable=import-outside-toplevel
-        rules = admin(args[0]).set_faults(json.loads(args[1]))
-        print(f"{len(rules)} fault rules armed")
-        return 0
     if command == "writes":
         pattern = re.compile(args[1]) if len(args) > 1 else None
         writes = [e for e in admin(args[0]).requests()
