@@ -321,7 +321,7 @@ def workflow_lint(session):
     session.run('zizmor', '--offline', '--pedantic', '--no-progress', '--color=always', str(WORKFLOWS.parent))
 
 
-@nox.session(name='docs-site', python=CORES[NEWEST]['python'], venv_backend=VENV_BACKEND, allow_parallel=True)
+@nox.session(name='docs-site', python=CORES[NEWEST]['python'], allow_parallel=True)  # tools/docs installs with pip
 def docs_site(session):
     """antsibull-docs lint and the Sphinx site of the collection (tools/docs), no empty env var index."""
     session.install('antsibull-docs>=2.0.0,<3.0.0', CORES[NEWEST]['spec'], '-r', 'requirements.txt')
