@@ -50,6 +50,23 @@ _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,250}\Z", re.ASCII)
 # Options (no request) --------------------------------------------------------------------------
 
 
+def account_options(name):
+    """The options of one service account (``name`` is the spec of its name): ``service_account``'s,
+    and those of each entry of ``service_accounts``."""
+    return dict(
+        name=name,
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        account_role=dict(type="str"),
+        api_key_expiration=dict(type="str", no_log=False),
+        rotate=dict(type="bool", default=False),
+        old_key_expires_in_seconds=dict(type="int", no_log=False),
+        workspace_access=dict(type="list", elements="dict", options=dict(
+            workspace=dict(type="str", required=True),
+            workspace_role=dict(type="str", required=True, aliases=["role"]),
+        )),
+    )
+
+
 def parse_expiration(value, now):
     """Parse ``api_key_expiration``: an aware datetime, or None for ``never``. Raise ValueError."""
     text = value.strip()

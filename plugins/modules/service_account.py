@@ -334,7 +334,7 @@ old_key_expires_at:
 import datetime
 
 from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
-    Keys, Planner, check_entry, check_key_destination,
+    Keys, Planner, account_options, check_entry, check_key_destination,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
 
@@ -342,17 +342,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._base import Prefect
 class ServiceAccount(PrefectModule):
     entry = keys = None  # per run: set by validate() and converge()
     argument_spec = dict(
-        name=dict(type="str"),
+        account_options(dict(type="str")),
         id=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        account_role=dict(type="str"),
-        api_key_expiration=dict(type="str", no_log=False),
-        rotate=dict(type="bool", default=False),
-        old_key_expires_in_seconds=dict(type="int", no_log=False),
-        workspace_access=dict(type="list", elements="dict", options=dict(
-            workspace=dict(type="str", required=True),
-            workspace_role=dict(type="str", required=True, aliases=["role"]),
-        )),
         api_key_dest=dict(type="path", no_log=False),
         return_api_key=dict(type="bool", default=False, no_log=False),
     )

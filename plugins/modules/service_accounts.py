@@ -331,7 +331,7 @@ not_applied:
 import datetime
 
 from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
-    Keys, Planner, check_entry, check_key_destination,
+    Keys, Planner, account_options, check_entry, check_key_destination,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._base import BatchModule
 from ansible_collections.prefect.cloud.plugins.module_utils._values import shown
@@ -340,18 +340,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._values import shown
 class ServiceAccounts(BatchModule):
     entries = planner = keys = None  # per run: set by validate() and converge()
     argument_spec = dict(
-        service_accounts=dict(type="list", elements="dict", default=[], options=dict(
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            account_role=dict(type="str"),
-            api_key_expiration=dict(type="str", no_log=False),
-            rotate=dict(type="bool", default=False),
-            old_key_expires_in_seconds=dict(type="int", no_log=False),
-            workspace_access=dict(type="list", elements="dict", options=dict(
-                workspace=dict(type="str", required=True),
-                workspace_role=dict(type="str", required=True, aliases=["role"]),
-            )),
-        )),
+        service_accounts=dict(type="list", elements="dict", default=[],
+                              options=account_options(dict(type="str", required=True))),
         purge_service_accounts=dict(type="bool", default=False),
         purge_prefix=dict(type="str"),
         purge_workspace_access=dict(type="bool", default=False),
