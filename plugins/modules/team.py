@@ -270,6 +270,7 @@ class Team(StateModule):
         items = self.directory.users() if member["type"] == "user" else self.directory.bots()
         return next((getattr(i, "user_id", None) or i.id for i in items if i.actor_id == member["actor_id"]), None)
 
+
 def main():
     Team.main()
 

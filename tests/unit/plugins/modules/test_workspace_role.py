@@ -123,7 +123,7 @@ def test_a_role_deleted_earlier_is_created_again(run_module):
                                             "deleted; use another name for a custom role"),
     ({"name": "runner", "inherited_role": "viewer"},
      "inherited_role: no built-in workspace role with name or id 'viewer' (did you mean 'Viewer'?); valid names are: "
-         "Runner, Viewer"),
+     "Runner, Viewer"),
     ({"name": "runner", "inherited_role": "custom"},
      "inherited_role: 'custom' is a custom workspace role; a role can only inherit from a built-in role "
      "(valid names are: Runner, Viewer)"),
