@@ -222,11 +222,13 @@ class ObjectAccessModule(StateModule):
             append=dict(type="bool", default=False), allow_empty=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             **{level: _level_spec() for level in levels})
-        cls.module_kwargs = dict(required_if=[("state", "present", levels, True)])
         cls.present_only = levels + ("append", "allow_empty")
 
     def validate(self):
-        for level in TYPES[self.type_name].levels:
+        levels = TYPES[self.type_name].levels
+        if self.params["state"] == "present" and all(self.params[level] is None for level in levels):
+            raise ValueError(f"state=present needs at least one of the levels {', '.join(levels)}")
+        for level in levels:
             for field in ACTOR_TYPES if self.params[level] else ():
                 self.params[level][field] = check_names(self.params[level][field], f"{level}.{field}")
 
