@@ -182,15 +182,12 @@ class ObjectAcls:
                         value.lower() == (entry.name or "").lower() if actor_type == "user" else value == entry.name)):
                     return entry
         directory = self.directory
-        if actor_type == "service_account":
-            found = directory.find_bot(value, option)
-            names = lambda: [bot.name for bot in directory.bots()]  # noqa: E731
-        elif actor_type == "user":
-            found = directory.find_user(value, option)
-            names = lambda: [user.email for user in directory.users() if user.email]  # noqa: E731
-        else:
-            found = directory.find_team(value, option)
-            names = lambda: [team.name for team in self.api.teams()]  # noqa: E731
+        find, names = {
+            "service_account": (directory.find_bot, lambda: [bot.name for bot in directory.bots()]),
+            "user": (directory.find_user, lambda: [user.email for user in directory.users() if user.email]),
+            "team": (directory.find_team, lambda: [team.name for team in self.api.teams()]),
+        }[actor_type]
+        found = find(value, option)
         if found is None:
             what = actor_type.replace("_", " ")
             raise PrefectError(f"{option}: no {what} {value!r} in this account{hint(value, names())}")
