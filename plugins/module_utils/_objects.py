@@ -86,8 +86,12 @@ def label(entry):
     return "everyone" if entry.type == "everyone" else f"{entry.type}:{entry.name or entry.id}"
 
 
+def _key(entry):
+    return entry.type, entry.id if entry.id is not None else entry.name  # a planned actor has no id yet
+
+
 def _sorted(entries):
-    unique = {(entry.type, entry.id if entry.id is not None else entry.name): entry for entry in entries}
+    unique = {_key(entry): entry for entry in entries}
     return tuple(sorted(unique.values(), key=lambda entry: (label(entry).lower(), entry.id or "")))
 
 
@@ -97,13 +101,9 @@ def _entry(actor):
     return Entry(actor.type, actor.id, actor.email if actor.type == "user" and actor.email else actor.name)
 
 
-def keys(acl):
-    return {level: {(entry.type, entry.id if entry.id is not None else entry.name) for entry in entries}
-            for level, entries in acl.items()}
-
-
 def same(first, second):
-    return keys(first) == keys(second)
+    return [(level, set(map(_key, entries))) for level, entries in sorted(first.items())] == [
+        (level, set(map(_key, entries))) for level, entries in sorted(second.items())]
 
 
 def replace(acl, wanted, append=False):
@@ -111,8 +111,7 @@ def replace(acl, wanted, append=False):
 
 
 def place(acl, entry, levels):
-    key = keys({"": (entry,)})[""]
-    return {level: _sorted([e for e in entries if keys({"": (e,)})[""] != key] + ([entry] if level in levels else []))
+    return {level: _sorted([other for other in entries if _key(other) != _key(entry)] + ([entry] if level in levels else []))
             for level, entries in acl.items()}
 
 
