@@ -77,7 +77,7 @@ TYPES = {kind.name: kind for kind in (
                                 for b in api.block_documents(ws)]),
     ObjectType("work_pool", "work pool", ("manage", "run", "view"), "a work pool name",
                lambda api, ws, value: f"work_pools/{quote(value, safe='')}",  # the ACL read proves it exists
-               lambda api, ws: [(f"work_pools/{p.name}", p.name) for p in api.work_pools(ws)]),
+               lambda api, ws: [(f"work_pools/{quote(p.name, safe='')}", p.name) for p in api.work_pools(ws)]),
 )}
 
 
