@@ -53,8 +53,8 @@ class ObjectType:
     ``(api, workspace id, value)`` -> the API path of the object or None; ``listing(api, workspace
     id)`` -> (path, label) of every object."""
 
-    def __init__(self, name, label, levels, form, lookup, listing):
-        self.name, self.label, self.levels, self.form = name, label, levels, form
+    def __init__(self, name, what, levels, form, lookup, listing):
+        self.name, self.label, self.levels, self.form = name, what, levels, form
         self.lookup, self.listing = lookup, listing
 
 
