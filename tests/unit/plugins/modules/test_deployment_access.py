@@ -122,3 +122,15 @@ def test_everyone_with_actors_by_id(run_module):
     result = run_module(DeploymentAccess, dict(NAMES, deployment=DEP, view={"everyone": True, "teams": [TEAM]}), calls)
     assert result["changed"] is True
     assert result["diff"]["after"]["view"] == ["everyone", "team:platform"]
+
+
+def test_check_mode_finds_a_service_account_an_earlier_task_plans(run_module):
+    """In a check-mode play, a service account that an earlier task would create is found by name
+    (no id yet), so the preview predicts the real run."""
+    planned = {ACCOUNT: {"service_account": {"new-bot": {"name": "new-bot", "actor_id": None, "account_role_name": "Member"}}}}
+    calls = [FIND_WS, FIND_DEP, Call("GET", ACCESS, acl()), Call("POST", "bots/filter", [])]
+    result = run_module(DeploymentAccess, dict(NAMES, manage={"service_accounts": ["new-bot"]}), calls, check_mode=True,
+                        planned=planned)
+    assert result["changed"] is True
+    assert result["diff"]["after"]["manage"] == ["service_account:new-bot"]
+    assert result["object_access"]["manage"] == [{"type": "service_account", "id": None, "name": "new-bot"}]
