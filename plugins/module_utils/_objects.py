@@ -48,14 +48,10 @@ EVERYONE = Entry("everyone", "*", None)
 ACTOR_TYPES = {"service_accounts": "service_account", "users": "user", "teams": "team"}
 
 
-class ObjectType:
-    """One object type: ``option`` names the object in a task, in the ``form`` given; ``lookup``
-    ``(api, workspace id, value)`` -> the API path of the object or None; ``listing(api, workspace
-    id)`` -> (path, label) of every object."""
-
-    def __init__(self, name, what, levels, form, lookup, listing):
-        self.name, self.label, self.levels, self.form = name, what, levels, form
-        self.lookup, self.listing = lookup, listing
+# One object type: ``option`` names the object in a task, in the ``form`` given; ``lookup(api,
+# workspace id, value)`` -> the API path of the object or None; ``listing(api, workspace id)`` ->
+# (path, label) of every object.
+ObjectType = namedtuple("ObjectType", "name label levels form lookup listing")
 
 
 def _by_name(value, read, path):
@@ -141,14 +137,8 @@ class ObjectAcls:
     """The ACLs of the objects of one workspace (see the module docstring)."""
 
     def __init__(self, module, workspace):
-        self.module, self.api, self.directory = module, module.api, Directory(module)
-        self.workspace, self._workspace_id = workspace, None
-
-    @property
-    def workspace_id(self):
-        if self._workspace_id is None:
-            self._workspace_id = self.directory.workspace(self.workspace).id
-        return self._workspace_id
+        self.api, self.directory = module.api, Directory(module)
+        self.workspace_id = self.directory.workspace(workspace).id
 
     def find(self, type_name, value, option):
         kind = TYPES[type_name]
