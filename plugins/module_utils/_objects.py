@@ -38,9 +38,9 @@ from urllib.parse import quote
 
 from ._base import StateModule
 from ._errors import PrefectError
-from ._lookup import Directory, hint
+from ._lookup import Directory
 from ._models import ReplaceObjectAccess
-from ._values import check_names, is_uuid
+from ._values import check_names, hint, is_uuid
 
 Entry = namedtuple("Entry", "type id name")
 Ref = namedtuple("Ref", "type path label")
@@ -228,26 +228,27 @@ class ObjectAccessModule(StateModule):
                                f"{params['workspace']!r} ({self.type_name} expects {kind.form})")
         return None if self.acl is None else acl_view(self.ref, self.acl)
 
+    def plan_absent(self, before):
+        return before and self.changed_to(before, reset(self.type_name))
+
     def plan(self, before):
-        params = self.params
-        if before is None:
-            return None
-        if params["state"] == "absent":
-            after = reset(self.type_name)
-        else:
-            wanted = {}
-            for level in TYPES[self.type_name].levels:
-                if params[level] is not None:
-                    wanted[level] = [EVERYONE] if params[level]["everyone"] else []
-                    wanted[level] += [self.acls.actor(actor_type, value, f"{level}.{field}[{index}]", self.acl)
-                                      for field, actor_type in ACTOR_TYPES.items()
-                                      for index, value in enumerate(params[level][field])]
-            after = replace(self.acl, wanted, params["append"])
-            empty = empty_levels(after, wanted)
-            if empty and not params["allow_empty"]:
-                raise PrefectError(f"{', '.join(empty)}: this would leave nobody at the {' and '.join(empty)} level of the "
-                                   f"{TYPES[self.type_name].label}; name an actor, set everyone: true, or set "
-                                   f"allow_empty: true if that is meant")
+        params, wanted = self.params, {}
+        for level in TYPES[self.type_name].levels:
+            if params[level] is not None:
+                wanted[level] = [EVERYONE] if params[level]["everyone"] else []
+                wanted[level] += [self.acls.actor(actor_type, value, f"{level}.{field}[{index}]", self.acl)
+                                  for field, actor_type in ACTOR_TYPES.items()
+                                  for index, value in enumerate(params[level][field])]
+        after = replace(self.acl, wanted, params["append"])
+        empty = empty_levels(after, wanted)
+        if empty and not params["allow_empty"]:
+            raise PrefectError(f"{', '.join(empty)}: this would leave nobody at the {' and '.join(empty)} level of the "
+                               f"{TYPES[self.type_name].label}; name an actor, set everyone: true, or set "
+                               f"allow_empty: true if that is meant")
+        return self.changed_to(before, after)
+
+    def changed_to(self, before, after):
+        """The view of the ACL ``after``, or ``before`` itself when nothing changes."""
         if same(self.acl, after):
             return before
         self.after_acl = after

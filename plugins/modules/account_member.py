@@ -252,8 +252,6 @@ class AccountMember(StateModule):
 
     def plan(self, before):
         params = self.params
-        if params["state"] == "absent":
-            return None
         if self.member is not None:
             member = before["account_member"]
             wanted = params["account_role"]
