@@ -14,11 +14,14 @@ the service account's name / the user's e-mail), ``team`` (id: the team id) or `
 
 The API (for the modules and for other planners, such as a scoped service account's):
 
-* ``acls = ObjectAcls(module, workspace)``: one workspace (handle or id), looked up on first use.
-* ``acls.find(type_name, value, option)`` -> ``Ref`` (type, API path, label) or None when there
-  is no such object; ``acls.refs(type_name)`` -> every object of the type in the workspace
-  (``/filter``, all pages).
-* ``acls.read(ref)`` -> ``Acl`` (one GET); ``acls.write(ref, acl)`` PUTs the whole ACL.
+* ``acls = ObjectAcls(module, workspace)``: one workspace (handle or id), looked up at once (an
+  unknown one is an error listing the valid handles).
+* ``acls.find(type_name, value, option)`` -> ``Ref`` (type, API path, label), or None when a name
+  lookup finds nothing (one GET for a ``a/b`` name, none for an id or a work pool name: ``read``
+  proves those); a value in neither form is a PrefectError. ``acls.refs(type_name)`` -> every
+  object of the type in the workspace (``/filter``, all pages; a deployment's label is its id).
+* ``acls.read(ref)`` -> ``Acl``, or None when the object does not exist (one GET);
+  ``acls.write(ref, acl)`` PUTs the whole ACL (every level of the type).
 * ``acls.actor(actor_type, value, option, known=acl)`` -> ``Entry`` for a service account (name
   or id), user (e-mail in any case, handle or id) or team (name or id); found in ``known`` first
   (no request), else looked up (``_lookup.Directory``, with check-mode plans); an unknown one is
