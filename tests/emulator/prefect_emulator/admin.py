@@ -166,6 +166,16 @@ async def state(emulator: Emulator):
             "account_roles": [{k: r[k] for k in ("id", "name")} for r in roles.values()],
             "bots": bots,
             "access": {kind: list(data[kind].values()) for kind in ("bot_access", "user_access", "team_access")},
+            # Object ACLs as stored (the last PUT body), by object: deployments as "flow/deployment",
+            # block documents as "slug/name", work pools by name; with the workspace id.
+            "objects": {
+                "deployments": [{"name": data["flows"][r["flow_id"]]["name"] + "/" + r["name"], "id": r["id"],
+                                 "workspace_id": r["workspace_id"], "access": r["access"]} for r in data["deployments"].values()],
+                "block_documents": [{"name": data["block_types"][r["block_type_id"]]["slug"] + "/" + r["name"], "id": r["id"],
+                                     "workspace_id": r["workspace_id"], "access": r["access"]} for r in data["block_documents"].values()],
+                "work_pools": [{"name": r["name"], "id": r["id"], "workspace_id": r["workspace_id"], "access": r["access"]}
+                               for r in data["work_pools"].values()],
+            },
         }
         # Serialised here, under the lock, so the answer is a detached copy.
         return Response(json.dumps(summary).encode("utf-8"), media_type="application/json")

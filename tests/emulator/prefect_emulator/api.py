@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 
 from . import models
-from .state import format_ts, generate_key, hash_key, mask_key, new_id, parse_ts, slugify
+from .state import OBJECT_LEVELS, format_ts, generate_key, hash_key, mask_key, new_id, parse_ts, slugify
 
 AUTH_FAILED = "Invalid authentication credentials"
 # UNCONFIRMED: exact 403/404/409 detail texts are not documented; these are our choice.
@@ -33,6 +33,9 @@ ACTIVE_KEY = "The active API key cannot be deleted; rotate it instead."
 LAST_OWNER = "The account must keep at least one Owner."
 ALREADY_MEMBER = "A user with this e-mail address is already a member of the account."
 NOT_PENDING = "Only a pending invitation can be revoked."
+# Object access (deployments, block documents, work pools); UNCONFIRMED texts and statuses, as above.
+OBJECT_NOT_FOUND = {"deployments": "Deployment not found.", "block_documents": "Block document not found.",
+                    "work_pools": "Work pool not found."}
 
 
 class ApiError(Exception):
@@ -887,6 +890,140 @@ class Api:
             raise ApiError(409, NOT_PENDING)
         row["status"], row["updated"] = "REVOKED", self.store.now_ts()
         return Reply(204)
+
+    # --- object access: deployments, block documents, work pools --------------------------------
+    # An object's ACL is stored as the ReplaceXAccess body last PUT ("access"). UNCONFIRMED: the
+    # levels are independent (manage does not imply run or view in what GET answers); an actor or
+    # team id that is not (or no longer) in the account is a 404 on PUT and left out of a GET; the
+    # order of a PUT's ids is kept, duplicates are dropped; "*" reads as {"id": "*", "name": "*",
+    # "email": null, "type": "*"}.
+    def _objects(self, kind, call):
+        workspace = self._workspace(call)
+        return [row for row in self.data[kind].values() if row["workspace_id"] == workspace["id"]]
+
+    def _object(self, kind, call, **match):
+        for row in self._objects(kind, call):
+            if all(row[key] == value for key, value in match.items()):
+                return row
+        raise ApiError(404, OBJECT_NOT_FOUND[kind])
+
+    def _flow_name(self, deployment):
+        return self.data["flows"][deployment["flow_id"]]["name"]
+
+    def _block_type(self, document):
+        return self.data["block_types"][document["block_type_id"]]
+
+    def _deployment_out(self, row):
+        return {"id": row["id"], "created": row["created"], "updated": row["updated"], "name": row["name"],
+                "flow_id": row["flow_id"], "tags": [], "parameters": {}, "job_variables": {}}
+
+    def _block_document_out(self, row):
+        block_type = self._block_type(row)
+        return {"id": row["id"], "created": row["created"], "updated": row["updated"], "name": row["name"], "data": {},
+                "block_schema_id": block_type["schema_id"], "block_type_id": block_type["id"], "block_type_name": block_type["name"],
+                "block_type": {k: block_type[k] for k in ("id", "name", "slug")}, "block_document_references": {}, "is_anonymous": False}
+
+    @staticmethod
+    def _work_pool_out(row):
+        return {"id": row["id"], "created": row["created"], "updated": row["updated"], "name": row["name"], "description": None,
+                "type": row["type"], "base_job_template": {}, "is_paused": False, "default_queue_id": row["default_queue_id"]}
+
+    def _actor_access(self, actor_id):
+        if actor_id == "*":
+            return {"id": "*", "name": "*", "email": None, "type": "*"}
+        for bot in self.data["bots"].values():
+            if bot["actor_id"] == actor_id:
+                return {"id": actor_id, "name": bot["name"], "email": None, "type": "service_account"}
+        for user in self.data["users"].values():
+            if user["actor_id"] == actor_id and self._membership_of_user(user["id"]) is not None:
+                return {"id": actor_id, "name": f"{user['first_name']} {user['last_name']}", "email": user["email"], "type": "user"}
+        return None
+
+    def _acl_out(self, kind, row):
+        out = {}
+        for level in OBJECT_LEVELS[kind]:
+            actors = [self._actor_access(a) for a in row["access"][level + "_actor_ids"]]
+            teams = [self.data["teams"].get(t) for t in row["access"][level + "_team_ids"]]
+            out[level + "_actors"] = [a for a in actors if a is not None] + [
+                {"id": t["id"], "name": t["name"], "email": None, "type": "team"} for t in teams if t is not None]
+        return Reply(200, out)
+
+    def _set_acl(self, kind, row, body):
+        acl = {}
+        for level in OBJECT_LEVELS[kind]:
+            actors = list(dict.fromkeys(str(a) for a in getattr(body.access_control, level + "_actor_ids")))
+            teams = list(dict.fromkeys(str(t) for t in getattr(body.access_control, level + "_team_ids")))
+            if any(self._actor_access(a) is None for a in actors):
+                raise ApiError(404, "Actor not found.")
+            if any(t not in self.data["teams"] for t in teams):
+                raise ApiError(404, "Team not found.")
+            acl[level + "_actor_ids"], acl[level + "_team_ids"] = actors, teams
+        row["access"] = acl
+        self._touch(row)
+        return Reply(204)
+
+    def read_deployment_by_name(self, call):
+        flows = {f["id"] for f in self.data["flows"].values() if f["name"] == call.params["flow_name"]}
+        for row in self._objects("deployments", call):
+            if row["flow_id"] in flows and row["name"] == call.params["deployment_name"]:
+                return Reply(200, self._deployment_out(row))
+        raise ApiError(404, OBJECT_NOT_FOUND["deployments"])
+
+    def filter_deployments(self, call):
+        body = call.body
+        rows = [r for r in self._objects("deployments", call)
+                if (body.deployments is None or _any(body.deployments.id, r["id"]) and _any(body.deployments.name, r["name"])
+                    and _like(body.deployments.name, r["name"]))
+                and (body.flows is None or _any(body.flows.name, self._flow_name(r)) and _like(body.flows.name, self._flow_name(r)))]
+        rows.sort(key=lambda r: r["name"] if body.sort.startswith("NAME") else r[body.sort.split("_")[0].lower()],
+                  reverse=body.sort.endswith("DESC"))
+        return Reply(200, [self._deployment_out(r) for r in _page(rows, body)])
+
+    def read_deployment_access(self, call):
+        return self._acl_out("deployments", self._object("deployments", call, id=call.params["id"]))
+
+    def set_deployment_access(self, call):
+        return self._set_acl("deployments", self._object("deployments", call, id=call.params["id"]), call.body)
+
+    def read_block_document_by_name(self, call):
+        for row in self._objects("block_documents", call):
+            if row["name"] == call.params["block_document_name"] and self._block_type(row)["slug"] == call.params["slug"]:
+                return Reply(200, self._block_document_out(row))
+        raise ApiError(404, OBJECT_NOT_FOUND["block_documents"])
+
+    def filter_block_documents(self, call):
+        body = call.body
+        crit, types = body.block_documents, body.block_types
+        rows = [r for r in self._objects("block_documents", call)
+                if (crit is None or _any(crit.id, r["id"]) and _any(crit.name, r["name"]) and _like(crit.name, r["name"]))
+                and (types is None or _any(types.slug, self._block_type(r)["slug"]))]
+        sort = body.sort or "NAME_ASC"
+        rows.sort(key=lambda r: (self._block_type(r)["name"], r["name"]) if sort.startswith("BLOCK_TYPE") else r["name"],
+                  reverse=sort == "NAME_DESC")
+        return Reply(200, [self._block_document_out(r) for r in _page(rows, body)])
+
+    def read_block_document_access(self, call):
+        return self._acl_out("block_documents", self._object("block_documents", call, id=call.params["id"]))
+
+    def set_block_document_access(self, call):
+        return self._set_acl("block_documents", self._object("block_documents", call, id=call.params["id"]), call.body)
+
+    def read_work_pool(self, call):
+        return Reply(200, self._work_pool_out(self._object("work_pools", call, name=call.params["name"])))
+
+    def filter_work_pools(self, call):
+        body = call.body
+        crit = body.work_pools
+        rows = [r for r in self._objects("work_pools", call)
+                if crit is None or _any(crit.id, r["id"]) and _any(crit.name, r["name"]) and _like(crit.name, r["name"])]
+        rows.sort(key=lambda r: r["name"], reverse=body.sort == "NAME_DESC")
+        return Reply(200, [self._work_pool_out(r) for r in _page(rows, body)])
+
+    def read_work_pool_access(self, call):
+        return self._acl_out("work_pools", self._object("work_pools", call, name=call.params["name"]))
+
+    def set_work_pool_access(self, call):
+        return self._set_acl("work_pools", self._object("work_pools", call, name=call.params["name"]), call.body)
 
     # --- me ----------------------------------------------------------------------------------
     def read_me(self, call):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
-from typing import Annotated, List, Optional, Union
+from typing import Annotated, List, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -332,3 +332,68 @@ InvitationsCreate = List[InvitationCreate]
 BotAccessUpsert = Union[WorkspaceBotAccessCreate, List[WorkspaceBotAccessCreate]]
 UserAccessUpsert = Union[WorkspaceUserAccessCreate, List[WorkspaceUserAccessCreate]]
 TeamAccessUpsert = List[WorkspaceTeamAccessCreate]
+
+
+# --- object access: deployments, block documents, work pools --------------------------------------
+# Only the criteria a client of the emulator uses are modelled (others, `operator` too, are a 422, not ignored).
+Everyone = Literal["*"]
+ActorId = Union[uuid.UUID, Everyone]
+
+
+class ObjectFilter(_Strict):
+    id: Optional[AnyUuid] = None
+    name: Optional[AnyLikeStr] = None
+
+
+class FlowFilter(_Strict):
+    name: Optional[AnyLikeStr] = None
+
+
+class BlockTypeFilter(_Strict):
+    slug: Optional[AnyStr] = None
+
+
+class BodyReadDeployments(_Body):
+    flows: Optional[FlowFilter] = None
+    deployments: Optional[ObjectFilter] = None
+    sort: Literal["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC", "NAME_ASC", "NAME_DESC"] = "NAME_ASC"
+
+
+class BodyReadBlockDocuments(_Body):
+    block_documents: Optional[ObjectFilter] = None
+    block_types: Optional[BlockTypeFilter] = None
+    include_secrets: bool = False
+    sort: Optional[Literal["NAME_DESC", "NAME_ASC", "BLOCK_TYPE_AND_NAME_ASC"]] = "NAME_ASC"
+
+
+class BodyReadWorkPools(_Body):
+    work_pools: Optional[ObjectFilter] = None
+    sort: Literal["NAME_ASC", "NAME_DESC"] = "NAME_ASC"
+    exclude_base_job_template: bool = False
+
+
+class ReplaceBlockDocumentAccess(_Strict):
+    manage_actor_ids: List[ActorId]
+    view_actor_ids: List[ActorId]
+    manage_team_ids: List[uuid.UUID] = Field(default_factory=list)
+    view_team_ids: List[uuid.UUID] = Field(default_factory=list)
+
+
+class ReplaceDeploymentAccess(ReplaceBlockDocumentAccess):
+    run_actor_ids: List[ActorId]
+    run_team_ids: List[uuid.UUID] = Field(default_factory=list)
+
+
+ReplaceWorkPoolAccess = ReplaceDeploymentAccess
+
+
+class BodySetDeploymentAccess(BaseModel):
+    access_control: ReplaceDeploymentAccess
+
+
+class BodySetBlockDocumentAccess(BaseModel):
+    access_control: ReplaceBlockDocumentAccess
+
+
+class BodySetWorkPoolAccess(BaseModel):
+    access_control: ReplaceWorkPoolAccess

@@ -17,7 +17,7 @@ import json
 import uuid
 from typing import Annotated, NamedTuple, Optional
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -76,6 +76,9 @@ Writer = Annotated[Context, Depends(_account_writer)]
 Id = Annotated[uuid.UUID, Path(alias="id")]
 WorkspaceId = Annotated[uuid.UUID, Path()]
 Uuid = Annotated[uuid.UUID, Path()]
+Text = Annotated[str, Path()]
+# The optional header the object routes of the document declare (accepted and ignored).
+ApiVersion = Annotated[Optional[str], Header(alias="x-prefect-api-version")]
 
 
 def _filter_body(model):
@@ -335,6 +338,69 @@ async def read_invitation(ctx: Reader, id_: Id):
 @router.post(A + "/invitations/{id}/revoke", status_code=204)
 async def revoke_invitation(ctx: Writer, id_: Id):
     return ctx.run("revoke_invitation", id=id_)
+
+
+# --- object access: deployments, block documents, work pools ---------------------------------------
+@router.get(W + "/deployments/name/{flow_name}/{deployment_name}", status_code=200)
+async def read_deployment_by_name(ctx: Reader, workspace_id: WorkspaceId, flow_name: Text, deployment_name: Text, _v: ApiVersion = None):
+    return ctx.run("read_deployment_by_name", workspace_id=workspace_id, flow_name=flow_name, deployment_name=deployment_name)
+
+
+@router.post(W + "/deployments/filter", status_code=200)
+async def read_deployments(ctx: Reader, workspace_id: WorkspaceId, body: _filter_body(models.BodyReadDeployments), _v: ApiVersion = None):
+    return ctx.run("filter_deployments", body, workspace_id=workspace_id)
+
+
+@router.get(W + "/deployments/{id}/access", status_code=200)
+async def read_deployment_access(ctx: Reader, workspace_id: WorkspaceId, id_: Id, _v: ApiVersion = None):
+    return ctx.run("read_deployment_access", workspace_id=workspace_id, id=id_)
+
+
+@router.put(W + "/deployments/{id}/access", status_code=204)
+async def set_deployment_access(ctx: Writer, workspace_id: WorkspaceId, id_: Id, body: models.BodySetDeploymentAccess, _v: ApiVersion = None):
+    return ctx.run("set_deployment_access", body, workspace_id=workspace_id, id=id_)
+
+
+@router.get(W + "/block_types/slug/{slug}/block_documents/name/{block_document_name}", status_code=200)
+async def read_block_document_by_name_for_block_type(ctx: Reader, workspace_id: WorkspaceId, slug: Text, block_document_name: Text,
+                                                     include_secrets: Annotated[bool, Query()] = False, _v: ApiVersion = None):
+    return ctx.run("read_block_document_by_name", workspace_id=workspace_id, slug=slug, block_document_name=block_document_name)
+
+
+@router.post(W + "/block_documents/filter", status_code=200)
+async def read_block_documents(ctx: Reader, workspace_id: WorkspaceId, body: _filter_body(models.BodyReadBlockDocuments), _v: ApiVersion = None):
+    return ctx.run("filter_block_documents", body, workspace_id=workspace_id)
+
+
+@router.get(W + "/block_documents/{id}/access", status_code=200)
+async def read_block_document_access(ctx: Reader, workspace_id: WorkspaceId, id_: Id, _v: ApiVersion = None):
+    return ctx.run("read_block_document_access", workspace_id=workspace_id, id=id_)
+
+
+@router.put(W + "/block_documents/{id}/access", status_code=204)
+async def set_block_document_access(ctx: Writer, workspace_id: WorkspaceId, id_: Id, body: models.BodySetBlockDocumentAccess,
+                                    _v: ApiVersion = None):
+    return ctx.run("set_block_document_access", body, workspace_id=workspace_id, id=id_)
+
+
+@router.post(W + "/work_pools/filter", status_code=200)
+async def read_work_pools(ctx: Reader, workspace_id: WorkspaceId, body: _filter_body(models.BodyReadWorkPools), _v: ApiVersion = None):
+    return ctx.run("filter_work_pools", body, workspace_id=workspace_id)
+
+
+@router.get(W + "/work_pools/{name}", status_code=200)
+async def read_work_pool(ctx: Reader, workspace_id: WorkspaceId, name: Text, _v: ApiVersion = None):
+    return ctx.run("read_work_pool", workspace_id=workspace_id, name=name)
+
+
+@router.get(W + "/work_pools/{name}/access", status_code=200)
+async def read_work_pool_access(ctx: Reader, workspace_id: WorkspaceId, name: Text, _v: ApiVersion = None):
+    return ctx.run("read_work_pool_access", workspace_id=workspace_id, name=name)
+
+
+@router.put(W + "/work_pools/{name}/access", status_code=204)
+async def set_work_pool_access(ctx: Writer, workspace_id: WorkspaceId, name: Text, body: models.BodySetWorkPoolAccess, _v: ApiVersion = None):
+    return ctx.run("set_work_pool_access", body, workspace_id=workspace_id, name=name)
 
 
 # --- me ------------------------------------------------------------------------------------------

@@ -91,6 +91,27 @@ SEED_USERS = (
 )
 SEED_TEAMS = (("platform", "alice"), ("data-eng", "bob"))
 
+# Objects with access control lists, seeded in every workspace given on the command line. An ACL
+# names, per level, "*" (everyone), seed users (by key) and seed teams ("team:<name>"); a level
+# left out is everyone. Deployments by (flow, deployment), block documents by (block type slug,
+# name), work pools by name. The integration target object_access relies on these names.
+OBJECT_LEVELS = {"deployments": ("manage", "run", "view"), "block_documents": ("manage", "view"),
+                 "work_pools": ("manage", "run", "view")}
+SEED_DEPLOYMENTS = (
+    ("etl", "nightly", {}),
+    ("etl", "hourly", {"manage": ["owner"], "run": ["alice", "team:platform"], "view": ["*"]}),
+    ("reports", "weekly", {"manage": ["owner"], "run": ["owner"], "view": ["team:data-eng"]}),
+)
+SEED_BLOCK_DOCUMENTS = (
+    ("secret", "db-password", {"manage": ["owner"], "view": ["team:data-eng"]}),
+    ("secret", "api-token", {}),
+    ("aws-credentials", "prod", {"manage": ["owner", "bob"], "view": ["*"]}),
+)
+SEED_WORK_POOLS = (
+    ("k8s-prod", "kubernetes", {"manage": ["owner"], "run": ["team:platform"], "view": ["*"]}),
+    ("process-dev", "process", {}),
+)
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -168,6 +189,7 @@ class Store:
             "account": {"id": self.account_id, "name": "Emulated Account", "handle": "emulated-account", "created": now, "updated": now},
             "account_roles": {}, "workspace_roles": {}, "users": {}, "memberships": {}, "bots": {}, "api_keys": {},
             "workspaces": {}, "bot_access": {}, "user_access": {}, "team_access": {}, "teams": {}, "invitations": {},
+            "flows": {}, "deployments": {}, "block_types": {}, "block_documents": {}, "work_pools": {},
             "owner_user_id": None, "issued_keys": issued,
         }
         for name, permissions in BUILTIN_ACCOUNT_ROLES.items():
@@ -200,12 +222,41 @@ class Store:
             }
             if key == "owner":
                 data["owner_user_id"] = user_id
+        teams = {}
         for team_name, member in SEED_TEAMS:
-            team_id = new_id()
+            team_id = teams[team_name] = new_id()
             data["teams"][team_id] = {"id": team_id, "name": team_name, "description": "", "workos_directory_group_id": None,
                                       "created": now, "updated": now, "member_actor_ids": [actors[member]]}
         for handle in self.workspace_handles:
-            self.add_workspace(handle, handle, "")
+            self.seed_objects(self.add_workspace(handle, handle, "")["id"], actors, teams)
+
+    def seed_objects(self, workspace_id, actors, teams):
+        """The seed deployments (and their flows), block documents (and their types) and work pools."""
+        now = self.now_ts()
+
+        def add(kind, row, spec):
+            acl = {}
+            for level in OBJECT_LEVELS[kind]:
+                names = spec.get(level, ["*"])
+                acl[level + "_actor_ids"] = [n if n == "*" else actors[n] for n in names if not n.startswith("team:")]
+                acl[level + "_team_ids"] = [teams[n[5:]] for n in names if n.startswith("team:")]
+            row.update(id=new_id(), workspace_id=workspace_id, created=now, updated=now, access=acl)
+            self.data[kind][row["id"]] = row
+            return row
+
+        flows, types = {}, {}
+        for flow, name, spec in SEED_DEPLOYMENTS:
+            if flow not in flows:
+                flows[flow] = new_id()
+                self.data["flows"][flows[flow]] = {"id": flows[flow], "name": flow, "workspace_id": workspace_id}
+            add("deployments", {"name": name, "flow_id": flows[flow]}, spec)
+        for slug, name, spec in SEED_BLOCK_DOCUMENTS:
+            if slug not in types:
+                types[slug] = {"id": new_id(), "name": slug.replace("-", " ").title(), "slug": slug, "schema_id": new_id()}
+                self.data["block_types"][types[slug]["id"]] = dict(types[slug], workspace_id=workspace_id)
+            add("block_documents", {"name": name, "block_type_id": types[slug]["id"]}, spec)
+        for name, pool_type, spec in SEED_WORK_POOLS:
+            add("work_pools", {"name": name, "type": pool_type, "default_queue_id": new_id()}, spec)
 
     def add_workspace(self, name, handle, description):
         """Create a workspace and give the owner user Owner access to it."""
@@ -301,6 +352,8 @@ class Store:
             raise StateError(f"state file {self.state_file} belongs to account {data['account']['id']}, not {self.account_id}")
         self.data = data
         data.setdefault("invitations", {})  # state files written before invitations were emulated
+        for kind in ("flows", "deployments", "block_types", "block_documents", "work_pools"):
+            data.setdefault(kind, {})   # written before object access was emulated
         known = {w["handle"] for w in data["workspaces"].values()}
         for handle in self.workspace_handles:
             if handle not in known:

@@ -272,6 +272,7 @@ def _scenario(drv):  # pylint: disable=too-many-locals,too-many-statements
     drv.call("DELETE", W + "/bot_access/{id}", 204, workspace_id=ws["id"], id=one["id"])
     drv.call("GET", W + "/bot_access/{id}", 404, workspace_id=ws["id"], id=one["id"])
 
+    _object_scenario(drv, ws["id"], bot_actor_id=created["actor_id"], alice=alice[0], team=team)
     _iam_scenario(drv, ws, dev, admin[0], bot_id=bot_id, bot_actor_id=created["actor_id"], alice=alice[0])
 
     # --- cleanup -------------------------------------------------------------------------------
@@ -345,6 +346,69 @@ def _iam_scenario(drv, ws, dev, admin, *, bot_id, bot_actor_id, alice):  # pylin
     drv.call("POST", A + "/invitations/{id}/revoke", 404, id=OTHER_UUID)
     drv.call("GET", A + "/invitations/{id}", 404, id=OTHER_UUID)
     assert drv.call("POST", A + "/invitations/filter", 200, {"invitations": {"status": {"any_": ["PENDING"]}}}) == []
+
+
+def _object_scenario(drv, ws_id, *, bot_actor_id, alice, team):
+    """Object access: deployments, block documents and work pools (the seed objects of state.py)."""
+    # --- deployments -------------------------------------------------------------------------------
+    hourly = drv.call("GET", W + "/deployments/name/{flow_name}/{deployment_name}", 200, workspace_id=ws_id, flow_name="etl", deployment_name="hourly")
+    drv.call("GET", W + "/deployments/name/{flow_name}/{deployment_name}", 404, workspace_id=ws_id, flow_name="etl", deployment_name="weekly")
+    listed = drv.call("POST", W + "/deployments/filter", 200, {"flows": {"name": {"any_": ["etl"]}}}, workspace_id=ws_id)
+    assert [d["name"] for d in listed] == ["hourly", "nightly"]
+    assert [d["id"] for d in drv.call("POST", W + "/deployments/filter", 200, {"deployments": {"id": {"any_": [hourly["id"]]}}},
+                                      workspace_id=ws_id)] == [hourly["id"]]
+    assert len(drv.call("POST", W + "/deployments/filter", 200, workspace_id=ws_id)) == 3
+    acl = drv.call("GET", W + "/deployments/{id}/access", 200, workspace_id=ws_id, id=hourly["id"])
+    assert [(a["type"], a["name"]) for a in acl["run_actors"]] == [("user", "Alice Anders"), ("team", "platform")]
+    assert acl["view_actors"] == [{"id": "*", "name": "*", "email": None, "type": "*"}]
+    body = {"access_control": {"manage_actor_ids": [bot_actor_id, bot_actor_id], "run_actor_ids": ["*"], "view_actor_ids": [],
+                               "view_team_ids": [team["id"]]}}
+    drv.call("PUT", W + "/deployments/{id}/access", 204, body, workspace_id=ws_id, id=hourly["id"])
+    acl = drv.call("GET", W + "/deployments/{id}/access", 200, workspace_id=ws_id, id=hourly["id"])
+    assert [a["id"] for a in acl["manage_actors"]] == [bot_actor_id] and acl["manage_actors"][0]["type"] == "service_account"
+    assert [a["id"] for a in acl["run_actors"]] == ["*"] and [a["id"] for a in acl["view_actors"]] == [team["id"]]
+    drv.call("PUT", W + "/deployments/{id}/access", 422, {"access_control": {"manage_actor_ids": ["*"], "view_actor_ids": ["*"]}},
+             workspace_id=ws_id, id=hourly["id"], bad_body=True)
+    drv.call("PUT", W + "/deployments/{id}/access", 422, {"access_control": dict(body["access_control"], manage_actor_ids=["all"])},
+             workspace_id=ws_id, id=hourly["id"], bad_body=True)
+    drv.call("PUT", W + "/deployments/{id}/access", 404, {"access_control": dict(body["access_control"], manage_actor_ids=[OTHER_UUID])},
+             workspace_id=ws_id, id=hourly["id"])
+    drv.call("PUT", W + "/deployments/{id}/access", 404, {"access_control": dict(body["access_control"], view_team_ids=[OTHER_UUID])},
+             workspace_id=ws_id, id=hourly["id"])
+    drv.call("GET", W + "/deployments/{id}/access", 404, workspace_id=ws_id, id=OTHER_UUID)
+
+    # --- block documents -----------------------------------------------------------------------------
+    path = W + "/block_types/slug/{slug}/block_documents/name/{block_document_name}"
+    secret = drv.call("GET", path, 200, workspace_id=ws_id, slug="secret", block_document_name="db-password")
+    assert secret["block_type"]["slug"] == "secret" and secret["name"] == "db-password"
+    drv.call("GET", path, 404, workspace_id=ws_id, slug="aws-credentials", block_document_name="db-password")
+    by_type = drv.call("POST", W + "/block_documents/filter", 200, {"block_types": {"slug": {"any_": ["secret"]}}}, workspace_id=ws_id)
+    assert [d["name"] for d in by_type] == ["api-token", "db-password"]
+    assert drv.call("POST", W + "/block_documents/filter", 200, {"block_documents": {"name": {"any_": ["prod"]}}, "limit": 5},
+                    workspace_id=ws_id)[0]["block_type"]["slug"] == "aws-credentials"
+    acl = drv.call("GET", W + "/block_documents/{id}/access", 200, workspace_id=ws_id, id=secret["id"])
+    assert set(acl) == {"manage_actors", "view_actors"} and [a["name"] for a in acl["view_actors"]] == ["data-eng"]
+    drv.call("PUT", W + "/block_documents/{id}/access", 204, {"access_control": {"manage_actor_ids": [alice["actor_id"]], "view_actor_ids": ["*"]}},
+             workspace_id=ws_id, id=secret["id"])
+    acl = drv.call("GET", W + "/block_documents/{id}/access", 200, workspace_id=ws_id, id=secret["id"])
+    assert acl["manage_actors"] == [{"id": alice["actor_id"], "name": "Alice Anders", "email": "alice@example.com", "type": "user"}]
+    drv.call("PUT", W + "/block_documents/{id}/access", 422,
+             {"access_control": {"manage_actor_ids": [], "view_actor_ids": [], "run_actor_ids": []}}, workspace_id=ws_id, id=secret["id"], bad_body=True)
+
+    # --- work pools ----------------------------------------------------------------------------------
+    assert drv.call("GET", W + "/work_pools/{name}", 200, workspace_id=ws_id, name="k8s-prod")["type"] == "kubernetes"
+    drv.call("GET", W + "/work_pools/{name}", 404, workspace_id=ws_id, name="nope")
+    assert [p["name"] for p in drv.call("POST", W + "/work_pools/filter", 200, {"sort": "NAME_DESC"}, workspace_id=ws_id)] == ["process-dev", "k8s-prod"]
+    assert [p["name"] for p in drv.call("POST", W + "/work_pools/filter", 200, {"work_pools": {"name": {"like_": "PROC"}}},
+                                        workspace_id=ws_id)] == ["process-dev"]
+    acl = drv.call("GET", W + "/work_pools/{name}/access", 200, workspace_id=ws_id, name="k8s-prod")
+    assert [a["type"] for a in acl["run_actors"]] == ["team"]
+    drv.call("PUT", W + "/work_pools/{name}/access", 204,
+             {"access_control": {"manage_actor_ids": ["*"], "run_actor_ids": ["*"], "view_actor_ids": ["*"]}}, workspace_id=ws_id, name="k8s-prod")
+    acl = drv.call("GET", W + "/work_pools/{name}/access", 200, workspace_id=ws_id, name="k8s-prod")
+    assert all([a["id"] for a in acl[level]] == ["*"] for level in ("manage_actors", "run_actors", "view_actors"))
+    drv.call("PUT", W + "/work_pools/{name}/access", 404,
+             {"access_control": {"manage_actor_ids": ["*"], "run_actor_ids": ["*"], "view_actor_ids": ["*"]}}, workspace_id=ws_id, name="nope")
 
 
 def test_every_operation_conforms(emulator, oas):
