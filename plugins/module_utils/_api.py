@@ -12,6 +12,7 @@ something already gone return ``False``.
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 from ._errors import (
     PrefectAPIError, PrefectConflict, PrefectError, PrefectNotFound, PrefectOutcomeUnknown, PrefectResponseError,
@@ -23,6 +24,10 @@ from ._models import (
     TeamAccess, TeamFilter, UserAccess, UserAccessFilter, UserCriteria, Workspace, WorkspaceBotAccessCreate,
     WorkspaceCriteria, WorkspaceFilter, WorkspaceRole, WorkspaceRoleFilter, WorkspaceTeamAccessCreate,
     WorkspaceUserAccessCreate, describe_invalid,
+)
+from ._models import (  # object access
+    BlockDocument, BlockDocumentFilter, Deployment, DeploymentFilter, ObjectAccess, ObjectAccessBody, SlugCriteria, WorkPool,
+    WorkPoolFilter,
 )
 from ._models import (  # identity and access (issue 20)
     AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
@@ -359,3 +364,32 @@ class PrefectCloud:
         except PrefectNotFound:
             return False
         return True
+
+    # Object access: deployments, block documents, work pools ----------------------------------
+
+    def deployment_by_name(self, workspace_id, flow_name, name):
+        return self._get(Deployment, self._ws(workspace_id, f"deployments/name/{quote(flow_name, safe='')}/{quote(name, safe='')}"))
+
+    def block_document_by_name(self, workspace_id, slug, name):
+        return self._get(BlockDocument, self._ws(workspace_id, f"block_types/slug/{quote(slug, safe='')}/block_documents/name/{quote(name, safe='')}"))
+
+    def object_access(self, workspace_id, path):
+        """The ACL of the object at ``path`` (``deployments/{id}``, ``block_documents/{id}``,
+        ``work_pools/{name}``), or None when there is no such object."""
+        return self._get(ObjectAccess, self._ws(workspace_id, f"{path}/access"))
+
+    def set_object_access(self, workspace_id, path, access_control):
+        """PUT the whole ACL (a ``ReplaceObjectAccess``) of the object at ``path`` (204)."""
+        self.client.request("PUT", self._ws(workspace_id, f"{path}/access"), ObjectAccessBody(access_control=access_control))
+
+    def deployments(self, workspace_id, ids=None, names=None, flow_names=None):
+        body = DeploymentFilter(deployments=BotCriteria(id=match(ids), name=match(names)), flows=NameCriteria(name=match(flow_names)))
+        return self.filter_models(Deployment, self._ws(workspace_id, "deployments/filter"), body)
+
+    def block_documents(self, workspace_id, ids=None, names=None, slugs=None):
+        body = BlockDocumentFilter(block_documents=BotCriteria(id=match(ids), name=match(names)), block_types=SlugCriteria(slug=match(slugs)))
+        return self.filter_models(BlockDocument, self._ws(workspace_id, "block_documents/filter"), body)
+
+    def work_pools(self, workspace_id, ids=None, names=None):
+        body = WorkPoolFilter(work_pools=BotCriteria(id=match(ids), name=match(names)))
+        return self.filter_models(WorkPool, self._ws(workspace_id, "work_pools/filter"), body)

@@ -415,3 +415,82 @@ class InvitationCriteria(_Body):
 
 class InvitationFilter(_Body):
     invitations: Optional[InvitationCriteria] = None
+
+
+# Object access: deployments, block documents, work pools --------------------------------------
+
+# An actor id, or "*" (everyone).
+EveryoneOrId = Annotated[str, StringConstraints(pattern=rf"^(?:{UUID_PATTERN[1:-1]}|\*)$")] if pydantic is not None else str
+
+
+class ObjectActor(_Response):
+    """``ObjectActorAccess``: an actor (or team, or ``*`` for everyone) at one level of an ACL."""
+
+    id: EveryoneOrId
+    name: Optional[str] = None
+    email: Optional[str] = None
+    type: str
+
+
+class ObjectAccess(_Response):
+    """``DeploymentAccessControl`` / ``WorkPoolAccessControl``, and ``BlockDocumentAccessControl``
+    (no ``run_actors``)."""
+
+    manage_actors: List[ObjectActor] = []
+    run_actors: List[ObjectActor] = []
+    view_actors: List[ObjectActor] = []
+
+
+class Deployment(_Response):
+    id: Id
+    name: str
+    flow_id: Id
+
+
+class BlockType(_Response):
+    slug: str
+
+
+class BlockDocument(_Response):
+    id: Id
+    name: Optional[str] = None
+    block_type: Optional[BlockType] = None
+
+
+class WorkPool(_Response):
+    id: Id
+    name: str
+
+
+class ReplaceObjectAccess(_Body):
+    """``ReplaceDeploymentAccess`` / ``ReplaceWorkPoolAccess``, and ``ReplaceBlockDocumentAccess``
+    (the ``run_*`` fields left unset: they are not sent)."""
+
+    manage_actor_ids: List[str]
+    view_actor_ids: List[str]
+    manage_team_ids: List[str]
+    view_team_ids: List[str]
+    run_actor_ids: Optional[List[str]] = None
+    run_team_ids: Optional[List[str]] = None
+
+
+class ObjectAccessBody(_Body):
+    access_control: ReplaceObjectAccess
+
+
+class SlugCriteria(_Body):
+    slug: Optional[Match] = None
+
+
+class DeploymentFilter(_Body):
+    deployments: Optional[BotCriteria] = None  # id and name, as for bots
+    flows: Optional[NameCriteria] = None
+
+
+class BlockDocumentFilter(_Body):
+    block_documents: Optional[BotCriteria] = None
+    block_types: Optional[SlugCriteria] = None
+
+
+class WorkPoolFilter(_Body):
+    work_pools: Optional[BotCriteria] = None

@@ -1,0 +1,269 @@
+# Copyright (c) 2026 Prefect Cloud collection contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Planning the access control lists of deployments, block documents and work pools (PRIVATE).
+
+One planner for ``deployment_access``, ``block_access``, ``work_pool_access`` and
+``object_access_info``. ``TYPES`` is the table of what differs between the three object types:
+the option naming the object, its levels, how a name is looked up and the API path of the object.
+
+An ACL (``Acl``) is ``{level: (Entry, ...)}``, every level of the type, entries sorted by label.
+An ``Entry`` is ``(type, id, name)``: type ``service_account`` / ``user`` (id: the ACTOR id, name:
+the service account's name / the user's e-mail), ``team`` (id: the team id) or ``everyone`` (id
+``"*"``). Two ACLs are the same when they hold the same (type, id) pairs per level (``same``).
+
+The API (for the modules and for other planners, such as a scoped service account's):
+
+* ``acls = ObjectAcls(module, workspace)``: one workspace (handle or id), looked up on first use.
+* ``acls.find(type_name, value, option)`` -> ``Ref`` (type, API path, label) or None when there
+  is no such object; ``acls.refs(type_name)`` -> every object of the type in the workspace
+  (``/filter``, all pages).
+* ``acls.read(ref)`` -> ``Acl`` (one GET); ``acls.write(ref, acl)`` PUTs the whole ACL.
+* ``acls.actor(actor_type, value, option, known=acl)`` -> ``Entry`` for a service account (name
+  or id), user (e-mail in any case, handle or id) or team (name or id); found in ``known`` first
+  (no request), else looked up (``_lookup.Directory``, with check-mode plans); an unknown one is
+  a one-line PrefectError naming ``option`` with the closest name.
+* ``replace(acl, wanted, append)`` -> the ACL with ``wanted`` ({level: entries}) at the levels it
+  names (exactly, or added to the current entries with ``append``); ``place(acl, entry, levels)``
+  -> the ACL with ``entry`` at exactly ``levels`` (an empty tuple: at none); ``reset(type)`` ->
+  everyone at every level (what Terraform leaves on destroy).
+* ``empty_levels(acl, levels)`` -> the levels among ``levels`` that hold no entry at all.
+* ``acl_view(ref, acl)`` / ``acl_diff(view)``: the returned and diff forms.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from urllib.parse import quote
+
+from ._base import StateModule
+from ._errors import PrefectError
+from ._lookup import Directory, hint
+from ._models import ReplaceObjectAccess
+from ._values import check_names, is_uuid
+
+Entry = namedtuple("Entry", "type id name")
+Ref = namedtuple("Ref", "type path label")
+EVERYONE = Entry("everyone", "*", None)
+ACTOR_TYPES = {"service_accounts": "service_account", "users": "user", "teams": "team"}
+
+
+class ObjectType:
+    """One object type: ``option`` names the object in a task, in the ``form`` given; ``lookup``
+    ``(api, workspace id, value)`` -> the API path of the object or None; ``listing(api, workspace
+    id)`` -> (path, label) of every object."""
+
+    def __init__(self, name, label, levels, form, lookup, listing):
+        self.name, self.label, self.levels, self.form = name, label, levels, form
+        self.lookup, self.listing = lookup, listing
+
+
+def _by_name(value, read, path):
+    """The path of an object named ``a/b`` (read by its two names) or by id."""
+    if is_uuid(value):
+        return f"{path}/{value}"
+    first, _sep, second = value.partition("/")
+    found = read(first, second) if first and second else None
+    return None if found is None else f"{path}/{found.id}"
+
+
+TYPES = {kind.name: kind for kind in (
+    ObjectType("deployment", "deployment", ("manage", "run", "view"), "flow_name/deployment_name or a deployment id",
+               lambda api, ws, value: _by_name(value, lambda a, b: api.deployment_by_name(ws, a, b), "deployments"),
+               lambda api, ws: [(f"deployments/{d.id}", d.id) for d in api.deployments(ws)]),
+    ObjectType("block", "block document", ("manage", "view"), "block_type_slug/block_name or a block document id",
+               lambda api, ws, value: _by_name(value, lambda a, b: api.block_document_by_name(ws, a, b), "block_documents"),
+               lambda api, ws: [(f"block_documents/{b.id}", f"{b.block_type.slug}/{b.name}" if b.block_type else b.id)
+                                for b in api.block_documents(ws)]),
+    ObjectType("work_pool", "work pool", ("manage", "run", "view"), "a work pool name",
+               lambda api, ws, value: f"work_pools/{quote(value, safe='')}",  # the ACL read proves it exists
+               lambda api, ws: [(f"work_pools/{p.name}", p.name) for p in api.work_pools(ws)]),
+)}
+
+
+def label(entry):
+    """``service_account:<name>``, ``user:<email>``, ``team:<name>`` or ``everyone``."""
+    return "everyone" if entry.type == "everyone" else f"{entry.type}:{entry.name or entry.id}"
+
+
+def _sorted(entries):
+    unique = {(entry.type, entry.id if entry.id is not None else entry.name): entry for entry in entries}
+    return tuple(sorted(unique.values(), key=lambda entry: (label(entry).lower(), entry.id or "")))
+
+
+def _entry(actor):
+    if actor.type == "*" or actor.id == "*":
+        return EVERYONE
+    return Entry(actor.type, actor.id, actor.email if actor.type == "user" and actor.email else actor.name)
+
+
+def keys(acl):
+    return {level: {(entry.type, entry.id if entry.id is not None else entry.name) for entry in entries}
+            for level, entries in acl.items()}
+
+
+def same(first, second):
+    return keys(first) == keys(second)
+
+
+def replace(acl, wanted, append=False):
+    return dict(acl, **{level: _sorted((acl[level] if append else ()) + tuple(entries)) for level, entries in wanted.items()})
+
+
+def place(acl, entry, levels):
+    key = keys({"": (entry,)})[""]
+    return {level: _sorted([e for e in entries if keys({"": (e,)})[""] != key] + ([entry] if level in levels else []))
+            for level, entries in acl.items()}
+
+
+def reset(type_name):
+    return {level: (EVERYONE,) for level in TYPES[type_name].levels}
+
+
+def empty_levels(acl, levels):
+    return [level for level in levels if not acl.get(level)]
+
+
+def acl_view(ref, acl):
+    view = {"object_type": ref.type, "object": ref.label}
+    view.update({level: [dict(entry._asdict()) for entry in entries] for level, entries in acl.items()})
+    return view
+
+
+def acl_diff(view):
+    if view is None:
+        return None
+    levels = TYPES[view["object_type"]].levels
+    return dict({"object": f"{TYPES[view['object_type']].label} {view['object']}"},
+                **{level: [label(Entry(**entry)) for entry in view[level]] for level in levels})
+
+
+class ObjectAcls:
+    """The ACLs of the objects of one workspace (see the module docstring)."""
+
+    def __init__(self, module, workspace):
+        self.module, self.api, self.directory = module, module.api, Directory(module)
+        self.workspace, self._workspace_id = workspace, None
+
+    @property
+    def workspace_id(self):
+        if self._workspace_id is None:
+            self._workspace_id = self.directory.workspace(self.workspace).id
+        return self._workspace_id
+
+    def find(self, type_name, value, option):
+        kind = TYPES[type_name]
+        path = kind.lookup(self.api, self.workspace_id, value)
+        if path is None and not is_uuid(value) and "/" not in value and type_name != "work_pool":
+            raise PrefectError(f"{option} must be {kind.form}, got {value!r}")
+        return None if path is None else Ref(type_name, path, value)
+
+    def refs(self, type_name):
+        return [Ref(type_name, path, name) for path, name in TYPES[type_name].listing(self.api, self.workspace_id)]
+
+    def read(self, ref):
+        """The object's ACL, or None when the object does not exist (the GET answers 404)."""
+        found = self.api.object_access(self.workspace_id, ref.path)
+        if found is None:
+            return None
+        return {level: _sorted(_entry(actor) for actor in getattr(found, f"{level}_actors")) for level in TYPES[ref.type].levels}
+
+    def write(self, ref, acl):
+        ids = {}
+        for level, entries in acl.items():
+            ids[f"{level}_actor_ids"] = [entry.id for entry in entries if entry.type != "team"]
+            ids[f"{level}_team_ids"] = [entry.id for entry in entries if entry.type == "team"]
+        self.api.set_object_access(self.workspace_id, ref.path, ReplaceObjectAccess(**ids))
+
+    def actor(self, actor_type, value, option, known=None):
+        for entries in (known or {}).values():
+            for entry in entries:
+                if entry.type == actor_type and (value == entry.id or (
+                        value.lower() == (entry.name or "").lower() if actor_type == "user" else value == entry.name)):
+                    return entry
+        directory = self.directory
+        if actor_type == "service_account":
+            found = directory.find_bot(value, option)
+            names = lambda: [bot.name for bot in directory.bots()]  # noqa: E731
+        elif actor_type == "user":
+            found = directory.find_user(value, option)
+            names = lambda: [user.email for user in directory.users() if user.email]  # noqa: E731
+        else:
+            found = directory.find_team(value, option)
+            names = lambda: [team.name for team in self.api.teams()]  # noqa: E731
+        if found is None:
+            what = actor_type.replace("_", " ")
+            raise PrefectError(f"{option}: no {what} {value!r} in this account{hint(value, names())}")
+        if actor_type == "team":
+            return Entry("team", found.id, found.name)
+        return Entry(actor_type, getattr(found, "actor_id", None), found.email if actor_type == "user" else found.name)
+
+
+def _level_spec():
+    names = dict(type="list", elements="str", default=[])
+    return dict(type="dict", options=dict(service_accounts=dict(names), users=dict(names), teams=dict(names),
+                                          everyone=dict(type="bool", default=False)))
+
+
+class ObjectAccessModule(StateModule):
+    """The ACL of one object of ``type_name`` (``deployment_access``, ``block_access``,
+    ``work_pool_access``): a subclass sets ``type_name`` and gets its options."""
+
+    type_name = None
+    result_key = "object_access"
+    diff_view = staticmethod(acl_diff)
+    acls = ref = acl = after_acl = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        levels = TYPES[cls.type_name].levels
+        cls.argument_spec = dict(
+            workspace=dict(type="str", required=True), **{cls.type_name: dict(type="str", required=True)},
+            append=dict(type="bool", default=False), allow_empty=dict(type="bool", default=False),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            **{level: _level_spec() for level in levels})
+        cls.module_kwargs = dict(required_if=[("state", "present", levels, True)])
+        cls.present_only = levels + ("append", "allow_empty")
+
+    def validate(self):
+        for level in TYPES[self.type_name].levels:
+            for field in ACTOR_TYPES if self.params[level] else ():
+                self.params[level][field] = check_names(self.params[level][field], f"{level}.{field}")
+
+    def read(self):
+        params, kind = self.params, TYPES[self.type_name]
+        self.acls = ObjectAcls(self, params["workspace"])
+        self.ref = self.acls.find(self.type_name, params[self.type_name], self.type_name)
+        self.acl = None if self.ref is None else self.acls.read(self.ref)
+        if self.acl is None and params["state"] == "present":
+            raise PrefectError(f"{self.type_name}: no {kind.label} {params[self.type_name]!r} in workspace "
+                               f"{params['workspace']!r} ({self.type_name} expects {kind.form})")
+        return None if self.acl is None else acl_view(self.ref, self.acl)
+
+    def plan(self, before):
+        params = self.params
+        if before is None:
+            return None
+        if params["state"] == "absent":
+            after = reset(self.type_name)
+        else:
+            wanted = {}
+            for level in TYPES[self.type_name].levels:
+                if params[level] is not None:
+                    wanted[level] = [EVERYONE] if params[level]["everyone"] else []
+                    wanted[level] += [self.acls.actor(actor_type, value, f"{level}.{field}[{index}]", self.acl)
+                                      for field, actor_type in ACTOR_TYPES.items()
+                                      for index, value in enumerate(params[level][field])]
+            after = replace(self.acl, wanted, params["append"])
+            empty = empty_levels(after, wanted)
+            if empty and not params["allow_empty"]:
+                raise PrefectError(f"{', '.join(empty)}: this would leave nobody at the {' and '.join(empty)} level of the "
+                                   f"{TYPES[self.type_name].label}; name an actor, set everyone: true, or set "
+                                   f"allow_empty: true if that is meant")
+        if same(self.acl, after):
+            return before
+        self.after_acl = after
+        return acl_view(self.ref, after)
+
+    def apply(self, before, after):
+        self.acls.write(self.ref, self.after_acl)
