@@ -82,7 +82,7 @@ options:
     suboptions:
       name:
         description:
-          - The work pool's name, or its UUID.
+          - The work pool's name (the API names a work pool's ACL by its name).
         type: str
         required: true
       level:
@@ -261,3 +261,115 @@ not_applied:
       object: deployment:etl/hourly
       workspace: production
 """
+
+from ansible_collections.prefect.cloud.plugins.module_utils._base import BatchModule, Operation
+from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import hint
+from ansible_collections.prefect.cloud.plugins.module_utils._objects import EVERYONE, TYPES, ObjectAcls, Ref, place, same
+from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, listing
+
+OPTIONS = {"deployment": "deployments", "block": "blocks", "work_pool": "work_pools"}
+NONE = "(none)"
+
+
+def levels_text(levels):
+    """``run``, ``run+view`` (the account was at several levels) or ``(none)``."""
+    return "+".join(sorted(levels)) or NONE
+
+
+def deployment_refs(acls):
+    """Every deployment of the workspace, labelled ``flow/deployment`` (its listing names only the
+    flow's id: one more listing, of those flows)."""
+    found = acls.api.deployments(acls.workspace_id)
+    flows = {flow.id: flow.name for flow in acls.api.flows(acls.workspace_id, sorted({d.flow_id for d in found}))} if found else {}
+    return [Ref("deployment", f"deployments/{d.id}", f"{flows.get(d.flow_id, d.flow_id)}/{d.name}") for d in found]
+
+
+class ScopeOperation(Operation):
+    """The PUT of one object's ACL (``data``: ``ref`` and the whole new ``acl``)."""
+
+    subject = "object"
+
+
+class ServiceAccountScope(BatchModule):
+    """One service account's entries in the ACL of every deployment, block document and work pool
+    of one workspace: at the listed level on the listed objects, at none elsewhere."""
+
+    argument_spec = dict(
+        workspace=dict(type="str", required=True),
+        service_account=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        open_objects=dict(type="str", choices=["warn", "fail"], default="warn"),
+        **{option: dict(type="list", elements="dict", default=[], options=dict(
+            name=dict(type="str", required=True),
+            level=dict(type="str", required=True, choices=list(reversed(TYPES[name].levels)))))
+           for name, option in OPTIONS.items()},
+    )
+    present_only = tuple(OPTIONS.values())
+    module_name = "service_account_scope"
+
+    def wanted(self, acls, name, refs):
+        """{ref: level} of the objects the option of type ``name`` lists; every name is checked
+        against the listing (no request) before any ACL is read."""
+        option, wanted = OPTIONS[name], {}
+        index = {key: ref for ref in refs for key in (ref.label, ref.path.rsplit("/", 1)[1])}
+        for number, entry in enumerate(self.params[option]):
+            value, label = entry["name"], f"{option}[{number}].name"
+            ref = index.get(value.lower() if is_uuid(value) else value)
+            if ref is None:
+                raise PrefectError(f"{label}: no {TYPES[name].label} {value!r} in workspace {acls.workspace!r}"
+                                   f"{hint(value, [ref.label for ref in refs])} ({option} names {TYPES[name].form})")
+            if ref in wanted:
+                raise PrefectError(f"{label}: {TYPES[name].label} {ref.label!r} is listed more than once; give each object once")
+            wanted[ref] = entry["level"]
+        return wanted
+
+    def converge(self):
+        params = self.params
+        acls = ObjectAcls(self, params["workspace"])
+        actor = acls.actor("service_account", params["service_account"], "service_account")
+        refs, wanted = [], {}
+        for name in OPTIONS:
+            found = deployment_refs(acls) if name == "deployment" else acls.refs(name)
+            wanted.update(self.wanted(acls, name, found))
+            refs += found
+        before, after, changes, everyone, writes = {}, {}, [], [], []
+        for ref in refs:
+            acl = acls.read(ref)  # one GET per object
+            if acl is None:
+                continue  # deleted since the listing
+            key, level = f"{ref.type}:{ref.label}", wanted.get(ref)
+            has = [lvl for lvl, entries in acl.items() if any((e.type, e.id) == (actor.type, actor.id) for e in entries)]
+            # The safe reading of "*": the account keeps a level that everyone has; removing it would
+            # narrow every other actor's access, so "*" is never touched, only reported.
+            shared = sorted(lvl for lvl, entries in acl.items() if EVERYONE in entries and lvl != level)
+            before.update({key: levels_text(has)} if has else {})
+            after.update({key: level} if level else {})
+            everyone += [{"object": key, "levels": shared}] if shared else []
+            new = place(acl, actor, (level,) if level else ())
+            if not same(acl, new):
+                changes.append(f"{key}: {levels_text(has)} -> {level or NONE}")
+                writes.append(ScopeOperation("set_access", key, params["workspace"], ref=ref, acl=new))
+        self.result.update(access=dict(sorted(after.items())), changes=sorted(changes),
+                           open_to_everyone=sorted(everyone, key=lambda item: item["object"]))
+        if everyone:
+            objects = listing([item["object"] for item in everyone], 10)
+            if params["open_objects"] == "fail":
+                self.fail(f"open_objects=fail: {len(everyone)} objects give everyone ('*') a level that the scope does not give "
+                          f"the service account, which keeps it through '*': {objects}; set their ACLs with deployment_access, "
+                          f"block_access or work_pool_access (naming who keeps access), or set open_objects=warn")
+            self.warn(f"{len(everyone)} objects give everyone ('*') a level that the scope does not give the service account, "
+                      f"which keeps it through '*' (see open_to_everyone): {objects}")
+        self.set_changed(bool(writes))
+        view = dict(workspace=params["workspace"], service_account=actor.name)
+        self.set_diff(dict(view, access=dict(sorted(before.items()))), dict(view, access=self.result["access"]))
+        if not self.check_mode:
+            self.write_all(writes, lambda pending: pending[:1], lambda batch: acls.write(batch[0].data["ref"], batch[0].data["acl"]))
+
+
+def main():
+    ServiceAccountScope.main()
+
+
+if __name__ == "__main__":
+    main()
