@@ -318,7 +318,7 @@ class ServiceAccountScope(BatchModule):
             ref = index.get(value.lower() if is_uuid(value) else value)
             if ref is None:
                 raise PrefectError(f"{label}: no {TYPES[name].label} {value!r} in workspace {acls.workspace!r}"
-                                   f"{hint(value, [ref.label for ref in refs])} ({option} names {TYPES[name].form})")
+                                   f"{hint(value, [ref.label for ref in refs])} (give {TYPES[name].form})")
             if ref in wanted:
                 raise PrefectError(f"{label}: {TYPES[name].label} {ref.label!r} is listed more than once; give each object once")
             wanted[ref] = entry["level"]

@@ -92,7 +92,7 @@ def test_an_unknown_object_fails_before_any_acl_is_read(run_module):
     result = run_module(ServiceAccountScope, params, [FIND_BOT, FIND_WS] + LISTINGS[:3])
     assert result["failed"] is True and "changed" in result and result["changed"] is False
     assert result["msg"] == ("blocks[0].name: no block document 'secret/dbb' in workspace 'production' (did you mean "
-                             "'secret/db'?) (blocks names block_type_slug/block_name or a block document id)")
+                             "'secret/db'?) (give block_type_slug/block_name or a block document id)")
 
 
 def test_an_object_by_name_and_by_id_is_listed_twice(run_module):
