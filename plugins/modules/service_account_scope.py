@@ -136,8 +136,9 @@ notes:
   - Whether the levels nest (V(manage) implying V(run) and V(view)) is not stated by the API
     document; the module sets the one listed level, as the Prefect Cloud UI and the Terraform
     provider set lists per level.
-  - Anonymous block documents (those Prefect creates inside other objects) are not listed by the API
-    and are not changed.
+  - Anonymous block documents (those Prefect creates inside other objects) are left out of the block
+    document listing by the API's documented filter default, and so are not changed (UNCONFIRMED
+    against Prefect Cloud).
 seealso:
   - module: prefect.cloud.deployment_access
   - module: prefect.cloud.block_access
@@ -269,12 +270,11 @@ from ansible_collections.prefect.cloud.plugins.module_utils._objects import EVER
 from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, listing
 
 OPTIONS = {"deployment": "deployments", "block": "blocks", "work_pool": "work_pools"}
-NONE = "(none)"
 
 
 def levels_text(levels):
     """``run``, ``run+view`` (the account was at several levels) or ``(none)``."""
-    return "+".join(sorted(levels)) or NONE
+    return "+".join(sorted(levels)) or "(none)"
 
 
 def deployment_refs(acls):
@@ -328,11 +328,9 @@ class ServiceAccountScope(BatchModule):
         params = self.params
         acls = ObjectAcls(self, params["workspace"])
         actor = acls.actor("service_account", params["service_account"], "service_account")
-        refs, wanted = [], {}
-        for name in OPTIONS:
-            found = deployment_refs(acls) if name == "deployment" else acls.refs(name)
-            wanted.update(self.wanted(acls, name, found))
-            refs += found
+        found = {name: deployment_refs(acls) if name == "deployment" else acls.refs(name) for name in OPTIONS}
+        wanted = {ref: level for name, refs in found.items() for ref, level in self.wanted(acls, name, refs).items()}
+        refs = [ref for listed in found.values() for ref in listed]
         before, after, changes, everyone, writes = {}, {}, [], [], []
         for ref in refs:
             acl = acls.read(ref)  # one GET per object
@@ -348,18 +346,17 @@ class ServiceAccountScope(BatchModule):
             everyone += [{"object": key, "levels": shared}] if shared else []
             new = place(acl, actor, (level,) if level else ())
             if not same(acl, new):
-                changes.append(f"{key}: {levels_text(has)} -> {level or NONE}")
+                changes.append(f"{key}: {levels_text(has)} -> {level or '(none)'}")
                 writes.append(ScopeOperation("set_access", key, params["workspace"], ref=ref, acl=new))
         self.result.update(access=dict(sorted(after.items())), changes=sorted(changes),
                            open_to_everyone=sorted(everyone, key=lambda item: item["object"]))
         if everyone:
-            objects = listing([item["object"] for item in everyone], 10)
+            what = (f"{len(everyone)} objects give everyone ('*') a level that the scope does not give the service account, "
+                    f"which keeps it through '*': {listing([item['object'] for item in everyone], 10)}")
             if params["open_objects"] == "fail":
-                self.fail(f"open_objects=fail: {len(everyone)} objects give everyone ('*') a level that the scope does not give "
-                          f"the service account, which keeps it through '*': {objects}; set their ACLs with deployment_access, "
-                          f"block_access or work_pool_access (naming who keeps access), or set open_objects=warn")
-            self.warn(f"{len(everyone)} objects give everyone ('*') a level that the scope does not give the service account, "
-                      f"which keeps it through '*' (see open_to_everyone): {objects}")
+                self.fail(f"open_objects=fail: {what}; set their ACLs with deployment_access, block_access or work_pool_access "
+                          f"(naming who keeps access), or set open_objects=warn")
+            self.warn(f"{what} (see open_to_everyone)")
         self.set_changed(bool(writes))
         view = dict(workspace=params["workspace"], service_account=actor.name)
         self.set_diff(dict(view, access=dict(sorted(before.items()))), dict(view, access=self.result["access"]))

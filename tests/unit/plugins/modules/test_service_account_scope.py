@@ -89,7 +89,7 @@ def test_absent_takes_the_account_out_of_every_level_and_leaves_everyone(run_mod
 
 def test_an_unknown_object_fails_before_any_acl_is_read(run_module):
     params = dict(SCOPE, blocks=[{"name": "secret/dbb", "level": "view"}])
-    result = run_module(ServiceAccountScope, params, [FIND_BOT, FIND_WS] + LISTINGS[:3])
+    result = run_module(ServiceAccountScope, params, [FIND_BOT, FIND_WS] + LISTINGS)
     assert result["failed"] is True and "changed" in result and result["changed"] is False
     assert result["msg"] == ("blocks[0].name: no block document 'secret/dbb' in workspace 'production' (did you mean "
                              "'secret/db'?) (give block_type_slug/block_name or a block document id)")
@@ -97,7 +97,7 @@ def test_an_unknown_object_fails_before_any_acl_is_read(run_module):
 
 def test_an_object_by_name_and_by_id_is_listed_twice(run_module):
     params = dict(SCOPE, deployments=[{"name": "etl/nightly", "level": "run"}, {"name": DEP.upper(), "level": "view"}])
-    result = run_module(ServiceAccountScope, params, [FIND_BOT, FIND_WS] + LISTINGS[:2])
+    result = run_module(ServiceAccountScope, params, [FIND_BOT, FIND_WS] + LISTINGS)
     assert result["msg"] == "deployments[1].name: deployment 'etl/nightly' is listed more than once; give each object once"
 
 
