@@ -161,7 +161,7 @@ attributes:
     support: full
     details:
       - The diff shows the service account's level on each object it has access to before and
-        after the run, such as C(deployment:etl/nightly) V(run) before and V((none)) after.
+        after the run, such as C(deployment:etl/nightly) V(run) before and V((none\)) after.
   idempotent:
     support: full
 """
@@ -212,9 +212,9 @@ access:
     block:secret/billing-db-password: view
 changes:
   description:
-    - One line per object whose entries of this service account change (or would change in check
-      mode), sorted, as C(<object>: <level before> -> <level after>); V((none)) for no level and
-      levels joined with V(+) when the account was in several.
+    - "One line per object whose entries of this service account change (or would change in check
+      mode), sorted, as C(<object>: <level before> -> <level after>); V((none\\)) for no level and
+      levels joined with V(+) when the account was in several."
   returned: always
   type: list
   elements: str

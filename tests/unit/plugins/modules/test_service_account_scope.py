@@ -26,8 +26,8 @@ LISTINGS = [Call("POST", f"workspaces/{WS}/deployments/filter", [{"id": DEP, "na
             Call("POST", f"workspaces/{WS}/block_documents/filter",
                  [{"id": BLOCK, "name": "db", "block_type": {"slug": "secret"}, "block_type_id": POOL, "block_schema_id": POOL}]),
             Call("POST", f"workspaces/{WS}/work_pools/filter", [{"id": POOL, "name": "k8s"}])]
-DEP_ACCESS, BLOCK_ACCESS, POOL_ACCESS = (f"workspaces/{WS}/{path}/access" for path in (f"deployments/{DEP}",
-                                                                                      f"block_documents/{BLOCK}", "work_pools/k8s"))
+OBJECT_PATHS = (f"deployments/{DEP}", f"block_documents/{BLOCK}", "work_pools/k8s")
+DEP_ACCESS, BLOCK_ACCESS, POOL_ACCESS = (f"workspaces/{WS}/{path}/access" for path in OBJECT_PATHS)
 ALL = [EVERYONE]
 
 
