@@ -28,6 +28,7 @@ import argparse
 import atexit
 import functools
 import importlib.util
+import json
 import os
 import secrets
 import signal
@@ -225,6 +226,16 @@ def install_cleanup_handlers():
         signal.signal(signum, on_signal)
 
 
+def seed_objects(root):
+    """The names of the emulator's seed objects (``seed_object_names`` of its state.py, which needs
+    only the standard library)."""
+    spec = importlib.util.spec_from_file_location(
+        'prefect_emulator_state', os.path.join(root, 'tests', 'emulator', 'prefect_emulator', 'state.py'))
+    state = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(state)
+    return state.seed_object_names()
+
+
 def write_integration_config(collection, emulator):
     """Write tests/integration/integration_config.yml (mode 0600) for ansible-test."""
     path = os.path.join(collection, 'tests', 'integration', 'integration_config.yml')
@@ -237,6 +248,7 @@ def write_integration_config(collection, emulator):
         'prefect_account_id: %s' % emulator.account_id,
         'prefect_workspace_handle: %s' % emulator.workspace,
         'prefect_emulator_url: %s' % emulator.url,
+        'prefect_seed_objects: %s' % json.dumps(seed_objects(emulator.root), sort_keys=True),
     ]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, 'w', encoding='utf-8') as handle:

@@ -77,7 +77,7 @@ TYPES = {kind.name: kind for kind in (
                                 for b in api.block_documents(ws)]),
     ObjectType("work_pool", "work pool", ("manage", "run", "view"), "a work pool name",
                lambda api, ws, value: f"work_pools/{quote(value, safe='')}",  # the ACL read proves it exists
-               lambda api, ws: [(f"work_pools/{p.name}", p.name) for p in api.work_pools(ws)]),
+               lambda api, ws: [(f"work_pools/{quote(p.name, safe='')}", p.name) for p in api.work_pools(ws)]),
 )}
 
 
@@ -86,8 +86,12 @@ def label(entry):
     return "everyone" if entry.type == "everyone" else f"{entry.type}:{entry.name or entry.id}"
 
 
+def _key(entry):
+    return entry.type, entry.id if entry.id is not None else entry.name  # a planned actor has no id yet
+
+
 def _sorted(entries):
-    unique = {(entry.type, entry.id if entry.id is not None else entry.name): entry for entry in entries}
+    unique = {_key(entry): entry for entry in entries}
     return tuple(sorted(unique.values(), key=lambda entry: (label(entry).lower(), entry.id or "")))
 
 
@@ -97,13 +101,9 @@ def _entry(actor):
     return Entry(actor.type, actor.id, actor.email if actor.type == "user" and actor.email else actor.name)
 
 
-def keys(acl):
-    return {level: {(entry.type, entry.id if entry.id is not None else entry.name) for entry in entries}
-            for level, entries in acl.items()}
-
-
 def same(first, second):
-    return keys(first) == keys(second)
+    return [(level, set(map(_key, entries))) for level, entries in sorted(first.items())] == [
+        (level, set(map(_key, entries))) for level, entries in sorted(second.items())]
 
 
 def replace(acl, wanted, append=False):
@@ -111,8 +111,7 @@ def replace(acl, wanted, append=False):
 
 
 def place(acl, entry, levels):
-    key = keys({"": (entry,)})[""]
-    return {level: _sorted([e for e in entries if keys({"": (e,)})[""] != key] + ([entry] if level in levels else []))
+    return {level: _sorted([other for other in entries if _key(other) != _key(entry)] + ([entry] if level in levels else []))
             for level, entries in acl.items()}
 
 
@@ -182,15 +181,12 @@ class ObjectAcls:
                         value.lower() == (entry.name or "").lower() if actor_type == "user" else value == entry.name)):
                     return entry
         directory = self.directory
-        if actor_type == "service_account":
-            found = directory.find_bot(value, option)
-            names = lambda: [bot.name for bot in directory.bots()]  # noqa: E731
-        elif actor_type == "user":
-            found = directory.find_user(value, option)
-            names = lambda: [user.email for user in directory.users() if user.email]  # noqa: E731
-        else:
-            found = directory.find_team(value, option)
-            names = lambda: [team.name for team in self.api.teams()]  # noqa: E731
+        find, names = {
+            "service_account": (directory.find_bot, lambda: [bot.name for bot in directory.bots()]),
+            "user": (directory.find_user, lambda: [user.email for user in directory.users() if user.email]),
+            "team": (directory.find_team, lambda: [team.name for team in self.api.teams()]),
+        }[actor_type]
+        found = find(value, option)
         if found is None:
             what = actor_type.replace("_", " ")
             raise PrefectError(f"{option}: no {what} {value!r} in this account{hint(value, names())}")
@@ -222,11 +218,13 @@ class ObjectAccessModule(StateModule):
             append=dict(type="bool", default=False), allow_empty=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             **{level: _level_spec() for level in levels})
-        cls.module_kwargs = dict(required_if=[("state", "present", levels, True)])
         cls.present_only = levels + ("append", "allow_empty")
 
     def validate(self):
-        for level in TYPES[self.type_name].levels:
+        levels = TYPES[self.type_name].levels
+        if self.params["state"] == "present" and all(self.params[level] is None for level in levels):
+            raise ValueError(f"state=present needs at least one of the levels {', '.join(levels)}")
+        for level in levels:
             for field in ACTOR_TYPES if self.params[level] else ():
                 self.params[level][field] = check_names(self.params[level][field], f"{level}.{field}")
 

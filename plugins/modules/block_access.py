@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 module: block_access
 short_description: Set who may manage or view a Prefect Cloud block document
 description:
-  - Set the object-level access control list (ACL) of one block document: which service accounts, users
+  - Set the object-level access control list (ACL) of one block document - which service accounts, users
     and teams (the actors) may manage or view it.
     This is what the Terraform provider's C(prefect_block_access) resource manages.
   - Each level (O(manage), O(view)) holds actors, teams and, for everyone with access to the workspace, C(*)

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 module: deployment_access
 short_description: Set who may manage, run or view a Prefect Cloud deployment
 description:
-  - Set the object-level access control list (ACL) of one deployment: which service accounts, users
+  - Set the object-level access control list (ACL) of one deployment - which service accounts, users
     and teams (the actors) may manage, run or view it.
     This is what the Terraform provider's C(prefect_deployment_access) resource manages.
   - Each level (O(manage), O(run), O(view)) holds actors, teams and, for everyone with access to the workspace, C(*)

@@ -113,6 +113,14 @@ SEED_WORK_POOLS = (
 )
 
 
+def seed_object_names():
+    """The seed objects by the names the modules take (``tools/emulator.py`` writes them to the
+    integration config as ``prefect_seed_objects``)."""
+    return {"deployment": [f"{flow}/{name}" for flow, name, _acl in SEED_DEPLOYMENTS],
+            "block": [f"{slug}/{name}" for slug, name, _acl in SEED_BLOCK_DOCUMENTS],
+            "work_pool": [name for name, _type, _acl in SEED_WORK_POOLS]}
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
