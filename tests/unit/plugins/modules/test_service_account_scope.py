@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.prefect.cloud.plugins.modules.service_account_scope import ServiceAccountScope
-from ansible_collections.prefect.cloud.tests.unit.plugins.modules.conftest import KEY, Call
+from ansible_collections.prefect.cloud.tests.unit.plugins.modules.conftest import ACCOUNT, KEY, Call
 from ansible_collections.prefect.cloud.tests.unit.plugins.modules.test_deployment_access import (
     ACTOR, ALICE, BOT_ACTOR, BOT_ROW, DEP, EVERYONE, FIND_WS, FLOW, PLATFORM, TEAM, USER_ACTOR, WS,
 )
@@ -125,3 +125,13 @@ def test_a_failed_write_lists_what_was_applied(run_module):
     assert result["msg"].startswith("service_account_scope: set_access of 'block:secret/db' in workspace 'production' failed "
                                     "after 1 of 2 operations were applied")
     assert "PUT" in result["msg"] and "boom" in result["msg"] and KEY not in repr(result)
+
+
+def test_a_service_account_an_earlier_check_mode_task_creates_is_previewed(run_module):
+    """A play that creates the account and scopes it previews both: the account has no entry yet."""
+    planned = {ACCOUNT: {"service_account": {"new": {"name": "new", "actor_id": None, "account_role_name": "Member"}}}}
+    calls = [Call("POST", "bots/filter", [])] + reads()[1:]
+    result = run_module(ServiceAccountScope, dict(SCOPE, service_account="new"), calls, check_mode=True, planned=planned)
+    assert result["changed"] is True
+    assert result["changes"] == ["block:secret/db: (none) -> view", "deployment:etl/nightly: (none) -> manage"]
+    assert result["diff"]["before"]["access"] == {}
