@@ -29,6 +29,7 @@ from ._models import (  # object access
     BlockDocument, BlockDocumentFilter, Deployment, DeploymentFilter, ObjectAccess, ObjectAccessBody, SlugCriteria, WorkPool,
     WorkPoolFilter,
 )
+from ._models import Flow, FlowFilter  # the names of deployments' flows (service_account_scope)
 from ._models import (  # identity and access
     AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
     TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
@@ -390,3 +391,7 @@ class PrefectCloud:
     def work_pools(self, workspace_id, ids=None, names=None):
         body = WorkPoolFilter(work_pools=BotCriteria(id=match(ids), name=match(names)))
         return self.filter_models(WorkPool, self._ws(workspace_id, "work_pools/filter"), body)
+
+    def flows(self, workspace_id, ids=None):
+        """The flows of the workspace (all, or those of ``ids``): the names of deployments' flows."""
+        return self.filter_models(Flow, self._ws(workspace_id, "flows/filter"), FlowFilter(flows=BotCriteria(id=match(ids))))

@@ -486,3 +486,14 @@ class BlockDocumentFilter(_Body):
 
 class WorkPoolFilter(_Body):
     work_pools: Optional[BotCriteria] = None
+
+
+class Flow(_Response):
+    """A flow (``Flow``): the name a deployment is known by, ``flow/deployment``."""
+
+    id: Id
+    name: str
+
+
+class FlowFilter(_Body):
+    flows: Optional[BotCriteria] = None  # id and name, as for bots

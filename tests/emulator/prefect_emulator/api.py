@@ -1025,6 +1025,13 @@ class Api:
     def set_work_pool_access(self, call):
         return self._set_acl("work_pools", self._object("work_pools", call, name=call.params["name"]), call.body)
 
+    def filter_flows(self, call):
+        body, crit = call.body, call.body.flows
+        rows = [f for f in self.data["flows"].values() if f["workspace_id"] == self._workspace(call)["id"]
+                and (crit is None or _any(crit.id, f["id"]) and _any(crit.name, f["name"]) and _like(crit.name, f["name"]))]
+        rows.sort(key=lambda f: f["name"], reverse=body.sort == "NAME_DESC")
+        return Reply(200, [{"id": f["id"], "name": f["name"], "tags": [], "labels": {}} for f in _page(rows, body)])
+
     # --- me ----------------------------------------------------------------------------------
     def read_me(self, call):
         actor = call.actor

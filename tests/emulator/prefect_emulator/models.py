@@ -397,3 +397,9 @@ class BodySetBlockDocumentAccess(BaseModel):
 
 class BodySetWorkPoolAccess(BaseModel):
     access_control: ReplaceWorkPoolAccess
+
+
+class BodyReadFlows(_Body):
+    """The flows listing: by id or name (``service_account_scope`` names each deployment's flow)."""
+    flows: Optional[ObjectFilter] = None
+    sort: Literal["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC", "NAME_ASC", "NAME_DESC"] = "NAME_ASC"

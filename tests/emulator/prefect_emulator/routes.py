@@ -403,6 +403,12 @@ async def set_work_pool_access(ctx: Writer, workspace_id: WorkspaceId, name: Tex
     return ctx.run("set_work_pool_access", body, workspace_id=workspace_id, name=name)
 
 
+# --- flows (names of the deployments' flows, for service_account_scope) ----------------------------
+@router.post(W + "/flows/filter", status_code=200)
+async def read_flows(ctx: Reader, workspace_id: WorkspaceId, body: _filter_body(models.BodyReadFlows), _v: ApiVersion = None):
+    return ctx.run("filter_flows", body, workspace_id=workspace_id)
+
+
 # --- me ------------------------------------------------------------------------------------------
 @router.get("/api/me/", status_code=200)
 async def read_my_profile(ctx: Me):

@@ -410,6 +410,11 @@ def _object_scenario(drv, ws_id, *, bot_actor_id, alice, team):
     drv.call("PUT", W + "/work_pools/{name}/access", 404,
              {"access_control": {"manage_actor_ids": ["*"], "run_actor_ids": ["*"], "view_actor_ids": ["*"]}}, workspace_id=ws_id, name="nope")
 
+    # --- flows (the names of the deployments' flows) --------------------------------------------------
+    flows = drv.call("POST", W + "/flows/filter", 200, {"flows": {"id": {"any_": [hourly["flow_id"]]}}}, workspace_id=ws_id)
+    assert [f["name"] for f in flows] == ["etl"]
+    assert [f["name"] for f in drv.call("POST", W + "/flows/filter", 200, {"sort": "NAME_DESC"}, workspace_id=ws_id)] == ["reports", "etl"]
+
 
 def test_every_operation_conforms(emulator, oas):
     drv = Driver(emulator, oas)
