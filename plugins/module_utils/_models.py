@@ -408,3 +408,19 @@ class InvitationCriteria(_Body):
 
 class InvitationFilter(_Body):
     invitations: Optional[InvitationCriteria] = None
+
+
+# Workspaces (the workspace module) -------------------------------------------------------------
+
+
+class WorkspaceCreate(_Body):
+    name: str
+    handle: str
+    description: Optional[str] = ""
+
+
+class WorkspaceUpdate(_Body):
+    name: Optional[str] = None
+    handle: Optional[str] = None
+    description: Optional[str] = None
+    default_workspace_role_id: Optional[Id] = None
