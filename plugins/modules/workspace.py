@@ -99,9 +99,9 @@ attributes:
       - In the controller, a workspace that an earlier check-mode task of the play would create or
         delete is seen as created or deleted by the later tasks that name it by handle (this module,
         P(prefect.cloud.workspace_access#module), P(prefect.cloud.workspace_members#module),
-        P(prefect.cloud.service_account#module) and P(prefect.cloud.service_accounts#module)): they
-        predict a grant in a workspace to be created without reading its grants. A handle that is
-        neither real nor planned still fails.
+        P(prefect.cloud.service_account#module), P(prefect.cloud.service_accounts#module) and
+        P(prefect.cloud.workspace_info#module)), which predict a grant in a workspace to be created
+        without reading its grants. A handle that is neither real nor planned still fails.
   diff_mode:
     support: full
     details:
@@ -244,6 +244,10 @@ class Workspace(StateModule):
         role = params["default_workspace_role"]
         if role is not None and not (before and before["default_workspace_role_id"] == role):
             role = self.directory.workspace_roles().resolve(role, "default_workspace_role").id
+            if role is None:  # a custom role that an earlier check-mode task plans: its id is not known yet
+                self.set_changed()
+                self.warn(f"default_workspace_role {params['default_workspace_role']!r} is a workspace role that an "
+                          "earlier check-mode task would create; the predicted workspace cannot show its id yet")
         after = dict(before or {"id": None, "name": handle, "description": "", "account_id": params["account_id"],
                                 "default_workspace_role_id": None, "api_url": None}, handle=handle)
         wanted = {"name": params["name"], "description": params["description"], "default_workspace_role_id": role}

@@ -13,6 +13,7 @@ from ansible_collections.prefect.cloud.plugins.modules.service_account import Se
 from ansible_collections.prefect.cloud.plugins.modules.service_accounts import ServiceAccounts
 from ansible_collections.prefect.cloud.plugins.modules.workspace import Workspace
 from ansible_collections.prefect.cloud.plugins.modules.workspace_access import WorkspaceAccess
+from ansible_collections.prefect.cloud.plugins.modules.workspace_info import WorkspaceInfo
 from ansible_collections.prefect.cloud.plugins.modules.workspace_members import WorkspaceMembers
 from ansible_collections.prefect.cloud.tests.unit.plugins.modules.conftest import ACCOUNT, API_URL, Call
 
@@ -40,8 +41,8 @@ def diff(handle="data-prod", name="Data", description="", role=None):
 
 
 def find(*found, handle="data-prod"):
-    return Call("POST", "workspaces/filter", list(found), body={"workspaces": {"id": None, "handle": {"any_": [handle]}},
-                                                             "limit": 200, "offset": 0})
+    body = {"workspaces": {"id": None, "handle": {"any_": [handle]}}, "limit": 200, "offset": 0}
+    return Call("POST", "workspaces/filter", list(found), body=body)
 
 
 def patch(**fields):
@@ -240,3 +241,25 @@ def test_service_accounts_with_access_to_two_planned_workspaces(run_module):
     grants = result["service_accounts"][0]["workspace_access"]
     assert [(g["workspace_id"], g["workspace_handle"], g["workspace_role_name"]) for g in grants] == [
         (None, "data-prod", "Developer"), (None, "staging", "Viewer")]
+
+
+def test_workspace_info_lists_a_planned_workspace_and_hides_a_deleted_one(run_module):
+    everything = planned(**{"data-prod": PLANNED, "old": None})
+    listed = run_module(WorkspaceInfo, {}, [Call("POST", "workspaces/filter", [workspace("old", OTHER)])],
+                        check_mode=True, planned=everything)
+    assert listed["workspaces"] == [view(role=VIEWER, workspace_id=None)]
+    one = run_module(WorkspaceInfo, {"handle": "data-prod"}, [find()], check_mode=True, planned=everything)
+    assert one["workspaces"] == [view(role=VIEWER, workspace_id=None)]
+    by_id = run_module(WorkspaceInfo, {"id": OTHER}, [Call("GET", f"workspaces/{OTHER}", workspace("old", OTHER))],
+                       check_mode=True, planned=everything)
+    assert by_id["workspaces"] == []
+
+
+def test_a_default_role_planned_earlier_is_a_change_with_a_warning(run_module):
+    roles = {"flow-operator": {"name": "flow-operator", "account_id": ACCOUNT, "description": "", "scopes": [],
+                               "inherited_role_id": None}}
+    result = run_module(Workspace, {"handle": "data-prod", "name": "Data", "default_workspace_role": "flow-operator"},
+                        [find(workspace()), ROLES], check_mode=True, planned={ACCOUNT: {"workspace_role": roles}})
+    assert result["changed"] is True
+    assert result["warnings"] == ["default_workspace_role 'flow-operator' is a workspace role that an earlier check-mode "
+                                  "task would create; the predicted workspace cannot show its id yet"]
