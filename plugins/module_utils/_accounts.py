@@ -243,6 +243,7 @@ class Planner:
         self.bots = {}  # wanted name -> Bot (or Planned) as read, then as created
         self.grants = {}  # workspace id -> {bot id: BotAccess} as read
         self.handles = {}  # workspace id -> handle (None when a single grant gave an id)
+        self.planned_workspaces = set()  # the handles standing for the ids of planned workspaces
         self.operations = []
         self.removed = {"service_accounts": [], "workspace_access": []}
         self.results = None  # result name -> returned form, when a write needs it
@@ -294,7 +295,11 @@ class Planner:
                 workspace_id, handle = value, None
             else:
                 found = self.directory.workspace(value, f"{option}.workspace")
-                workspace_id, handle = found.id, found.handle
+                # A workspace an earlier check-mode task plans (no id yet) is keyed by its handle.
+                workspace_id, handle = found.id or found.handle, found.handle
+                if found.id is None:
+                    self.planned_workspaces.add(workspace_id)
+                    self.grants.setdefault(workspace_id, {})  # it has no grant yet: nothing to read
             if workspace_id in seen:
                 raise PrefectError(f"{entry['label']}workspace_access lists one workspace twice, as {shown(seen[workspace_id])} "
                                    f"and {shown(value)}; give each workspace once")
@@ -302,7 +307,7 @@ class Planner:
             self.handles.setdefault(workspace_id, handle)
             if self.wide and workspace_id not in self.grants:
                 self.grants[workspace_id] = {access.bot_id: access for access in self.api.bot_accesses(workspace_id)}
-            elif not self.wide and exists:
+            elif not self.wide and exists and workspace_id not in self.planned_workspaces:
                 try:
                     found = self.api.bot_accesses(workspace_id, bot_ids=[bot.id])
                 except PrefectNotFound:
@@ -400,7 +405,8 @@ class Planner:
         grants = []
         for workspace_id, role in entry["grants"]:
             current = self.grants.get(workspace_id, {}).get(bot.id) if bot is not None and bot.id else None
-            grant = {"id": current.id if current is not None else None, "workspace_id": workspace_id,
+            grant = {"id": current.id if current is not None else None,
+                     "workspace_id": None if workspace_id in self.planned_workspaces else workspace_id,
                      "workspace_handle": self.handles[workspace_id], "accessor_type": "service_account",
                      "accessor_id": bot.id if bot is not None else None, "accessor_name": name,
                      "actor_id": bot.actor_id if bot is not None else None,

@@ -34,6 +34,7 @@ from ._models import (  # identity and access
     AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
     TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
 )
+from ._models import WorkspaceCreate, WorkspaceUpdate  # workspaces
 
 _FAILED = (PrefectAPIError, PrefectTransportError, PrefectResponseError)
 
@@ -395,3 +396,27 @@ class PrefectCloud:
     def flows(self, workspace_id, ids=None):
         """The flows of the workspace (all, or those of ``ids``): the names of deployments' flows."""
         return self.filter_models(Flow, self._ws(workspace_id, "flows/filter"), FlowFilter(flows=BotCriteria(id=match(ids))))
+
+    # Workspaces (the workspace module) ----------------------------------------------------------
+
+    def create_workspace(self, name, handle, description=""):
+        """Create a workspace (201 with it). After an answer that may come after the server applied
+        the create, the workspace is looked up by its handle (unique in the account) instead of
+        sending it again: ``PrefectResponseLost`` if it exists, else ``PrefectOutcomeUnknown``."""
+        body = WorkspaceCreate(name=name, handle=handle, description=description)
+        try:
+            return validated(self.client, Workspace, self.client.request("POST", self.client.account_path("workspaces/"), body))
+        except _FAILED as exc:
+            self._recover(exc, f"the creation of workspace {handle!r}",
+                          lambda: next((ws for ws in self.workspaces(handles=[handle]) if ws.handle == handle), None))
+            raise
+
+    def update_workspace(self, workspace_id, name, handle, description, default_workspace_role_id):
+        """PATCH every field, unchanged ones with their current value: whether the API keeps a field
+        it is not sent is UNCONFIRMED (``WorkspaceUpdate.description`` defaults to "")."""
+        body = WorkspaceUpdate(name=name, handle=handle, description=description,
+                               default_workspace_role_id=default_workspace_role_id)
+        self.client.request("PATCH", self.client.account_path(f"workspaces/{workspace_id}"), body)
+
+    def delete_workspace(self, workspace_id):
+        return self._delete(self.client.account_path(f"workspaces/{workspace_id}"))

@@ -428,11 +428,12 @@ class StateModule(PrefectModule):
 
     With ``plan_kind``, a create (a planned object without an id) or a delete is recorded for the
     later check-mode tasks of the play (``record_plan``): the ``plan_fields`` of the object, under
-    its name.
+    its ``plan_key`` (the field later tasks name it by: its name, or a workspace's handle).
     """
 
     result_key = None
     plan_kind = None
+    plan_key = "name"
     plan_fields = ("name",)
 
     def read(self):
@@ -458,7 +459,7 @@ class StateModule(PrefectModule):
         if after != before:
             self.set_changed()
             if self.plan_kind and (after is None or after["id"] is None):
-                self.record_plan(self.plan_kind, (after or before)["name"],
+                self.record_plan(self.plan_kind, (after or before)[self.plan_key],
                                  None if after is None else {field: after[field] for field in self.plan_fields})
             if not self.check_mode:
                 after = self.apply(before, after) or after

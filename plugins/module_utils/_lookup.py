@@ -108,15 +108,16 @@ class Directory:
             self._lists[kind] = read()
         return self._lists[kind]
 
-    def _with_planned(self, kind, found, names=None, **extra):
+    def _with_planned(self, kind, found, names=None, key="name", **extra):
         """``found`` (real objects), corrected by what earlier check-mode tasks planned for the
-        ``names`` (every planned name when None): a planned deletion hides the real object; a
-        planned create adds a ``Planned`` one, unless a real object has the name by now (a plan
-        never hides what exists, such as an object a real task of the play created since)."""
+        ``names`` (every planned name when None; the names are the objects' ``key``, such as a
+        workspace's handle): a planned deletion hides the real object; a planned create adds a
+        ``Planned`` one, unless a real object has the name by now (a plan never hides what exists,
+        such as an object a real task of the play created since)."""
         planned = self.module.planned(kind)
         for name in planned if names is None else [name for name in names if name in planned]:
             view = planned[name]
-            real = [item for item in found if getattr(item, "name", None) == name]
+            real = [item for item in found if getattr(item, key, None) == name]
             if view is None:
                 found = [item for item in found if item not in real]
             elif not real:
@@ -126,15 +127,20 @@ class Directory:
     # -- workspaces
 
     def workspaces(self):
-        return self._all("workspaces", self.api.workspaces)
+        """Every workspace, with those planned earlier (by handle)."""
+        return self._all("workspaces", lambda: self._with_planned("workspace", self.api.workspaces(), key="handle"))
 
     def find_workspace(self, value):
-        """The workspace with handle or id ``value``, or None (one request, none when listed)."""
+        """The workspace with handle or id ``value``, or None (one request, none when listed); a
+        workspace an earlier check-mode task plans is found by its handle (its id is None)."""
         if "workspaces" in self._lists:
             return next((ws for ws in self.workspaces() if value in (ws.id, ws.handle)), None)
         if is_uuid(value):
-            return self.api.workspace(value)
-        return next((ws for ws in self.api.workspaces(handles=[value]) if ws.handle == value), None)
+            found = [ws for ws in [self.api.workspace(value)] if ws is not None]
+        else:
+            found = [ws for ws in self.api.workspaces(handles=[value]) if ws.handle == value]
+        handles = [ws.handle for ws in found] or [value]
+        return next(iter(self._with_planned("workspace", found, handles, key="handle")), None)
 
     def workspace(self, value, option="workspace"):
         """The workspace with handle or id ``value``; an error listing the valid handles if none."""
@@ -215,13 +221,17 @@ class Directory:
 
     def grants(self, workspace_id, kind):
         """Every grant of ``kind`` in the workspace (one listing, read once); PrefectNotFound for a
-        workspace that does not exist."""
+        workspace that does not exist; none for a workspace an earlier check-mode task plans (id None)."""
+        if workspace_id is None:
+            return []
         return self._all(("grants", workspace_id, kind.name), lambda: kind.read(self.api, workspace_id))
 
     def find_grant(self, workspace_id, kind, value, option="accessor"):
         """The grant of the accessor ``value`` (an id, or what ``kind`` can filter by) in the
         workspace, or None: one narrow request unless the kind's grants were listed (a kind
-        without a filter, such as teams, is listed)."""
+        without a filter, such as teams, is listed). None for a planned workspace (id None)."""
+        if workspace_id is None:
+            return None
         if ("grants", workspace_id, kind.name) in self._lists or not kind.narrow:
             found = self.grants(workspace_id, kind)
         else:

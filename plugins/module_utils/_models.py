@@ -497,3 +497,19 @@ class Flow(_Response):
 
 class FlowFilter(_Body):
     flows: Optional[BotCriteria] = None  # id and name, as for bots
+
+
+# Workspaces (the workspace module) -------------------------------------------------------------
+
+
+class WorkspaceCreate(_Body):
+    name: str
+    handle: str
+    description: Optional[str] = ""
+
+
+class WorkspaceUpdate(_Body):
+    name: Optional[str] = None
+    handle: Optional[str] = None
+    description: Optional[str] = None
+    default_workspace_role_id: Optional[Id] = None

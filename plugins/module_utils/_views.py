@@ -57,12 +57,20 @@ def team_diff(view):
 
 
 def workspace_view(workspace, api_url):
-    """The returned form of a workspace, with the workspace API URL a Prefect client uses."""
-    data = workspace.to_result()
+    """The returned form of a workspace (a ``Workspace``, or a ``Planned`` one whose id and API URL
+    are None), with the workspace API URL a Prefect client uses."""
     names = ("id", "name", "handle", "description", "account_id", "default_workspace_role_id")
-    view = {name: data.get(name) for name in names}
-    view["api_url"] = f"{api_url.rstrip('/')}/accounts/{workspace.account_id}/workspaces/{workspace.id}"
+    view = {name: getattr(workspace, name, None) for name in names}
+    view["api_url"] = None if workspace.id is None else \
+        f"{api_url.rstrip('/')}/accounts/{workspace.account_id}/workspaces/{workspace.id}"
     return view
+
+
+def workspace_diff(view):
+    """The diff form of a workspace (None when there is none)."""
+    if view is None:
+        return None
+    return {name: view[name] for name in ("handle", "name", "description", "default_workspace_role_id")}
 
 
 def grant_view(grant_id, workspace_id, workspace_handle, accessor, role_id, role_name):

@@ -26,7 +26,12 @@ options:
       - Return only the workspace with this UUID.
       - Mutually exclusive with O(handle).
     type: str
+notes:
+  - In check mode in the controller, the list holds the workspaces that earlier check-mode tasks of
+    the play would create with P(prefect.cloud.workspace#module) (with C(id=null) and
+    C(api_url=null)), and not those they would delete.
 seealso:
+  - module: prefect.cloud.workspace
   - module: prefect.cloud.workspace_access
   - module: prefect.cloud.workspace_access_info
   - name: Prefect Cloud workspaces
@@ -109,12 +114,14 @@ workspaces:
     api_url:
       description:
         - The workspace API URL a Prefect client uses (the value of C(PREFECT_API_URL)),
-          C({api_url}/accounts/{account_id}/workspaces/{id}), built from O(api_url).
+          C({api_url}/accounts/{account_id}/workspaces/{id}), built from O(api_url); V(null) for a
+          workspace that an earlier check-mode task would create.
       type: str
       sample: https://api.prefect.cloud/api/accounts/3e1d2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c4b/workspaces/5c0f8d4e-3b2a-4f1e-9d8c-7b6a5f4e3d2c
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
 from ansible_collections.prefect.cloud.plugins.module_utils._views import workspace_view
 
 
@@ -124,13 +131,11 @@ class WorkspaceInfo(PrefectModule):
     uuid_options = {"id": "a workspace (use handle for a handle)"}
 
     def converge(self):
-        handle, workspace_id = self.params["handle"], self.params["id"]
-        if workspace_id is not None:
-            workspaces = [ws for ws in [self.api.workspace(workspace_id)] if ws is not None]
-        elif handle is not None:
-            workspaces = [ws for ws in self.api.workspaces(handles=[handle]) if ws.handle == handle]
+        value, directory = self.params["id"] or self.params["handle"], Directory(self)  # with the planned ones
+        if value is not None:
+            workspaces = [ws for ws in [directory.find_workspace(value)] if ws is not None]
         else:
-            workspaces = self.api.workspaces()
+            workspaces = directory.workspaces()
         self.result["workspaces"] = [workspace_view(ws, self.params["api_url"]) for ws in workspaces]
 
 

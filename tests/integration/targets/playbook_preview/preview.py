@@ -29,7 +29,7 @@ import sys
 
 import yaml
 
-TASKS = ("team", "workspace_role", "service_account", "workspace_access")
+TASKS = ("team", "workspace_role", "workspace", "service_account", "workspace_access")
 
 
 def load_helper(helper_dir):
