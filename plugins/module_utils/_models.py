@@ -437,6 +437,7 @@ class ObjectAccess(_Response):
 class Deployment(_Response):
     id: Id
     name: str
+    flow_id: Id
 
 
 class BlockType(_Response):

@@ -19,7 +19,8 @@ The API (for the modules and for other planners, such as a scoped service accoun
 * ``acls.find(type_name, value, option)`` -> ``Ref`` (type, API path, label), or None when a name
   lookup finds nothing (one GET for a ``a/b`` name, none for an id or a work pool name: ``read``
   proves those); a value in neither form is a PrefectError. ``acls.refs(type_name)`` -> every
-  object of the type in the workspace (``/filter``, all pages; a deployment's label is its id).
+  object of the type in the workspace (``/filter``, all pages; a deployment's label is
+  ``flow/deployment``).
 * ``acls.read(ref)`` -> ``Acl``, or None when the object does not exist (one GET);
   ``acls.write(ref, acl)`` PUTs the whole ACL (every level of the type).
 * ``acls.actor(actor_type, value, option, known=acl)`` -> ``Entry`` for a service account (name
@@ -66,10 +67,18 @@ def _by_name(value, read, path):
     return None if found is None else f"{path}/{found.id}"
 
 
+def _deployments(api, workspace_id):
+    """(path, ``flow/deployment``) of every deployment: the listing names only the flow's id, so the
+    flows are listed too (one more request)."""
+    found = api.deployments(workspace_id)
+    flows = {flow.id: flow.name for flow in api.flows(workspace_id, sorted({d.flow_id for d in found}))} if found else {}
+    return [(f"deployments/{d.id}", f"{flows.get(d.flow_id, d.flow_id)}/{d.name}") for d in found]
+
+
 TYPES = {kind.name: kind for kind in (
     ObjectType("deployment", "deployment", ("manage", "run", "view"), "flow_name/deployment_name or a deployment id",
                lambda api, ws, value: _by_name(value, lambda a, b: api.deployment_by_name(ws, a, b), "deployments"),
-               lambda api, ws: [(f"deployments/{d.id}", d.id) for d in api.deployments(ws)]),
+               lambda api, ws: _deployments(api, ws)),
     ObjectType("block", "block document", ("manage", "view"), "block_type_slug/block_name or a block document id",
                lambda api, ws, value: _by_name(value, lambda a, b: api.block_document_by_name(ws, a, b), "block_documents"),
                lambda api, ws: [(f"block_documents/{b.id}", f"{b.block_type.slug}/{b.name}" if b.block_type else b.id)

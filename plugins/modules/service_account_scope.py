@@ -265,9 +265,8 @@ not_applied:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import BatchModule, Operation
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
-from ansible_collections.prefect.cloud.plugins.module_utils._lookup import hint
-from ansible_collections.prefect.cloud.plugins.module_utils._objects import EVERYONE, TYPES, ObjectAcls, Ref, place, same
-from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, listing
+from ansible_collections.prefect.cloud.plugins.module_utils._objects import EVERYONE, TYPES, ObjectAcls, place, same
+from ansible_collections.prefect.cloud.plugins.module_utils._values import hint, is_uuid, listing
 
 OPTIONS = {"deployment": "deployments", "block": "blocks", "work_pool": "work_pools"}
 
@@ -275,14 +274,6 @@ OPTIONS = {"deployment": "deployments", "block": "blocks", "work_pool": "work_po
 def levels_text(levels):
     """``run``, ``run+view`` (the account was at several levels) or ``(none)``."""
     return "+".join(sorted(levels)) or "(none)"
-
-
-def deployment_refs(acls):
-    """Every deployment of the workspace, labelled ``flow/deployment`` (its listing names only the
-    flow's id: one more listing, of those flows)."""
-    found = acls.api.deployments(acls.workspace_id)
-    flows = {flow.id: flow.name for flow in acls.api.flows(acls.workspace_id, sorted({d.flow_id for d in found}))} if found else {}
-    return [Ref("deployment", f"deployments/{d.id}", f"{flows.get(d.flow_id, d.flow_id)}/{d.name}") for d in found]
 
 
 class ScopeOperation(Operation):
@@ -317,7 +308,7 @@ class ServiceAccountScope(BatchModule):
             value, label = entry["name"], f"{option}[{number}].name"
             ref = index.get(value.lower() if is_uuid(value) else value)
             if ref is None:
-                raise PrefectError(f"{label}: no {TYPES[name].label} {value!r} in workspace {acls.workspace!r}"
+                raise PrefectError(f"{label}: no {TYPES[name].label} {value!r} in workspace {self.params['workspace']!r}"
                                    f"{hint(value, [ref.label for ref in refs])} (give {TYPES[name].form})")
             if ref in wanted:
                 raise PrefectError(f"{label}: {TYPES[name].label} {ref.label!r} is listed more than once; give each object once")
@@ -328,7 +319,7 @@ class ServiceAccountScope(BatchModule):
         params = self.params
         acls = ObjectAcls(self, params["workspace"])
         actor = acls.actor("service_account", params["service_account"], "service_account")
-        found = {name: deployment_refs(acls) if name == "deployment" else acls.refs(name) for name in OPTIONS}
+        found = {name: acls.refs(name) for name in OPTIONS}
         wanted = {ref: level for name, refs in found.items() for ref, level in self.wanted(acls, name, refs).items()}
         refs = [ref for listed in found.values() for ref in listed]
         before, after, changes, everyone, writes = {}, {}, [], [], []

@@ -35,7 +35,7 @@ def reads(deployment=None, block=None):
     """The ACL reads, one per object, with the deployment's and the block's ACL as given."""
     deployment = deployment or {"manage_actors": [ALICE], "run_actors": [BOT_ACTOR], "view_actors": ALL}
     block = block or {"manage_actors": [ALICE], "view_actors": [PLATFORM]}
-    return [FIND_BOT, FIND_WS] + LISTINGS + [Call("GET", DEP_ACCESS, deployment), Call("GET", BLOCK_ACCESS, block),
+    return [FIND_WS, FIND_BOT] + LISTINGS + [Call("GET", DEP_ACCESS, deployment), Call("GET", BLOCK_ACCESS, block),
                                              Call("GET", POOL_ACCESS, {"manage_actors": ALL, "run_actors": ALL, "view_actors": ALL})]
 
 
@@ -89,7 +89,7 @@ def test_absent_takes_the_account_out_of_every_level_and_leaves_everyone(run_mod
 
 def test_an_unknown_object_fails_before_any_acl_is_read(run_module):
     params = dict(SCOPE, blocks=[{"name": "secret/dbb", "level": "view"}])
-    result = run_module(ServiceAccountScope, params, [FIND_BOT, FIND_WS] + LISTINGS)
+    result = run_module(ServiceAccountScope, params, [FIND_WS, FIND_BOT] + LISTINGS)
     assert result["failed"] is True and "changed" in result and result["changed"] is False
     assert result["msg"] == ("blocks[0].name: no block document 'secret/dbb' in workspace 'production' (did you mean "
                              "'secret/db'?) (give block_type_slug/block_name or a block document id)")
@@ -97,13 +97,13 @@ def test_an_unknown_object_fails_before_any_acl_is_read(run_module):
 
 def test_an_object_by_name_and_by_id_is_listed_twice(run_module):
     params = dict(SCOPE, deployments=[{"name": "etl/nightly", "level": "run"}, {"name": DEP.upper(), "level": "view"}])
-    result = run_module(ServiceAccountScope, params, [FIND_BOT, FIND_WS] + LISTINGS)
+    result = run_module(ServiceAccountScope, params, [FIND_WS, FIND_BOT] + LISTINGS)
     assert result["msg"] == "deployments[1].name: deployment 'etl/nightly' is listed more than once; give each object once"
 
 
-def test_an_unknown_service_account_fails_first(run_module):
+def test_an_unknown_service_account_fails_before_the_listings(run_module):
     result = run_module(ServiceAccountScope, dict(SCOPE, service_account="cii"),
-                        [Call("POST", "bots/filter", []), Call("POST", "bots/filter", [BOT_ROW])])
+                        [FIND_WS, Call("POST", "bots/filter", []), Call("POST", "bots/filter", [BOT_ROW])])
     assert result["msg"] == "service_account: no service account 'cii' in this account (did you mean 'ci'?)"
 
 
@@ -130,7 +130,7 @@ def test_a_failed_write_lists_what_was_applied(run_module):
 def test_a_service_account_an_earlier_check_mode_task_creates_is_previewed(run_module):
     """A play that creates the account and scopes it previews both: the account has no entry yet."""
     planned = {ACCOUNT: {"service_account": {"new": {"name": "new", "actor_id": None, "account_role_name": "Member"}}}}
-    calls = [Call("POST", "bots/filter", [])] + reads()[1:]
+    calls = [FIND_WS, Call("POST", "bots/filter", [])] + reads()[2:]
     result = run_module(ServiceAccountScope, dict(SCOPE, service_account="new"), calls, check_mode=True, planned=planned)
     assert result["changed"] is True
     assert result["changes"] == ["block:secret/db: (none) -> view", "deployment:etl/nightly: (none) -> manage"]
