@@ -225,22 +225,67 @@ def ansible_test_units(session, core):
 KNOWN_INCOMPATIBLE = {}
 
 
+# The role targets take about half of an integration session's time, mostly waiting (the role's
+# settle pauses, one ansible-playbook after another): a full session runs them in a second
+# ansible-test process, beside the other targets, each with its collection copy and its emulator.
+SLOW_TARGETS = ['role_agent_credentials', 'role_agent_credentials_hashi_vault', 'role_agent_credentials_decommission',
+                'awx_runner']
+
+
 def ansible_test_integration(session, core):
     """ansible-test integration --local of every target (or those given after --), with the emulator."""
     install_requirements(session, core)
     targets = list(session.posargs)
-    if not targets:
-        for target, reason in KNOWN_INCOMPATIBLE.get(core, {}).items():
-            session.warn('SKIPPED target %s on ansible-core %s: %s' % (target, core, reason))
-            targets += ['--exclude', target]
-    run_integration(session, core, collection_copy(session), targets)
+    collection = collection_copy(session)
+    if targets:
+        run_integration(session, core, collection, targets)
+        return
+    excluded = []
+    for target, reason in KNOWN_INCOMPATIBLE.get(core, {}).items():
+        session.warn('SKIPPED target %s on ansible-core %s: %s' % (target, core, reason))
+        excluded += ['--exclude', target]
+    present = [name for name in SLOW_TARGETS
+               if (collection / 'tests' / 'integration' / 'targets' / name).is_dir() and name not in excluded]
+    second = collection.parent.parent.parent.parent / 'collection-root-slow' / 'ansible_collections' / 'prefect' / 'cloud'
+    shutil.rmtree(second.parent.parent.parent, ignore_errors=True)
+    shutil.copytree(collection, second, symlinks=True)
+    shards = [(collection, excluded + [arg for name in present for arg in ('--exclude', name)]), (second, present)]
+    run_integration_shards(session, core, shards if present else shards[:1])
+
+
+def integration_command(core, collection, targets):
+    """ansible-test integration in the collection copy, around it the emulator and the key-leak scan."""
+    return ['python', str(ROOT / 'tools' / 'emulator.py'), 'run', '--collection', str(collection), '--',
+            'ansible-test', 'integration', '--local', '--python', CORES[core]['python'], '--continue-on-error', *targets]
 
 
 def run_integration(session, core, collection, targets):
-    """ansible-test integration in the collection copy, around it the emulator and the key-leak scan."""
-    session.run('python', str(ROOT / 'tools' / 'emulator.py'), 'run', '--collection', str(collection), '--',
-                'ansible-test', 'integration', '--local', '--python', CORES[core]['python'], '--continue-on-error',
-                *targets)
+    session.run(*integration_command(core, collection, targets))
+
+
+def run_integration_shards(session, core, shards):
+    """The shards ((collection copy, ansible-test arguments)) side by side, each output printed whole
+    when all have ended; the session fails when one does."""
+    env = dict(os.environ, PATH=os.pathsep.join([session.bin, os.environ.get('PATH', '')]),
+               VIRTUAL_ENV=str(Path(session.bin).parent))
+    running = []
+    for index, (collection, targets) in enumerate(shards):
+        log = open(collection.parent.parent.parent / ('integration-shard-%d.log' % index), 'w+', encoding='utf-8')
+        session.log('shard %d: %s' % (index, ' '.join(targets) or 'every target'))
+        running.append((subprocess.Popen(integration_command(core, collection, targets), env=env, stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL), log))
+    failed = []
+    for index, (process, log) in enumerate(running):
+        code = process.wait()
+        log.seek(0)
+        print('==== integration shard %d (exit %d)' % (index, code))
+        sys.stdout.write(log.read())
+        sys.stdout.flush()
+        log.close()
+        if code:
+            failed.append(index)
+    if failed:
+        session.error('integration shard(s) %s failed' % ', '.join(str(index) for index in failed))
 
 
 def add_core_sessions(core):
