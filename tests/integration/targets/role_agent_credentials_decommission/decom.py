@@ -58,16 +58,20 @@ def report(log):
     sections, current, recap = [], None, []
     for line in lines:
         if line.startswith("TASK [") or line.startswith("PLAY RECAP"):
-            current = [line] if COMPARED.match(line) else None
+            current = {"task": line, "results": []} if COMPARED.match(line) else None
             if current is not None:
                 sections.append(current)
             continue
         if current is not None and line.strip():
-            current.append(line)
+            # one result per host (hosts answer in any order), with the lines that follow it (--diff, msg)
+            if re.match(r"^(ok|changed|skipping|fatal|failed): \[", line) or not current["results"]:
+                current["results"].append([line])
+            else:
+                current["results"][-1].append(line)
         match = re.match(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", line)
         if match:
             recap.append(match.groups())
-    return sections, sorted(recap)
+    return [[section["task"]] + sorted(section["results"]) for section in sections], sorted(recap)
 
 
 def same_report(check_log, log):
