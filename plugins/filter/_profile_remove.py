@@ -18,7 +18,7 @@ description:
     C(active) key when it names that profile (Prefect then uses its default profile). Used by the
     P(prefect.cloud.agent_credentials#role) role when it decommissions a host (C(agent_credentials_state=absent)).
   - The file is edited with the Python library L(tomlkit,https://pypi.org/project/tomlkit/) like
-    P(prefect.cloud.profiles_toml#filter) does: every other profile, comment, blank line and the layout of
+    P(prefect.cloud.profiles_toml#filter) does. Every other profile, comment, blank line and the layout of
     the file are kept byte for byte. The comments and blank lines after the last setting of a removed
     table are kept (they precede the next table); its header line, its settings and the comment line
     that the role wrote into it go. When the removed table ends the file, the blank lines before it go
