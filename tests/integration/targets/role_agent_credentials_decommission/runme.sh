@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2154 # work, emu_url and config are set by harness_init (harness.sh)
+# shellcheck disable=SC2034,SC2154 # inventory and common are used by, and work, emu_url and config set by harness.sh
 # Copyright (c) 2026 Prefect Cloud collection contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
