@@ -9,8 +9,8 @@
 # its own root directory) and a key store (an Ansible Vault file on the controller):
 #   1. deploy to three hosts (agent1's profiles file holds two profiles of the user; a line is added
 #      to agent2's env file afterwards)
-#   2. bad input (an unknown state; deleting the service account in a --limit run): a one-line error,
-#      no request that writes, no file changed
+#   2. bad input (an unknown state; deleting the service account in a --limit run or inside an AWX
+#      workflow job): a one-line error, no request that writes, no file changed
 #   3. --limit agent3 without deleting the service account: only agent3's files go, no request at all
 #   4. --check --diff of the full decommission (delete the service account): no write request, no
 #      file changed; 5. the real run reports the same changes and diffs (task results, summary,
@@ -82,10 +82,17 @@ emu clear "$emu_url"
 run_fails 02-bad-state "$play" -e agent_credentials_state=gone
 # ansible-core's validation of the role's argument specification (its one line names the values)
 emu grep "$work/logs/02-bad-state.log" "value of agent_credentials_state must be one of: present, absent, got: gone"
+run_fails 02-delete-present "$play" "${delete[@]}"
+emu grep "$work/logs/02-delete-present.log" \
+    '"msg": "Invalid prefect.cloud.agent_credentials variables: agent_credentials_delete_service_account is only used with agent_credentials_state absent"'
 run_fails 02-delete-limited "$play" "${absent[@]}" "${delete[@]}" --limit agent1
 emu grep "$work/logs/02-delete-limited.log" \
     "agent_credentials_delete_service_account is true but the play has 1 of the 3 hosts of the group agents (not in the play: agent2, agent3); the run is limited (--limit agent1), so hosts outside the play may still use the key of role-it-decom"
 emu grep "$work/logs/02-delete-limited.log" "set agent_credentials_delete_service_account_limited: true if no other host uses it. Nothing was changed."
+# every host of the group, but inside an AWX workflow job (it may be one slice of a sliced job)
+run_fails 02-delete-workflow "$play" "${absent[@]}" "${delete[@]}" -e awx_workflow_job_id=42
+emu grep "$work/logs/02-delete-workflow.log" \
+    "agent_credentials_delete_service_account is true but this job runs in the AWX workflow job 42 and may be one slice of a sliced job template"
 emu writes "$emu_url"
 fingerprint after-bad
 unchanged before-bad after-bad
