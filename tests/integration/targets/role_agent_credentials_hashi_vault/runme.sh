@@ -21,7 +21,10 @@
 #   7. a rotation updates the store before the hosts (the deploy of the host fails; the store holds
 #      the new active key), then the store serves every host; 8. a full rotation: the Vault write
 #      comes before every host's file; check mode writes nothing
-#   9. no issued key in clear text on the controller or in anything printed
+#   9. decommission (agent_credentials_state absent) with the service account deleted: check mode
+#      writes nothing; the real run deletes the account and writes a version of the secret without
+#      its api_key field (owner kept); a second run changes nothing
+#  10. no issued key in clear text on the controller or in anything printed
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -289,6 +292,22 @@ run 08-rotate "${with_hv[@]}" -- "$roletarget/deploy.yml" -vvv --diff -e agent_c
 "$PY" vault.py written-before "$vault_url" "$work"/hosts/agent[1234]/etc/prefect/worker.env \
     "$work"/hosts/agent[1234]/home/.prefect/profiles.toml
 verify 08-verify s8 4 s7 new
+
+expect "decommission with the service account deleted: check mode writes nothing; the real run deletes the account,"
+expect "then writes a version of the secret without api_key (owner kept); a second run changes nothing"
+decom=(-e agent_credentials_state=absent -e agent_credentials_delete_service_account=true)
+clear_logs
+run 09-decommission-check "${with_hv[@]}" -- "$roletarget/deploy.yml" "${decom[@]}" --check
+"$PY" "$roletarget/emu.py" grep "$work/logs/09-decommission-check.log" '"key_store_changed": "yes"'
+no_writes
+run 09-decommission "${with_hv[@]}" -- "$roletarget/deploy.yml" "${decom[@]}"
+"$PY" "$roletarget/emu.py" count "$emu_url" '^DELETE .*/bots/[0-9a-f-]+$' 1
+"$PY" vault.py writes "$vault_url" 1
+"$PY" vault.py key-removed "$vault_url" "$mount" "$secret" 5
+clear_logs
+run 09-decommission-again "${with_hv[@]}" -- "$roletarget/deploy.yml" "${decom[@]}"
+"$PY" "$roletarget/emu.py" recap-unchanged "$work/logs/09-decommission-again.log"
+no_writes
 
 expect "no issued key in clear text on the controller, nor in anything printed"
 "$PY" "$roletarget/emu.py" leak-scan-dirs "$emu_url" "$work" "$ANSIBLE_LOCAL_TEMP" "$ANSIBLE_REMOTE_TMP" "$HOME/.ansible/tmp" \

@@ -15,6 +15,9 @@ Never prints a key or a token: only versions, field names, hashes' equality and 
                                             exit 1 unless the latest version of the secret is
                                             VERSION, its api_key is the newest key that the Prefect
                                             emulator issued, and the field owner is kept
+  vault.py key-removed URL MOUNT PATH VERSION
+                                            exit 1 unless the latest version of the secret is
+                                            VERSION, has no api_key, and the field owner is kept
   vault.py same-as URL MOUNT PATH STATE     exit 1 unless the secret's api_key has the key_sha256 of
                                             the state file STATE (saved by verify.yml)
   vault.py wait-read URL MOUNT PATH SECONDS
@@ -95,6 +98,14 @@ def main(argv):
             "api_key is the newest issued key": bool(keys) and sha(str(data.get("api_key", ""))) == sha(keys[-1]),
             "owner kept": data.get("owner") == "platform-team",
         }
+        print(f"Vault secret {mount}/{path}: version {found}, fields {sorted(data)}; "
+              + ", ".join(f"{name}: {ok}" for name, ok in checks.items()))
+        return 0 if all(checks.values()) else 1
+    if command == "key-removed":
+        url, mount, path, version = args
+        found, data = latest(url, mount, path)
+        checks = {f"version {version}": found == int(version), "no api_key": "api_key" not in data,
+                  "owner kept": data.get("owner") == "platform-team"}
         print(f"Vault secret {mount}/{path}: version {found}, fields {sorted(data)}; "
               + ", ".join(f"{name}: {ok}" for name, ok in checks.items()))
         return 0 if all(checks.values()) else 1
