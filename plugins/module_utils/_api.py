@@ -28,6 +28,7 @@ from ._models import (  # identity and access (issue 20)
     AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
     TeamDetail, TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
 )
+from ._models import AccountMembershipSetActive, WorkspaceInvitation, WorkspaceInvitationCreate  # issue 25
 
 _FAILED = (PrefectAPIError, PrefectTransportError, PrefectResponseError)
 
@@ -329,17 +330,26 @@ class PrefectCloud:
         body = MembershipFilter(account_memberships=criteria, only_users=True)
         return self._filter(AccountMember, "account_memberships/filter", body)
 
-    def update_account_membership(self, membership_id, account_role_id):
-        body = AccountMembershipUpdate(account_role_id=account_role_id)
-        self.client.request("PATCH", self.client.account_path(f"account_memberships/{membership_id}"), body)
+    def update_account_membership(self, membership_id, account_role_id=None, active=None):
+        """Change a user's account role and/or deactivate (``active=False``) or reactivate the
+        membership: one PATCH for each field given (the API has a route for each)."""
+        path = self.client.account_path(f"account_memberships/{membership_id}")
+        if account_role_id is not None:
+            self.client.request("PATCH", path, AccountMembershipUpdate(account_role_id=account_role_id))
+        if active is not None:
+            self.client.request("PATCH", path + "/active", AccountMembershipSetActive(active=active))
 
     def delete_account_membership(self, membership_id):
         return self._delete(self.client.account_path(f"account_memberships/{membership_id}"))
 
-    def invitations(self, email_like=None, statuses=None):
-        """Invitations to the account: all, or by an e-mail (any case, substring) and statuses."""
+    def invitations(self, email_like=None, statuses=None, workspace_id=None):
+        """Invitations to the account, or to the workspace ``workspace_id`` (``WorkspaceInvitation``):
+        all, or by an e-mail (any case, substring) and statuses."""
         criteria = InvitationCriteria(email=Match(like_=email_like) if email_like is not None else None, status=match(statuses))
-        return self._filter(Invitation, "invitations/filter", InvitationFilter(invitations=criteria))
+        if workspace_id is None:
+            return self._filter(Invitation, "invitations/filter", InvitationFilter(invitations=criteria))
+        body = InvitationFilter(workspace_invitations=criteria)
+        return self.filter_models(WorkspaceInvitation, self._ws(workspace_id, "invitations/filter"), body)
 
     def create_invitation(self, email, account_role_id):
         """Invite one e-mail address (the API revokes that address's pending invitations).
@@ -352,10 +362,21 @@ class PrefectCloud:
             raise self.client.unexpected("not a list of one invitation")
         return validated(self.client, Invitation, data[0])
 
-    def revoke_invitation(self, invitation_id):
-        """Revoke a pending invitation; False when there is no such invitation."""
+    def revoke_invitation(self, invitation_id, workspace_id=None):
+        """Revoke a pending invitation (to the account, or to the workspace ``workspace_id``); False
+        when there is no such invitation."""
+        path = f"invitations/{invitation_id}/revoke"
         try:
-            self.client.request("POST", self.client.account_path(f"invitations/{invitation_id}/revoke"))
+            self.client.request("POST", self.client.account_path(path) if workspace_id is None else self._ws(workspace_id, path))
         except PrefectNotFound:
             return False
         return True
+
+    # Account member activity and workspace invitations (issue 25) ------------------------------
+
+    def create_workspace_invitation(self, workspace_id, email):
+        """Invite one e-mail address to a workspace (the API revokes that address's pending
+        invitations to the workspace, and chooses the roles). Not sent again after an ambiguous
+        answer, as ``create_invitation``."""
+        data = self.client.request("POST", self._ws(workspace_id, "invitations/"), WorkspaceInvitationCreate(email=email))
+        return validated(self.client, WorkspaceInvitation, data)

@@ -415,3 +415,22 @@ class InvitationCriteria(_Body):
 
 class InvitationFilter(_Body):
     invitations: Optional[InvitationCriteria] = None
+    workspace_invitations: Optional[InvitationCriteria] = None  # the workspace invitations' filter
+
+
+# Account member activity and workspace invitations (issue 25) ------------------------------------
+
+
+class AccountMembershipSetActive(_Body):
+    active: bool
+
+
+class WorkspaceInvitation(Invitation):
+    """An invitation to join a workspace (``WorkspaceInvitationReadResponse``)."""
+
+    workspace_id: Id
+    workspace_role_id: Id
+
+
+class WorkspaceInvitationCreate(_Body):
+    email: str

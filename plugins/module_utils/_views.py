@@ -113,12 +113,33 @@ def sort_account_members(views):
     return sorted(views, key=lambda m: ((m["email"] or "").lower(), m["id"]))
 
 
+def _fields(invitation):
+    """An invitation's fields: a model's JSON form, or a ``Planned`` one's (id None, PENDING)."""
+    return invitation.to_result() if hasattr(invitation, "to_result") else dict(vars(invitation), status="PENDING")
+
+
 def invitation_view(invitation, roles):
-    """The returned form of an ``Invitation``; ``roles`` (a ``RoleIndex`` of account roles) names its role."""
-    data = invitation.to_result()
+    """The returned form of an ``Invitation`` (or a ``Planned`` one); ``roles`` (a ``RoleIndex`` of
+    account roles) names its role."""
+    data = _fields(invitation)
     return {"id": data["id"], "email": data["email"], "account_role_id": data["account_role_id"],
             "account_role_name": roles.name_of(data["account_role_id"]), "status": data["status"],
             "expiration": data.get("expiration")}
+
+
+def workspace_invitation_view(invitation, workspace, roles):
+    """The returned form of a ``WorkspaceInvitation`` (or a ``Planned`` one) to ``workspace``;
+    ``roles`` (a ``RoleIndex`` of workspace roles) names its role."""
+    data = _fields(invitation)
+    return {"id": data["id"], "email": data["email"], "workspace_id": workspace.id, "workspace_handle": workspace.handle,
+            "workspace_role_id": data["workspace_role_id"], "workspace_role_name": roles.name_of(data["workspace_role_id"]),
+            "status": data["status"], "expiration": data.get("expiration")}
+
+
+def workspace_invitation_diff(view):
+    if view is None:
+        return None
+    return {"email": view["email"], "workspace": view["workspace_handle"], "workspace_role": view["workspace_role_name"]}
 
 
 def account_member_diff(view):
@@ -128,6 +149,6 @@ def account_member_diff(view):
     if view["account_member"] is not None:
         member = view["account_member"]
         return {"user": member["email"] or member["handle"], "account_role": member["account_role_name"],
-                "status": "member"}
+                "status": "member", "active": member["active"]}
     invitation = view["invitation"]
     return {"user": invitation["email"], "account_role": invitation["account_role_name"], "status": "invited"}

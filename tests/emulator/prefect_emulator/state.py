@@ -168,6 +168,7 @@ class Store:
             "account": {"id": self.account_id, "name": "Emulated Account", "handle": "emulated-account", "created": now, "updated": now},
             "account_roles": {}, "workspace_roles": {}, "users": {}, "memberships": {}, "bots": {}, "api_keys": {},
             "workspaces": {}, "bot_access": {}, "user_access": {}, "team_access": {}, "teams": {}, "invitations": {},
+            "workspace_invitations": {},
             "owner_user_id": None, "issued_keys": issued,
         }
         for name, permissions in BUILTIN_ACCOUNT_ROLES.items():
@@ -301,6 +302,7 @@ class Store:
             raise StateError(f"state file {self.state_file} belongs to account {data['account']['id']}, not {self.account_id}")
         self.data = data
         data.setdefault("invitations", {})  # state files written before invitations were emulated
+        data.setdefault("workspace_invitations", {})  # ... and before workspace invitations were
         known = {w["handle"] for w in data["workspaces"].values()}
         for handle in self.workspace_handles:
             if handle not in known:
