@@ -263,7 +263,7 @@ class AccountMember(StateModule):
             return None  # only an e-mail address has invitations
         self.pending = self.directory.pending_invitations(user)
         found = invitation_with(self.pending, wanted)
-        return found and {"account_member": None, "invitation": invitation_view(found, self.directory.account_roles())}
+        return None if found is None else {"account_member": None, "invitation": invitation_view(found, self.directory.account_roles())}
 
     def role(self):
         return self.directory.account_roles().resolve(self.params["account_role"], "account_role")
