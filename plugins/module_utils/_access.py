@@ -22,8 +22,8 @@ from __future__ import annotations
 from ._base import Operation
 from ._errors import PrefectError, PrefectNotFound
 from ._http import PAGE_SIZE
-from ._lookup import Directory, hint, user_filter, user_matches
-from ._values import is_uuid, shown
+from ._lookup import Directory, user_filter, user_matches
+from ._values import hint, is_uuid, shown
 from ._views import grant_view
 
 

@@ -24,9 +24,9 @@ from ._models import (
     WorkspaceCriteria, WorkspaceFilter, WorkspaceRole, WorkspaceRoleFilter, WorkspaceTeamAccessCreate,
     WorkspaceUserAccessCreate, describe_invalid,
 )
-from ._models import (  # identity and access (issue 20)
+from ._models import (  # identity and access
     AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
-    TeamDetail, TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
+    TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
 )
 from ._models import AccountMembershipSetActive, WorkspaceInvitation, WorkspaceInvitationCreate  # issue 25
 
@@ -210,9 +210,6 @@ class PrefectCloud:
 
     # Users and teams (as accessors) ----------------------------------------------------------
 
-    def teams(self, names=None, ids=None):
-        return self._filter(Team, "teams/filter", TeamFilter(teams=BotCriteria(name=match(names), id=match(ids))))
-
     # Workspace access ------------------------------------------------------------------------
 
     def _ws(self, workspace_id, suffix):
@@ -293,16 +290,16 @@ class PrefectCloud:
     def delete_workspace_role(self, role_id):
         return self._delete(self.client.account_path(f"workspace_roles/{role_id}"))
 
-    def team_details(self, names=None, ids=None):
+    def teams(self, names=None, ids=None):
         """Teams with their members and workspaces: all, or those with one of ``names`` / ``ids``."""
-        return self._filter(TeamDetail, "teams/filter", TeamFilter(teams=BotCriteria(name=match(names), id=match(ids))))
+        return self._filter(Team, "teams/filter", TeamFilter(teams=BotCriteria(name=match(names), id=match(ids))))
 
     def team_detail(self, team_id):
-        return self._get(TeamDetail, self.client.account_path(f"teams/{team_id}"))
+        return self._get(Team, self.client.account_path(f"teams/{team_id}"))
 
     def create_team(self, name, description=""):
         data = self.client.request("POST", self.client.account_path("teams/"), TeamCreate(name=name, description=description))
-        return validated(self.client, TeamDetail, data)
+        return validated(self.client, Team, data)
 
     def update_team(self, team_id, name, description, workos_directory_group_id=None):
         """PUT the team's metadata. Whether PUT keeps fields it is not sent is UNCONFIRMED, so every

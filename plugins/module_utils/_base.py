@@ -420,14 +420,20 @@ class PrefectModule:
 class StateModule(PrefectModule):
     """A module that converges one object: ``read``, ``plan``, then ``apply`` unless in check mode.
 
-    ``read`` returns the object as it is (its returned form) or None; ``plan`` the object as the
-    options want it, or None for an absent one (it reads only, and returns ``before`` itself when
+    ``read`` returns the object as it is (its returned form) or None; ``plan`` (not called with
+    ``state=absent``, which wants the object absent) the object as the options want it (it reads only, and returns ``before`` itself when
     nothing changes); ``apply`` sends the writes and may return the final form (with the ids a
     create answered). ``diff_view`` is the form shown in the diff (never a key). The result holds
     the object under ``result_key`` unless it is absent.
+
+    With ``plan_kind``, a create (a planned object without an id) or a delete is recorded for the
+    later check-mode tasks of the play (``record_plan``): the ``plan_fields`` of the object, under
+    its name.
     """
 
     result_key = None
+    plan_kind = None
+    plan_fields = ("name",)
 
     def read(self):
         raise NotImplementedError
@@ -443,9 +449,12 @@ class StateModule(PrefectModule):
 
     def converge(self):
         before = self.read()
-        after = self.plan(before)
+        after = None if self.params.get("state") == "absent" else self.plan(before)
         if after != before:
             self.set_changed()
+            if self.plan_kind and (after is None or after["id"] is None):
+                self.record_plan(self.plan_kind, (after or before)["name"],
+                                 None if after is None else {field: after[field] for field in self.plan_fields})
             if not self.check_mode:
                 after = self.apply(before, after) or after
         self.set_diff(self.diff_view(before), self.diff_view(after))

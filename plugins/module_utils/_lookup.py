@@ -20,10 +20,8 @@ object: it has the attributes the planners read.
 
 from __future__ import annotations
 
-import difflib
-
 from ._errors import PrefectError
-from ._values import is_uuid, listing
+from ._values import hint, is_uuid, listing
 
 
 class Planned:
@@ -34,12 +32,6 @@ class Planned:
     def __init__(self, **fields):
         self.id = None
         self.__dict__.update(fields)
-
-
-def hint(value, names):
-    """`` (did you mean 'x'?)`` for the name closest to ``value``, or ''."""
-    close = difflib.get_close_matches(value, sorted(set(names)), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def user_matches(user, value):
@@ -61,6 +53,13 @@ def user_filter(value):
     if "@" in value:
         return {"email": value}
     return {"handles": [value]}
+
+
+def required(found, what, value, option):
+    """``found``, or an error naming ``option`` when it is None (no such object)."""
+    if found is None:
+        raise PrefectError(f"{option}: no {what} {value!r} in this account")
+    return found
 
 
 def one(found, what, value, option):
@@ -175,11 +174,8 @@ class Directory:
         return one(found, "service account", value, option)
 
     def bot(self, value, option="service_account"):
-        found = self.find_bot(value, option)
-        if found is None:
-            what = "id" if is_uuid(value) else "name"
-            raise PrefectError(f"{option}: no service account with {what} {value!r} in this account")
-        return found
+        what = "service account with " + ("id" if is_uuid(value) else "name")
+        return required(self.find_bot(value, option), what, value, option)
 
     # -- users (account members)
 
@@ -198,28 +194,22 @@ class Directory:
         return one(found, "user", value, option)
 
     def user(self, value, option="user"):
-        found = self.find_user(value, option)
-        if found is None:
-            raise PrefectError(f"{option}: no user with e-mail, handle or id {value!r} in this account")
-        return found
+        return required(self.find_user(value, option), "user with e-mail, handle or id", value, option)
 
     # -- teams
 
     def find_team(self, value, option="team"):
-        """The team (``Team``, with the workspaces it has access to) with id or name ``value``, or
-        None. One request; two teams with one name are an error."""
+        """The team (``Team``, with its members and workspaces) with id or name ``value``, or None.
+        One request; two teams with one name are an error."""
         if is_uuid(value):
             found = [team for team in self.api.teams(ids=[value]) if team.id == value]
         else:
             found = [team for team in self.api.teams(names=[value]) if team.name == value]
-            found = self._with_planned("team", found, [value], workspaces=[])
+            found = self._with_planned("team", found, [value], workspaces=[], memberships=[])
         return one(found, "team", value, option)
 
     def team(self, value, option="team"):
-        found = self.find_team(value, option)
-        if found is None:
-            raise PrefectError(f"{option}: no team {value!r} in this account")
-        return found
+        return required(self.find_team(value, option), "team", value, option)
 
     # -- workspace grants, by accessor kind (``kind``: an ``_access.AccessKind``)
 
@@ -242,6 +232,14 @@ class Directory:
         """The service account, user or team ``value`` (by ``kind.name``), or None."""
         find = {"service_account": self.find_bot, "user": self.find_user, "team": self.find_team}[kind.name]
         return find(value, option)
+
+    def actors(self, values, kind, option):
+        """The service accounts (``kind`` "service_account") or users ("user") named by ``values``,
+        each required: one narrow request for one, one read of the whole list for several."""
+        if len(values) > 1:
+            (self.bots if kind == "service_account" else self.users)()
+        find = self.bot if kind == "service_account" else self.user
+        return [find(value, option) for value in values]
 
     # -- invitations
 

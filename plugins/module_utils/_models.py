@@ -194,13 +194,6 @@ class TeamWorkspaceAccess(_Response):
     workspace_role_name: str
 
 
-class Team(_Response):
-    id: Id
-    name: str
-    description: Optional[str] = ""
-    workspaces: List[TeamWorkspaceAccess] = []
-
-
 class Me(_Response):
     """``GET /api/me/`` (``MeReadResponse``)."""
 
@@ -328,7 +321,7 @@ class TeamMember(_Response):
     type: str
 
 
-class TeamDetail(_Response):
+class Team(_Response):
     """A team with its members and workspaces (``TeamResponse``)."""
 
     id: Id

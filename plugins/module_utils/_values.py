@@ -8,6 +8,7 @@ No request, no module state: everything here is a function of its arguments.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -52,6 +53,12 @@ def shown(value):
     return f"{text[:_SHOWN - 5]}...{text[-1]} ({len(value)} characters)"
 
 
+def hint(value, names):
+    """`` (did you mean 'x'?)`` for the name closest to ``value``, or ''."""
+    close = difflib.get_close_matches(value, sorted(set(names)), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def listing(names, limit=_LISTED):
     """``a, b, c`` sorted without duplicates (``none`` when empty), cut after ``limit`` names."""
     names = sorted(set(names))
@@ -84,3 +91,40 @@ def check_names(values, option):
             raise ValueError(problem)
         checked.append(value.lower() if is_uuid(value) else value)
     return checked
+
+
+# The OpenAPI document's ``WorkspaceScopeName`` enum, in its order.
+WORKSPACE_SCOPES = (
+    "see_flows", "manage_saved_search", "run_flows", "manage_flows", "run_tasks", "see_blocks", "see_secret_blocks",
+    "manage_blocks", "see_deployments", "run_deployments", "write_deployments", "manage_deployments", "see_notifications",
+    "write_notifications", "manage_notifications", "see_workspace_settings", "write_workspace_settings",
+    "manage_workspace_settings", "see_workspace_users", "manage_workspace_users", "see_workspace_service_accounts",
+    "manage_workspace_service_accounts", "manage_workspace_teams", "see_work_queues", "write_work_queues",
+    "manage_work_queues", "see_concurrency_limits", "manage_concurrency_limits", "see_events", "manage_events",
+    "see_event_publications", "manage_event_publications", "see_event_subscriptions", "manage_event_subscriptions",
+    "see_automations", "manage_automations", "see_work_pools", "write_work_pools", "manage_work_pools", "see_workers",
+    "write_workers", "manage_workers", "see_artifacts", "write_artifacts", "manage_artifacts", "see_variables",
+    "write_variables", "manage_variables", "manage_acls", "see_incidents", "write_incidents", "manage_incidents",
+    "manage_mex_storage", "manage_mex_deploy", "see_tags", "manage_tags", "see_assets", "write_assets", "manage_assets",
+    "see_webhooks", "manage_webhooks",
+)
+
+
+def grouped_scopes():
+    """Every scope, those of one object together: ``see/run/manage_flows, manage_saved_search, ...``
+    (the full list, one name after another, would make an error message of over 1000 characters)."""
+    groups = {}
+    for scope in WORKSPACE_SCOPES:
+        verb, dummy, obj = scope.partition("_")
+        groups.setdefault(obj, []).append(verb)
+    return ", ".join(f"{'/'.join(verbs)}_{obj}" for obj, verbs in groups.items())
+
+
+def check_scopes(scopes, option="scopes"):
+    """The scopes as a sorted list without duplicates; unknown names are a ValueError listing the valid ones."""
+    unknown = sorted({scope for scope in scopes if scope not in WORKSPACE_SCOPES})
+    if unknown:
+        names = ", ".join(shown(scope) for scope in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ValueError(f"{option}: unknown workspace scope {names}{hint(unknown[0].lower(), WORKSPACE_SCOPES)}; valid "
+                         f"scopes are: {grouped_scopes()} (see/run/manage_flows stands for see_flows, run_flows and manage_flows)")
+    return sorted(set(scopes))

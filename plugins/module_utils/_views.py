@@ -14,6 +14,14 @@ def team_member_view(actor_id, kind, name, email):
     return {"actor_id": actor_id, "type": kind, "name": name, "email": email}
 
 
+def member_view(actor):
+    """The team-member form of a service account (``Bot``) or an account member (with ``user_id``)."""
+    if getattr(actor, "user_id", None) is None:
+        return team_member_view(actor.actor_id, "service_account", actor.name, None)
+    full = " ".join(part for part in (actor.first_name, actor.last_name) if part)
+    return team_member_view(actor.actor_id, "user", full, actor.email)
+
+
 def sort_members(members):
     return sorted(members, key=lambda m: (m["type"], (m["email"] or m["name"] or "").lower(), m["actor_id"] or ""))
 
@@ -25,7 +33,7 @@ def team_view(team_id, name, description, members, workspaces):
 
 
 def team_detail_view(team):
-    """The returned form of a ``TeamDetail`` as read from the API."""
+    """The returned form of a ``Team`` as read from the API."""
     members = [team_member_view(m.id, m.type, m.name, m.email) for m in team.memberships]
     workspaces = [w.to_result() for w in team.workspaces]
     return team_view(team.id, team.name, team.description or "", members, workspaces)

@@ -270,8 +270,6 @@ class AccountMember(StateModule):
 
     def plan(self, before):
         params = self.params
-        if params["state"] == "absent":
-            return None
         if self.member is not None:
             member = before["account_member"]
             wanted = dict(member, active=member["active"] if params["active"] is None else params["active"])

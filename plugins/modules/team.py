@@ -190,13 +190,12 @@ from ansible_collections.prefect.cloud.plugins.module_utils._errors import Prefe
 from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
 from ansible_collections.prefect.cloud.plugins.module_utils._values import check_names
 from ansible_collections.prefect.cloud.plugins.module_utils._views import (
-    team_detail_view, team_diff, team_member_view, team_view,
+    member_view, team_detail_view, team_diff, team_view,
 )
 
 
 class Team(StateModule):
-    directory = team = None  # per run: set by read()
-    added = removed = ()
+    directory = team = added = removed = None  # per run: set by read() and plan()
     argument_spec = dict(
         name=dict(type="str"),
         id=dict(type="str"),
@@ -209,76 +208,44 @@ class Team(StateModule):
     module_kwargs = dict(required_one_of=[("name", "id")])
     uuid_options = {"id": "a team"}
     present_only = ("description", "users", "service_accounts", "purge_members")
-    result_key = "team"
+    result_key = plan_kind = "team"
+    plan_fields = ("name", "description")
     diff_view = staticmethod(team_diff)
 
     def validate(self):
         for option in ("users", "service_accounts"):
-            if self.params[option] is not None:
-                self.params[option] = check_names(self.params[option], option)
+            self.params[option] = self.params[option] and check_names(self.params[option], option)
 
     def read(self):
-        params, api = self.params, self.api
+        params = self.params
         self.directory = Directory(self)
-        if params["id"] is not None:
-            self.team = api.team_detail(params["id"])
+        if params["id"] is None:  # by name: with the teams that earlier check-mode tasks planned
+            self.team = self.directory.find_team(params["name"], "name")
+        else:
+            self.team = self.api.team_detail(params["id"])
             if self.team is None and params["state"] == "present":
                 raise PrefectError(f"id: no team with id {params['id']!r} in this account")
-            return team_detail_view(self.team) if self.team is not None else None
-        planned = self.planned("team")
-        if params["name"] in planned:  # an earlier check-mode task of the play creates or deletes it
-            self.team, view = None, planned[params["name"]]
-            return team_view(None, view["name"], view["description"], [], []) if view is not None else None
-        self.team = self.find_by_name(params["name"])
         return team_detail_view(self.team) if self.team is not None else None
-
-    def find_by_name(self, name, exclude=None):
-        found = [team for team in self.api.team_details(names=[name]) if team.name == name and team.id != exclude]
-        if len(found) > 1:
-            raise PrefectError(f"name: {len(found)} teams are named {name!r}; use the option id to choose one")
-        return found[0] if found else None
 
     def plan(self, before):
         params = self.params
-        if params["state"] == "absent":
-            if before is not None:
-                self.record_plan("team", before["name"], None)
-            return None
-        name = params["name"] if params["name"] is not None else before["name"]
-        description = params["description"]
-        if description is None:
-            description = before["description"] if before else ""
+        name = params["name"] or before["name"]
+        description = params["description"] if params["description"] is not None else (before or {}).get("description", "")
         if before is not None and name != before["name"]:
-            other = self.find_by_name(name, exclude=before["id"])
-            if other is not None:
+            other = self.directory.find_team(name, "name")
+            if other is not None and other.id != before["id"]:
                 raise PrefectError(f"name: another team is named {name!r} (id {other.id}); choose another name")
-        current = before["members"] if before else []
         wanted = {}
-        # Several members of a kind: one read of the whole list, then compared locally (one member:
-        # one narrow request).
-        if len(params["service_accounts"] or ()) > 1:
-            self.directory.bots()
-        if len(params["users"] or ()) > 1:
-            self.directory.users()
-        for value in params["service_accounts"] or ():
-            bot = self.directory.bot(value, "service_accounts")
-            wanted[bot.actor_id or bot.name] = (bot.id, team_member_view(bot.actor_id, "service_account", bot.name, None))
-        for value in params["users"] or ():
-            user = self.directory.user(value, "users")
-            full = " ".join(part for part in (user.first_name, user.last_name) if part)
-            wanted[user.actor_id] = (user.user_id, team_member_view(user.actor_id, "user", full, user.email))
-        have = {member["actor_id"] or member["name"]: member for member in current}
+        for kind, option in (("service_account", "service_accounts"), ("user", "users")):
+            for actor in self.directory.actors(params[option] or (), kind, option):
+                wanted[actor.actor_id or actor.name] = (getattr(actor, "user_id", None) or actor.id, member_view(actor))
+        have = {member["actor_id"] or member["name"]: member for member in (before or {}).get("members", [])}
         self.added = [found for actor, found in wanted.items() if actor not in have]
         self.removed = [actor for actor in have if actor not in wanted] if params["purge_members"] else []
         members = [member for actor, member in have.items() if actor not in self.removed]
-        members.extend(view for dummy, view in self.added)
-        after = team_view(before["id"] if before else None, name, description, members,
-                          before["workspaces"] if before else [])
-        if after == before:
-            return before
-        if after["id"] is None:  # created, or a team planned earlier that this task changes
-            self.record_plan("team", name, {"name": name, "description": description})
-        return after
+        after = team_view(before and before["id"], name, description, members + [view for dummy, view in self.added],
+                          (before or {}).get("workspaces", []))
+        return before if after == before else after
 
     def apply(self, before, after):
         api = self.api
@@ -293,22 +260,15 @@ class Team(StateModule):
             api.remove_team_member(after["id"], actor_id)  # a member already gone is no error
         if self.added:
             # The whole member set (UNCONFIRMED whether PUT adds or replaces; the full set is right either way).
-            members = [(member_id, view["type"]) for member_id, view in self.added]
-            fresh = {view["actor_id"] for dummy, view in self.added}
-            for member in after["members"]:
-                if member["actor_id"] not in fresh:
-                    members.append((self.member_id(member), member["type"]))
+            ids = {view["actor_id"]: member_id for member_id, view in self.added}
+            members = [(ids.get(member["actor_id"]) or self.member_id(member), member["type"]) for member in after["members"]]
             api.upsert_team_members(after["id"], [member for member in members if member[0] is not None])
         return after
 
     def member_id(self, member):
         """The user id or bot id (what ``PUT teams/{id}/members`` takes) of a current member, or None."""
         items = self.directory.users() if member["type"] == "user" else self.directory.bots()
-        found = next((item for item in items if item.actor_id == member["actor_id"]), None)
-        if found is None:
-            return None
-        return found.user_id if member["type"] == "user" else found.id
-
+        return next((getattr(i, "user_id", None) or i.id for i in items if i.actor_id == member["actor_id"]), None)
 
 def main():
     Team.main()

@@ -133,7 +133,7 @@ class TeamInfo(PrefectModule):
 
     def converge(self):
         name, team_id = self.params["name"], self.params["id"]
-        teams = self.api.team_details(names=[name] if name is not None else None,
+        teams = self.api.teams(names=[name] if name is not None else None,
                                       ids=[team_id] if team_id is not None else None)
         teams = [team for team in teams if name in (None, team.name) and team_id in (None, team.id.lower())]
         self.result["teams"] = sorted((team_detail_view(team) for team in teams), key=lambda t: (t["name"], t["id"]))

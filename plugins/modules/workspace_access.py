@@ -197,7 +197,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._views import grant_
 
 
 class WorkspaceAccess(StateModule):
-    grants = nothing = None  # per run: set by read()
+    grants = after = None  # per run: set by read()
     """One grant: a fleet of one of ``workspace_members`` (one member, no purge), or its removal."""
 
     argument_spec = dict(
@@ -217,11 +217,13 @@ class WorkspaceAccess(StateModule):
         member = Member(params["accessor_type"], params["accessor"], params["workspace_role"])
         self.grants = WorkspaceGrants(self, params["workspace"], [member])
         befores = self.grants.read()
-        self.nothing = befores is None  # the workspace or the team does not exist (state=absent)
-        return None if self.nothing else befores[0]
+        # None: the workspace or the team does not exist (state=absent). The planner plans a removal
+        # too, so it plans here: plan() is not called with state=absent.
+        self.after = None if befores is None else self.grants.plan()[0]
+        return None if befores is None else befores[0]
 
     def plan(self, before):
-        return None if self.nothing else self.grants.plan()[0]
+        return self.after
 
     def apply(self, before, after):
         for batch in batches(self.grants.operations(), next_batch):

@@ -158,47 +158,12 @@ workspace_role:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import StateModule
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
-from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory, hint
-from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, listing, shown
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory, RoleIndex
+from ansible_collections.prefect.cloud.plugins.module_utils._values import check_scopes, listing
 from ansible_collections.prefect.cloud.plugins.module_utils._views import workspace_role_diff, workspace_role_view
 
-# The OpenAPI document's ``WorkspaceScopeName`` enum, in its order.
-WORKSPACE_SCOPES = (
-    "see_flows", "manage_saved_search", "run_flows", "manage_flows", "run_tasks", "see_blocks", "see_secret_blocks",
-    "manage_blocks", "see_deployments", "run_deployments", "write_deployments", "manage_deployments", "see_notifications",
-    "write_notifications", "manage_notifications", "see_workspace_settings", "write_workspace_settings",
-    "manage_workspace_settings", "see_workspace_users", "manage_workspace_users", "see_workspace_service_accounts",
-    "manage_workspace_service_accounts", "manage_workspace_teams", "see_work_queues", "write_work_queues",
-    "manage_work_queues", "see_concurrency_limits", "manage_concurrency_limits", "see_events", "manage_events",
-    "see_event_publications", "manage_event_publications", "see_event_subscriptions", "manage_event_subscriptions",
-    "see_automations", "manage_automations", "see_work_pools", "write_work_pools", "manage_work_pools", "see_workers",
-    "write_workers", "manage_workers", "see_artifacts", "write_artifacts", "manage_artifacts", "see_variables",
-    "write_variables", "manage_variables", "manage_acls", "see_incidents", "write_incidents", "manage_incidents",
-    "manage_mex_storage", "manage_mex_deploy", "see_tags", "manage_tags", "see_assets", "write_assets", "manage_assets",
-    "see_webhooks", "manage_webhooks",
-)
 ROLE_DESCRIPTION_MAX = 140  # WorkspaceRoleCreate.description maxLength
 FIELDS = ("description", "scopes", "inherited_role_id")  # what the options change (WorkspaceRoleUpdate)
-
-
-def grouped_scopes():
-    """Every scope, those of one object together: ``see/run/manage_flows, manage_saved_search, ...``
-    (the full list, one name after another, would make an error message of over 1000 characters)."""
-    groups = {}
-    for scope in WORKSPACE_SCOPES:
-        verb, dummy, obj = scope.partition("_")
-        groups.setdefault(obj, []).append(verb)
-    return ", ".join(f"{'/'.join(verbs)}_{obj}" for obj, verbs in groups.items())
-
-
-def check_scopes(scopes, option="scopes"):
-    """The scopes as a sorted list without duplicates; unknown names are a ValueError listing the valid ones."""
-    unknown = sorted({scope for scope in scopes if scope not in WORKSPACE_SCOPES})
-    if unknown:
-        names = ", ".join(shown(scope) for scope in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise ValueError(f"{option}: unknown workspace scope {names}{hint(unknown[0].lower(), WORKSPACE_SCOPES)}; valid "
-                         f"scopes are: {grouped_scopes()} (see/run/manage_flows stands for see_flows, run_flows and manage_flows)")
-    return sorted(set(scopes))
 
 
 class WorkspaceRole(StateModule):
@@ -211,7 +176,8 @@ class WorkspaceRole(StateModule):
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     present_only = ("description", "scopes", "inherited_role")
-    result_key = "workspace_role"
+    result_key = plan_kind = "workspace_role"
+    plan_fields = ("name", "account_id") + FIELDS
     diff_view = staticmethod(workspace_role_diff)
 
     def validate(self):
@@ -234,36 +200,24 @@ class WorkspaceRole(StateModule):
 
     def plan(self, before):
         params = self.params
-        if params["state"] == "absent":
-            if before is not None:
-                self.record_plan("workspace_role", before["name"], None)
-            return None
         wanted = {"description": params["description"], "scopes": params["scopes"], "inherited_role_id": self.inherited()}
         after = dict(before or {"id": None, "name": params["name"], "account_id": params["account_id"],
                                 "description": "", "scopes": [], "inherited_role_id": None})
         after.update((key, value) for key, value in wanted.items() if value is not None)
         inherited = after["inherited_role_id"]
         after["inherited_role_name"] = self.roles.name_of(inherited) if inherited else None
-        if after == before:
-            return before
-        if after["id"] is None:  # created, or a role planned earlier that this task changes
-            self.record_plan("workspace_role", after["name"], {key: after[key] for key in ("name", "account_id") + FIELDS})
-        return after
+        return before if after == before else after
 
     def inherited(self):
         """The id of the built-in role named by ``inherited_role``, or None."""
         value = self.params["inherited_role"]
         if value is None:
             return None
-        builtin = [role for role in self.roles.roles if role.account_id is None]
-        found = [role for role in builtin if (role.id == value if is_uuid(value) else role.name == value)]
-        if len(found) == 1:
-            return found[0].id
-        if any(role.account_id is not None and value in (role.id, role.name) for role in self.roles.roles):
-            problem = f"{value!r} is a custom workspace role; a role can only inherit from a built-in role"
-        else:
-            problem = f"no built-in workspace role with name or id {value!r}"
-        raise PrefectError(f"inherited_role: {problem} (valid names are: {listing(role.name for role in builtin)})")
+        builtin = RoleIndex([role for role in self.roles.roles if role.account_id is None], "built-in workspace role")
+        if any(role.account_id and value in (role.id, role.name) for role in self.roles.roles):
+            raise PrefectError(f"inherited_role: {value!r} is a custom workspace role; a role can only inherit from a "
+                               f"built-in role (valid names are: {listing(role.name for role in builtin.roles)})")
+        return builtin.resolve(value, "inherited_role").id
 
     def apply(self, before, after):
         api = self.api

@@ -75,7 +75,7 @@ def test_team_metadata_and_members(cloud):
     assert sorted((m.id, m.type) for m in read.memberships) == sorted([(alice.actor_id, "user"), (bot["actor_id"], "service_account")])
     assert api.remove_team_member(team.id, bot["actor_id"]) is True
     assert api.remove_team_member(team.id, bot["actor_id"]) is False
-    assert [t.id for t in api.team_details(names=["t2"])] == [team.id]
+    assert [t.id for t in api.teams(names=["t2"])] == [team.id]
     emulator.log.clear()
     assert api.delete_team(team.id) is True and api.delete_team(team.id) is False
     assert api.team_detail(team.id) is None

@@ -16,7 +16,7 @@ from ansible.module_utils.common.text.converters import to_bytes
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.prefect.cloud.plugins.module_utils import _base
-from ansible_collections.prefect.cloud.plugins.module_utils._argspec import env_fallback
+from ansible_collections.prefect.cloud.plugins.module_utils._argspec import ENV_VARIABLES, env_fallback
 from ansible_collections.prefect.cloud.plugins.module_utils._base import (
     PrefectModule, ca_problem, check_url, invisible, is_uuid, proxy_problem, proxy_secrets,
 )
@@ -340,3 +340,50 @@ def test_the_module_exits_with_the_result(module):
     with pytest.raises(Exit) as info:
         module(lambda prefect: prefect.set_changed())
     assert info.value.args[0]["changed"] is True
+
+
+# -- what a module says about its connection before any request: the warning for
+# validate_certs: false, and the environment variable named in every error about api_url,
+# api_key and account_id
+
+
+def test_validate_certs_false_warns_once_naming_the_option(module):
+    params(module, validate_certs=False)
+    assert len(module.warnings) == 1
+    assert module.warnings[0].startswith("validate_certs is false: the API key is sent")
+    assert KEY[4:12] not in module.warnings[0]
+
+
+@pytest.mark.parametrize("args", [{}, {"validate_certs": True}, {"validate_certs": False, "api_url": "http://127.0.0.1:4200/api"}],
+                         ids=["default", "true", "plain-http"])
+def test_no_certificate_warning_otherwise(module, args):
+    params(module, **args)
+    assert module.warnings == []
+
+
+@pytest.mark.parametrize("option, variable", sorted(ENV_VARIABLES.items()))
+def test_an_empty_connection_option_names_its_variable(module, option, variable):
+    assert failure(module, **{option: "  "}) == f"{option} must not be empty (set it or {variable})"
+
+
+@pytest.mark.parametrize("args, variable", [
+    ({"account_id": "my-account"}, "PREFECT_CLOUD_ACCOUNT_ID"),
+    ({"api_key": "pnu_with space"}, "PREFECT_API_KEY"),
+    ({"api_url": "ftp://cloud.test/api"}, "PREFECT_CLOUD_API_URL"),
+    ({"api_url": "https://cloud.test/api?x=1"}, "PREFECT_CLOUD_API_URL"),
+], ids=["account_id", "api_key", "api_url-scheme", "api_url-query"])
+def test_a_bad_connection_option_names_its_variable(module, args, variable):
+    message = failure(module, **args)
+    assert message.startswith(next(iter(args))) and variable in message
+
+
+def test_a_bad_account_id_from_the_environment_names_the_variable(module, monkeypatch):
+    monkeypatch.setenv("PREFECT_CLOUD_ACCOUNT_ID", "not-a-uuid")
+    message = failure(module, account_id=None)
+    assert message.startswith("account_id must be a UUID") and "PREFECT_CLOUD_ACCOUNT_ID" in message
+
+
+@pytest.mark.parametrize("option, variable", [("account_id", "PREFECT_CLOUD_ACCOUNT_ID"), ("api_key", "PREFECT_API_KEY")])
+def test_a_missing_connection_option_names_its_variable(module, option, variable):
+    message = failure(module, **{option: None})
+    assert message.startswith(f"{option} is required: set the option") and message.endswith(variable)

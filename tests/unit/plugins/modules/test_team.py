@@ -74,7 +74,7 @@ def test_unknown_service_account_fails_before_any_write(run_module):
 
 def test_a_team_planned_earlier_in_check_mode_is_found(run_module):
     planned = {ACCOUNT: {"team": {"platform": {"name": "platform", "description": "x"}}}}
-    result = run_module(Team, {"name": "platform", "description": "x"}, [], check_mode=True, planned=planned)
+    result = run_module(Team, {"name": "platform", "description": "x"}, [NO_TEAMS], check_mode=True, planned=planned)
     assert result["changed"] is False
     assert result["team"]["id"] is None and "ansible_facts" not in result
 
@@ -83,7 +83,7 @@ def test_changing_a_team_planned_earlier_plans_the_change(run_module):
     """Create, then change the team in one check-mode play: the second task predicts the change,
     and a third one sees the changed team."""
     planned = {ACCOUNT: {"team": {"platform": {"name": "platform", "description": "x"}}}}
-    result = run_module(Team, {"name": "platform", "description": "y"}, [], check_mode=True, planned=planned)
+    result = run_module(Team, {"name": "platform", "description": "y"}, [NO_TEAMS], check_mode=True, planned=planned)
     assert result["changed"] is True
     assert result["diff"]["before"]["description"] == "x" and result["diff"]["after"]["description"] == "y"
     assert result["ansible_facts"]["prefect_cloud_planned"][ACCOUNT]["team"] == {
@@ -93,9 +93,10 @@ def test_changing_a_team_planned_earlier_plans_the_change(run_module):
 def test_a_team_deleted_earlier_in_check_mode_is_created_again(run_module):
     """A planned deletion hides the real team: creating it again is a change, as in the real run."""
     planned = {ACCOUNT: {"team": {"platform": None}}}
-    result = run_module(Team, {"name": "platform"}, [], check_mode=True, planned=planned)
+    real = Call("POST", "teams/filter", [team()])
+    result = run_module(Team, {"name": "platform"}, [real], check_mode=True, planned=planned)
     assert result["changed"] is True and result["diff"]["before"] == {}
-    absent = run_module(Team, {"name": "platform", "state": "absent"}, [], check_mode=True, planned=planned)
+    absent = run_module(Team, {"name": "platform", "state": "absent"}, [real], check_mode=True, planned=planned)
     assert absent["changed"] is False
 
 

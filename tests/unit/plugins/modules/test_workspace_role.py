@@ -10,9 +10,8 @@ import os
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.modules.workspace_role import (
-    WORKSPACE_SCOPES, WorkspaceRole, check_scopes,
-)
+from ansible_collections.prefect.cloud.plugins.module_utils._values import WORKSPACE_SCOPES, check_scopes
+from ansible_collections.prefect.cloud.plugins.modules.workspace_role import WorkspaceRole
 from ansible_collections.prefect.cloud.tests.unit.plugins.modules.conftest import ACCOUNT, Call
 
 ROLE = "2f1e0d9c-8b7a-4c6d-9e5f-4a3b2c1d0e9f"
@@ -123,7 +122,8 @@ def test_a_role_deleted_earlier_is_created_again(run_module):
     ({"name": "Viewer", "state": "absent"}, "name: 'Viewer' is a built-in workspace role, which cannot be changed or "
                                             "deleted; use another name for a custom role"),
     ({"name": "runner", "inherited_role": "viewer"},
-     "inherited_role: no built-in workspace role with name or id 'viewer' (valid names are: Runner, Viewer)"),
+     "inherited_role: no built-in workspace role with name or id 'viewer' (did you mean 'Viewer'?); valid names are: "
+         "Runner, Viewer"),
     ({"name": "runner", "inherited_role": "custom"},
      "inherited_role: 'custom' is a custom workspace role; a role can only inherit from a built-in role "
      "(valid names are: Runner, Viewer)"),
