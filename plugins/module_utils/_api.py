@@ -319,11 +319,11 @@ class PrefectCloud:
         """Remove a member by ACTOR id; False when it was not a member."""
         return self._delete(self.client.account_path(f"teams/{team_id}/members/{actor_id}"))
 
-    def account_members(self, user_ids=None, handles=None, email_like=None):
+    def account_members(self, user_ids=None, handles=None, email=None):
         """The account's users (``only_users``): all, or by user ids / handles (exact) or by an e-mail
         that matches regardless of case (``like_``, a substring: the caller compares exactly)."""
         criteria = MembershipCriteria(user_id=match(user_ids), handle=match(handles),
-                                      email=Match(like_=email_like) if email_like is not None else None)
+                                      email=Match(like_=email) if email is not None else None)
         body = MembershipFilter(account_memberships=criteria, only_users=True)
         return self._filter(AccountMember, "account_memberships/filter", body)
 

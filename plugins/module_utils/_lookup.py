@@ -187,10 +187,7 @@ class Directory:
         if "users" in self._lists:
             found = [user for user in self.users() if user_matches(user, value)]
         else:
-            lookup = user_filter(value)
-            if "email" in lookup:
-                lookup = {"email_like": lookup.pop("email")}
-            found = [user for user in self.api.account_members(**lookup) if user_matches(user, value)]
+            found = [user for user in self.api.account_members(**user_filter(value)) if user_matches(user, value)]
         return one(found, "user", value, option)
 
     def user(self, value, option="user"):

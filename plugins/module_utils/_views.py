@@ -121,27 +121,14 @@ def sort_account_members(views):
     return sorted(views, key=lambda m: ((m["email"] or "").lower(), m["id"]))
 
 
-def _fields(invitation):
-    """An invitation's fields: a model's JSON form, or a ``Planned`` one's (id None, PENDING)."""
-    return invitation.to_result() if hasattr(invitation, "to_result") else dict(vars(invitation), status="PENDING")
-
-
-def invitation_view(invitation, roles):
-    """The returned form of an ``Invitation`` (or a ``Planned`` one); ``roles`` (a ``RoleIndex`` of
-    account roles) names its role."""
-    data = _fields(invitation)
-    return {"id": data["id"], "email": data["email"], "account_role_id": data["account_role_id"],
-            "account_role_name": roles.name_of(data["account_role_id"]), "status": data["status"],
-            "expiration": data.get("expiration")}
-
-
-def workspace_invitation_view(invitation, workspace, roles):
-    """The returned form of a ``WorkspaceInvitation`` (or a ``Planned`` one) to ``workspace``;
-    ``roles`` (a ``RoleIndex`` of workspace roles) names its role."""
-    data = _fields(invitation)
-    return {"id": data["id"], "email": data["email"], "workspace_id": workspace.id, "workspace_handle": workspace.handle,
-            "workspace_role_id": data["workspace_role_id"], "workspace_role_name": roles.name_of(data["workspace_role_id"]),
-            "status": data["status"], "expiration": data.get("expiration")}
+def invitation_view(invitation, roles, scope="account", **where):
+    """The returned form of an ``Invitation`` or a ``WorkspaceInvitation`` (or a ``Planned`` one: id
+    None, pending); ``roles`` (a ``RoleIndex`` of the ``scope``'s roles, account or workspace) names
+    its role; ``where``: the fields that place it (``workspace_id``, ``workspace_handle``)."""
+    data = invitation.to_result() if hasattr(invitation, "to_result") else dict(vars(invitation), status="PENDING")
+    role_id = data[f"{scope}_role_id"]
+    return {"id": data["id"], "email": data["email"], **where, f"{scope}_role_id": role_id,
+            f"{scope}_role_name": roles.name_of(role_id), "status": data["status"], "expiration": data.get("expiration")}
 
 
 def workspace_invitation_diff(view):

@@ -168,7 +168,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._base import StateMo
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
 from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory, Planned, invitation_with
 from ansible_collections.prefect.cloud.plugins.module_utils._values import is_email, shown
-from ansible_collections.prefect.cloud.plugins.module_utils._views import workspace_invitation_diff, workspace_invitation_view
+from ansible_collections.prefect.cloud.plugins.module_utils._views import invitation_view, workspace_invitation_diff
 
 # The role of an invitation to a workspace without a default role (UNCONFIRMED; the emulator's).
 FALLBACK_ROLE = "Viewer"
@@ -199,11 +199,9 @@ class WorkspaceInvitation(StateModule):
             self.wanted = self.roles.resolve(params["workspace_role"], "workspace_role")
         self.pending = self.directory.pending_invitations(params["email"], self.workspace.id)
         found = invitation_with(self.pending, self.wanted and self.wanted.id, "workspace_role_id")
-        return None if found is None else workspace_invitation_view(found, self.workspace, self.roles)
+        return None if found is None else self.view(found)
 
     def plan(self, before):
-        if self.params["state"] == "absent":
-            return None
         wanted = self.wanted and self.wanted.id
         if before is not None and wanted in (None, before["workspace_role_id"]):
             return before
@@ -214,15 +212,18 @@ class WorkspaceInvitation(StateModule):
             raise PrefectError(f"workspace_role: the API invites to workspace {self.workspace.handle!r} with its default role "
                                f"{default.name!r} only, not {self.wanted.name!r}; change the workspace's default role, or "
                                "grant the role with prefect.cloud.workspace_access once the user has accepted")
-        return workspace_invitation_view(Planned(email=self.params["email"], workspace_role_id=default.id), self.workspace, self.roles)
+        return self.view(Planned(email=self.params["email"], workspace_role_id=default.id))
 
     def apply(self, before, after):
         if after is None:
             for item in self.pending:
                 self.api.revoke_invitation(item.id, self.workspace.id)
             return None
-        created = self.api.create_workspace_invitation(self.workspace.id, after["email"])
-        return workspace_invitation_view(created, self.workspace, self.roles)
+        return self.view(self.api.create_workspace_invitation(self.workspace.id, after["email"]))
+
+    def view(self, invitation):
+        return invitation_view(invitation, self.roles, "workspace", workspace_id=self.workspace.id,
+                               workspace_handle=self.workspace.handle)
 
 
 def main():
