@@ -84,9 +84,11 @@ class PrefectCloud:
         except PrefectNotFound:
             return None
 
-    def _delete(self, path):
+    def _delete(self, path, method="DELETE"):
+        """Send a request that removes something (a DELETE, or a POST such as a revoke); False when
+        the API answers 404 (already gone)."""
         try:
-            self.client.request("DELETE", path)
+            self.client.request(method, path)
         except PrefectNotFound:
             return False
         return True
@@ -345,8 +347,7 @@ class PrefectCloud:
         criteria = InvitationCriteria(email=Match(like_=email_like) if email_like is not None else None, status=match(statuses))
         if workspace_id is None:
             return self._filter(Invitation, "invitations/filter", InvitationFilter(invitations=criteria))
-        body = InvitationFilter(workspace_invitations=criteria)
-        return self.filter_models(WorkspaceInvitation, self._ws(workspace_id, "invitations/filter"), body)
+        return self.filter_models(WorkspaceInvitation, self._ws(workspace_id, "invitations/filter"), InvitationFilter(workspace_invitations=criteria))
 
     def create_invitation(self, email, account_role_id):
         """Invite one e-mail address (the API revokes that address's pending invitations).
@@ -363,11 +364,7 @@ class PrefectCloud:
         """Revoke a pending invitation (to the account, or to the workspace ``workspace_id``); False
         when there is no such invitation."""
         path = f"invitations/{invitation_id}/revoke"
-        try:
-            self.client.request("POST", self.client.account_path(path) if workspace_id is None else self._ws(workspace_id, path))
-        except PrefectNotFound:
-            return False
-        return True
+        return self._delete(self.client.account_path(path) if workspace_id is None else self._ws(workspace_id, path), "POST")
 
     # Account member activity and workspace invitations (issue 25) ------------------------------
 
