@@ -420,10 +420,10 @@ class PrefectModule:
 class StateModule(PrefectModule):
     """A module that converges one object: ``read``, ``plan``, then ``apply`` unless in check mode.
 
-    ``read`` returns the object as it is (its returned form) or None; ``plan`` (not called with
-    ``state=absent``, which wants the object absent) the object as the options want it (it reads only, and returns ``before`` itself when
-    nothing changes); ``apply`` sends the writes and may return the final form (with the ids a
-    create answered). ``diff_view`` is the form shown in the diff (never a key). The result holds
+    ``read`` returns the object as it is (its returned form) or None; ``plan`` (``plan_absent``
+    with ``state=absent``) the object as the options want it, or None for an absent one (it reads
+    only, and returns ``before`` itself when nothing changes); ``apply`` sends the writes and may
+    return the final form (with the ids a create answered). ``diff_view`` is the form shown in the diff (never a key). The result holds
     the object under ``result_key`` unless it is absent.
 
     With ``plan_kind``, a create (a planned object without an id) or a delete is recorded for the
@@ -441,6 +441,11 @@ class StateModule(PrefectModule):
     def plan(self, before):
         raise NotImplementedError
 
+    def plan_absent(self, before):  # pylint: disable=unused-argument
+        """The plan of ``state=absent``: no object (a module whose ``absent`` means something else,
+        such as an ACL reset to everyone, plans it here)."""
+        return None
+
     def apply(self, before, after):
         raise NotImplementedError
 
@@ -449,7 +454,7 @@ class StateModule(PrefectModule):
 
     def converge(self):
         before = self.read()
-        after = None if self.params.get("state") == "absent" else self.plan(before)
+        after = self.plan_absent(before) if self.params.get("state") == "absent" else self.plan(before)
         if after != before:
             self.set_changed()
             if self.plan_kind and (after is None or after["id"] is None):
