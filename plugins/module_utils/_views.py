@@ -131,10 +131,6 @@ def invitation_view(invitation, roles, scope="account", **where):
             f"{scope}_role_name": roles.name_of(role_id), "status": data["status"], "expiration": data.get("expiration")}
 
 
-def workspace_invitation_diff(view):
-    if view is None:
-        return None
-    return {"email": view["email"], "workspace": view["workspace_handle"], "workspace_role": view["workspace_role_name"]}
 
 
 def account_member_diff(view):

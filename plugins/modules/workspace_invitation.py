@@ -168,7 +168,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._base import StateMo
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
 from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory, Planned, invitation_with
 from ansible_collections.prefect.cloud.plugins.module_utils._values import is_email, shown
-from ansible_collections.prefect.cloud.plugins.module_utils._views import invitation_view, workspace_invitation_diff
+from ansible_collections.prefect.cloud.plugins.module_utils._views import invitation_view
 
 # The role of an invitation to a workspace without a default role (UNCONFIRMED; the emulator's).
 FALLBACK_ROLE = "Viewer"
@@ -185,7 +185,6 @@ class WorkspaceInvitation(StateModule):
     )
     present_only = ("workspace_role",)
     result_key = "invitation"
-    diff_view = staticmethod(workspace_invitation_diff)
 
     def validate(self):
         if not is_email(self.params["email"]):
@@ -220,6 +219,13 @@ class WorkspaceInvitation(StateModule):
                 self.api.revoke_invitation(item.id, self.workspace.id)
             return None
         return self.view(self.api.create_workspace_invitation(self.workspace.id, after["email"]))
+
+    @staticmethod
+    def diff_view(view):
+        """The diff form (names only); no module but this one shows a workspace invitation."""
+        if view is None:
+            return None
+        return {"email": view["email"], "workspace": view["workspace_handle"], "workspace_role": view["workspace_role_name"]}
 
     def view(self, invitation):
         return invitation_view(invitation, self.roles, "workspace", workspace_id=self.workspace.id,
