@@ -131,8 +131,6 @@ def invitation_view(invitation, roles, scope="account", **where):
             f"{scope}_role_name": roles.name_of(role_id), "status": data["status"], "expiration": data.get("expiration")}
 
 
-
-
 def account_member_diff(view):
     """The diff form of ``{"account_member": ..., "invitation": ...}`` (one of them set), or None."""
     if view is None:
