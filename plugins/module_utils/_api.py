@@ -36,6 +36,8 @@ from ._models import (  # identity and access
 )
 from ._models import WorkspaceCreate, WorkspaceUpdate  # workspaces
 
+from ._models import AccountMembershipSetActive, WorkspaceInvitation, WorkspaceInvitationCreate
+
 _FAILED = (PrefectAPIError, PrefectTransportError, PrefectResponseError)
 
 
@@ -90,9 +92,11 @@ class PrefectCloud:
         except PrefectNotFound:
             return None
 
-    def _delete(self, path):
+    def _delete(self, path, method="DELETE"):
+        """Send a request that removes something (a DELETE, or a POST such as a revoke); False when
+        the API answers 404 (already gone)."""
         try:
-            self.client.request("DELETE", path)
+            self.client.request(method, path)
         except PrefectNotFound:
             return False
         return True
@@ -325,25 +329,33 @@ class PrefectCloud:
         """Remove a member by ACTOR id; False when it was not a member."""
         return self._delete(self.client.account_path(f"teams/{team_id}/members/{actor_id}"))
 
-    def account_members(self, user_ids=None, handles=None, email_like=None):
+    def account_members(self, user_ids=None, handles=None, email=None):
         """The account's users (``only_users``): all, or by user ids / handles (exact) or by an e-mail
         that matches regardless of case (``like_``, a substring: the caller compares exactly)."""
         criteria = MembershipCriteria(user_id=match(user_ids), handle=match(handles),
-                                      email=Match(like_=email_like) if email_like is not None else None)
+                                      email=Match(like_=email) if email is not None else None)
         body = MembershipFilter(account_memberships=criteria, only_users=True)
         return self._filter(AccountMember, "account_memberships/filter", body)
 
-    def update_account_membership(self, membership_id, account_role_id):
-        body = AccountMembershipUpdate(account_role_id=account_role_id)
-        self.client.request("PATCH", self.client.account_path(f"account_memberships/{membership_id}"), body)
+    def update_account_membership(self, membership_id, account_role_id=None, active=None):
+        """Change a user's account role and/or deactivate (``active=False``) or reactivate the
+        membership: one PATCH for each field given (the API has a route for each)."""
+        path = self.client.account_path(f"account_memberships/{membership_id}")
+        if account_role_id is not None:
+            self.client.request("PATCH", path, AccountMembershipUpdate(account_role_id=account_role_id))
+        if active is not None:
+            self.client.request("PATCH", path + "/active", AccountMembershipSetActive(active=active))
 
     def delete_account_membership(self, membership_id):
         return self._delete(self.client.account_path(f"account_memberships/{membership_id}"))
 
-    def invitations(self, email_like=None, statuses=None):
-        """Invitations to the account: all, or by an e-mail (any case, substring) and statuses."""
+    def invitations(self, email_like=None, statuses=None, workspace_id=None):
+        """Invitations to the account, or to the workspace ``workspace_id`` (``WorkspaceInvitation``):
+        all, or by an e-mail (any case, substring) and statuses."""
         criteria = InvitationCriteria(email=Match(like_=email_like) if email_like is not None else None, status=match(statuses))
-        return self._filter(Invitation, "invitations/filter", InvitationFilter(invitations=criteria))
+        if workspace_id is None:
+            return self._filter(Invitation, "invitations/filter", InvitationFilter(invitations=criteria))
+        return self.filter_models(WorkspaceInvitation, self._ws(workspace_id, "invitations/filter"), InvitationFilter(workspace_invitations=criteria))
 
     def create_invitation(self, email, account_role_id):
         """Invite one e-mail address (the API revokes that address's pending invitations).
@@ -355,14 +367,6 @@ class PrefectCloud:
         if not isinstance(data, list) or len(data) != 1:
             raise self.client.unexpected("not a list of one invitation")
         return validated(self.client, Invitation, data[0])
-
-    def revoke_invitation(self, invitation_id):
-        """Revoke a pending invitation; False when there is no such invitation."""
-        try:
-            self.client.request("POST", self.client.account_path(f"invitations/{invitation_id}/revoke"))
-        except PrefectNotFound:
-            return False
-        return True
 
     # Object access: deployments, block documents, work pools ----------------------------------
 
@@ -420,3 +424,18 @@ class PrefectCloud:
 
     def delete_workspace(self, workspace_id):
         return self._delete(self.client.account_path(f"workspaces/{workspace_id}"))
+
+    def revoke_invitation(self, invitation_id, workspace_id=None):
+        """Revoke a pending invitation (to the account, or to the workspace ``workspace_id``); False
+        when there is no such invitation."""
+        path = f"invitations/{invitation_id}/revoke"
+        return self._delete(self.client.account_path(path) if workspace_id is None else self._ws(workspace_id, path), "POST")
+
+    # Account member activity and workspace invitations ------------------------------
+
+    def create_workspace_invitation(self, workspace_id, email):
+        """Invite one e-mail address to a workspace (the API revokes that address's pending
+        invitations to the workspace, and chooses the roles). Not sent again after an ambiguous
+        answer, as ``create_invitation``."""
+        data = self.client.request("POST", self._ws(workspace_id, "invitations/"), WorkspaceInvitationCreate(email=email))
+        return validated(self.client, WorkspaceInvitation, data)

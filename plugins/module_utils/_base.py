@@ -468,9 +468,9 @@ class StateModule(PrefectModule):
             self.publish(after)
 
     def publish(self, after):
-        """Put the object after this run in the result: under ``result_key`` (a module whose
-        object has several returned keys updates the result with them instead)."""
-        self.result[self.result_key] = after
+        """Put the object after this run in the result: under ``result_key``, or (``result_key``
+        None: an object of several returned keys, a dict) each of its keys."""
+        self.result.update({self.result_key: after} if self.result_key else after)
 
 
 # Batch writes ---------------------------------------------------------------------------------

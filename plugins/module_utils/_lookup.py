@@ -193,10 +193,7 @@ class Directory:
         if "users" in self._lists:
             found = [user for user in self.users() if user_matches(user, value)]
         else:
-            lookup = user_filter(value)
-            if "email" in lookup:
-                lookup = {"email_like": lookup.pop("email")}
-            found = [user for user in self.api.account_members(**lookup) if user_matches(user, value)]
+            found = [user for user in self.api.account_members(**user_filter(value)) if user_matches(user, value)]
         return one(found, "user", value, option)
 
     def user(self, value, option="user"):
@@ -253,8 +250,14 @@ class Directory:
 
     # -- invitations
 
-    def pending_invitations(self, email):
-        """The pending invitations of the e-mail address ``email`` (any case), in the API's order
-        (one request)."""
-        found = self.api.invitations(email_like=email, statuses=["PENDING"])
+    def pending_invitations(self, email, workspace_id=None):
+        """The pending invitations of the e-mail address ``email`` (any case) to the account, or to
+        the workspace ``workspace_id``, in the API's order (one request)."""
+        found = self.api.invitations(email_like=email, statuses=["PENDING"], workspace_id=workspace_id)
         return [item for item in found if item.email.lower() == email.lower() and item.status == "PENDING"]
+
+
+def invitation_with(pending, role_id, field="account_role_id"):
+    """Of the ``pending`` invitations of one address, the one whose ``field`` is ``role_id``, else
+    the newest (the API keeps one per address), or None."""
+    return next((item for item in pending if getattr(item, field) == role_id), pending[-1] if pending else None)

@@ -408,6 +408,7 @@ class InvitationCriteria(_Body):
 
 class InvitationFilter(_Body):
     invitations: Optional[InvitationCriteria] = None
+    workspace_invitations: Optional[InvitationCriteria] = None  # the workspace invitations' filter
 
 
 # Object access: deployments, block documents, work pools --------------------------------------
@@ -514,3 +515,21 @@ class WorkspaceUpdate(_Body):
     handle: Optional[str] = None
     description: Optional[str] = None
     default_workspace_role_id: Optional[Id] = None
+
+
+# Account member activity and workspace invitations ------------------------------------
+
+
+class AccountMembershipSetActive(_Body):
+    active: bool
+
+
+class WorkspaceInvitation(Invitation):
+    """An invitation to join a workspace (``WorkspaceInvitationReadResponse``)."""
+
+    workspace_id: Id
+    workspace_role_id: Id
+
+
+class WorkspaceInvitationCreate(_Body):
+    email: str

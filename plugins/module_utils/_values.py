@@ -19,6 +19,8 @@ MAX_TEXT = 5000
 # format characters (Cf, such as the bidi override U+202E) and line or paragraph separators.
 _INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp"))
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+# What the API takes as an e-mail address (``format: email``), as the emulator checks it: local@domain.tld.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 _SHOWN = 60
 _LISTED = 20
 
@@ -26,6 +28,16 @@ _LISTED = 20
 def is_uuid(value):
     """True when ``value`` is a UUID in its canonical 36-character form (hex digits in any case)."""
     return isinstance(value, str) and _UUID.match(value) is not None
+
+
+def is_email(value):
+    """True when ``value`` has the form of an e-mail address (``local@domain.tld``)."""
+    return _EMAIL.match(value) is not None
+
+
+def changed(before, after, *names):
+    """``{name: after[name]}`` for each of ``names`` whose value differs between the two dicts."""
+    return {name: after[name] for name in names if after[name] != before[name]}
 
 
 def invisible(value):

@@ -129,12 +129,14 @@ def sort_account_members(views):
     return sorted(views, key=lambda m: ((m["email"] or "").lower(), m["id"]))
 
 
-def invitation_view(invitation, roles):
-    """The returned form of an ``Invitation``; ``roles`` (a ``RoleIndex`` of account roles) names its role."""
-    data = invitation.to_result()
-    return {"id": data["id"], "email": data["email"], "account_role_id": data["account_role_id"],
-            "account_role_name": roles.name_of(data["account_role_id"]), "status": data["status"],
-            "expiration": data.get("expiration")}
+def invitation_view(invitation, roles, scope="account", **where):
+    """The returned form of an ``Invitation`` or a ``WorkspaceInvitation`` (or a ``Planned`` one: id
+    None, pending); ``roles`` (a ``RoleIndex`` of the ``scope``'s roles, account or workspace) names
+    its role; ``where``: the fields that place it (``workspace_id``, ``workspace_handle``)."""
+    data = invitation.to_result() if hasattr(invitation, "to_result") else dict(vars(invitation), status="PENDING")
+    role_id = data[f"{scope}_role_id"]
+    return {"id": data["id"], "email": data["email"], **where, f"{scope}_role_id": role_id,
+            f"{scope}_role_name": roles.name_of(role_id), "status": data["status"], "expiration": data.get("expiration")}
 
 
 def account_member_diff(view):
@@ -144,6 +146,6 @@ def account_member_diff(view):
     if view["account_member"] is not None:
         member = view["account_member"]
         return {"user": member["email"] or member["handle"], "account_role": member["account_role_name"],
-                "status": "member"}
+                "status": "member", "active": member["active"]}
     invitation = view["invitation"]
     return {"user": invitation["email"], "account_role": invitation["account_role_name"], "status": "invited"}

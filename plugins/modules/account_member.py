@@ -31,9 +31,17 @@ options:
       - Name or id of the account role, such as V(Owner), V(Admin), V(Member) or V(Collaborator)
         (names are case sensitive). A name that is not an account role is an error that lists the
         valid names.
-      - Left out, the role of a member is not changed. Required to invite (O(invite=true)).
+      - Left out, the role of a member is not changed. Required with O(invite=true).
     type: str
     aliases: [role]
+  active:
+    description:
+      - Whether the user's account membership is active. V(false) deactivates a member without
+        removing them (the membership, its account role, team memberships and workspace access
+        stay); V(true) reactivates it.
+      - Left out, the member's activity is not changed. It applies to members only; an invitation is
+        not affected.
+    type: bool
   invite:
     description:
       - What to do with O(state=present) when the user is not a member of the account.
@@ -50,7 +58,7 @@ options:
       - V(absent) removes the user from the account, which also removes the user's workspace access
         (Prefect Cloud behaviour), and revokes the pending invitations of an O(user) given as an
         e-mail address. A user who is neither a member nor invited is no change.
-      - The options that describe the membership (O(account_role), O(invite)) are ignored with
+      - The options that describe the membership (O(account_role), O(active), O(invite)) are ignored with
         V(absent), so that a task can be flipped to V(absent) as it is.
     type: str
     choices: [present, absent]
@@ -58,11 +66,18 @@ options:
 notes:
   - Requests per run without changes - one for a member when O(account_role) is a name or left
     out (the membership lookup), or when it is an id that matches; one more (the role list) when the
-    role must be resolved for a change. A user who is not a member costs one more request to read the
+    role must be resolved for a change. A change of both the role and O(active) is two writes (the
+    API has a route for each). A user who is not a member costs one more request to read the
     invitations (with O(invite=true), or with O(state=absent) and an e-mail address).
   - What the API does when the account's last Owner would be changed or removed is UNCONFIRMED (the
     emulator refuses it with HTTP 409, which this module reports as an error).
   - Removing a user also removes the user from the account's teams (UNCONFIRMED; so in the emulator).
+  - A deactivated member is still a member. The module finds members with the membership filter
+    without its C(active) criterion, which the OpenAPI document gives as V(null) by default, read as
+    no criterion (active and deactivated members alike), as every other criterion of the API's
+    filters; that the API reads it so is UNCONFIRMED (the emulator does). Were deactivated members
+    left out, the module would report such a user as not a member and fail (or, with O(invite=true),
+    the invitation would be refused by the API), never change the membership.
 seealso:
   - module: prefect.cloud.account_member_info
   - module: prefect.cloud.account_role_info
@@ -82,7 +97,8 @@ attributes:
     support: full
     details:
       - The diff shows the user (e-mail address, else handle), the account role name and the status
-        (V(member) or V(invited)). A user who is neither is C({}).
+        (V(member) or V(invited)), and for a member whether the membership is C(active). A user who
+        is neither is C({}).
   idempotent:
     support: full
 """
@@ -106,6 +122,11 @@ EXAMPLES = r"""
         user: carol@example.com
         account_role: Member
         invite: true
+
+    - name: Deactivate bob without removing him from the account
+      prefect.cloud.account_member:
+        user: bob@example.com
+        active: false
 
     - name: Remove a user from the account (and revoke a pending invitation)
       prefect.cloud.account_member:
@@ -200,30 +221,33 @@ invitation:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._base import StateModule
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
-from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
+from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory, Planned, invitation_with
+from ansible_collections.prefect.cloud.plugins.module_utils._values import changed, is_email
 from ansible_collections.prefect.cloud.plugins.module_utils._views import (
     account_member_diff, account_member_view, invitation_view,
 )
 
 
 class AccountMember(StateModule):
-    directory = member = None  # per run: set by read()
-    pending = ()
     """The object is the user's place in the account: ``{"account_member": ..., "invitation": ...}``
     with one of the two set (a member, or a pending invitation), or None (neither)."""
 
+    directory = member = None  # per run: set by read()
+    pending = ()
     argument_spec = dict(
         user=dict(type="str", required=True),
         account_role=dict(type="str", aliases=["role"]),
+        active=dict(type="bool"),
         invite=dict(type="bool", default=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
-    present_only = ("account_role", "invite")
+    module_kwargs = dict(required_if=[("invite", True, ("account_role",))])
+    present_only = ("account_role", "active", "invite")
     diff_view = staticmethod(account_member_diff)
 
     def read(self):
         params = self.params
-        user, self.directory, self.pending = params["user"], Directory(self), []
+        user, self.directory = params["user"], Directory(self)
         self.member = self.directory.find_user(user, "user")
         if self.member is not None:
             return {"account_member": account_member_view(self.member), "invitation": None}
@@ -232,20 +256,14 @@ class AccountMember(StateModule):
             if not params["invite"]:
                 raise PrefectError(f"user: no account member with e-mail, handle or id {user!r} "
                                    "(set invite=true to invite an e-mail address)")
-            if "@" not in user:
+            if not is_email(user):
                 raise PrefectError(f"user: {user!r} is not an account member, and only an e-mail address can be invited")
-            if params["account_role"] is None:
-                raise PrefectError("account_role is required to invite a user (invite=true)")
             wanted = self.role().id
         elif "@" not in user:
             return None  # only an e-mail address has invitations
         self.pending = self.directory.pending_invitations(user)
-        if not self.pending:
-            return None
-        views = [invitation_view(item, self.directory.account_roles()) for item in self.pending]
-        # The invitation with the wanted role, else the newest (the API keeps one per address).
-        return {"account_member": None,
-                "invitation": next((view for view in views if view["account_role_id"] == wanted), views[-1])}
+        found = invitation_with(self.pending, wanted)
+        return None if found is None else {"account_member": None, "invitation": invitation_view(found, self.directory.account_roles())}
 
     def role(self):
         return self.directory.account_roles().resolve(self.params["account_role"], "account_role")
@@ -254,37 +272,30 @@ class AccountMember(StateModule):
         params = self.params
         if self.member is not None:
             member = before["account_member"]
-            wanted = params["account_role"]
-            if wanted is None or wanted in (member["account_role_name"], member["account_role_id"]):
-                return before
-            role = self.role()
-            if role.id == member["account_role_id"]:
-                return before
-            return dict(before, account_member=dict(member, account_role_id=role.id, account_role_name=role.name))
+            wanted = dict(member, active=member["active"] if params["active"] is None else params["active"])
+            if params["account_role"] not in (None, member["account_role_name"], member["account_role_id"]):
+                role = self.role()
+                wanted.update(account_role_id=role.id, account_role_name=role.name)
+            return before if wanted == member else dict(before, account_member=wanted)
         role = self.role()
         if before is not None and before["invitation"]["account_role_id"] == role.id:
             return before
-        return {"account_member": None,
-                "invitation": {"id": None, "email": params["user"], "account_role_id": role.id,
-                               "account_role_name": role.name, "status": "PENDING", "expiration": None}}
+        invitation = Planned(email=params["user"], account_role_id=role.id)
+        return {"account_member": None, "invitation": invitation_view(invitation, self.directory.account_roles())}
 
     def apply(self, before, after):
-        api = self.api
         if after is None:
             if self.member is not None:
-                api.delete_account_membership(self.member.id)
+                self.api.delete_account_membership(self.member.id)
             for item in self.pending:
-                api.revoke_invitation(item.id)
+                self.api.revoke_invitation(item.id)
             return None
         if after["account_member"] is not None:
-            api.update_account_membership(self.member.id, after["account_member"]["account_role_id"])
+            changes = changed(before["account_member"], after["account_member"], "account_role_id", "active")
+            self.api.update_account_membership(self.member.id, **changes)
             return after
-        invitation = after["invitation"]
-        created = api.create_invitation(invitation["email"], invitation["account_role_id"])
+        created = self.api.create_invitation(after["invitation"]["email"], after["invitation"]["account_role_id"])
         return dict(after, invitation=invitation_view(created, self.directory.account_roles()))
-
-    def publish(self, after):
-        self.result.update(after)
 
 
 def main():

@@ -504,7 +504,7 @@ class Api:
     def delete_workspace(self, call):
         workspace = self._workspace(call)
         del self.data["workspaces"][workspace["id"]]
-        for kind in ("bot_access", "user_access", "team_access"):
+        for kind in ("bot_access", "user_access", "team_access", "workspace_invitations"):
             for access_id in [a for a, row in self.data[kind].items() if row["workspace_id"] == workspace["id"]]:
                 del self.data[kind][access_id]
         return Reply(204)
@@ -1031,6 +1031,77 @@ class Api:
                 and (crit is None or _any(crit.id, f["id"]) and _any(crit.name, f["name"]) and _like(crit.name, f["name"]))]
         rows.sort(key=lambda f: f["name"], reverse=body.sort == "NAME_DESC")
         return Reply(200, [{"id": f["id"], "name": f["name"], "tags": [], "labels": {}} for f in _page(rows, body)])
+
+    # --- account member activity and workspace invitations ----------------------------
+    def set_membership_active(self, call):
+        # UNCONFIRMED: what deactivation does beyond the flag (the emulator keeps the role, team
+        # memberships and workspace access, and the user's key keeps working); the last Owner may be
+        # deactivated no more than demoted (409).
+        membership = self._user_membership(call.params["id"])
+        owner = self.store.account_role_by_name("Owner")["id"]
+        if not call.body.active and membership["account_role_id"] == owner and self._owner_count() == 1:
+            raise ApiError(409, LAST_OWNER)
+        membership["active"] = call.body.active
+        self._touch(membership)
+        return Reply(204)
+
+    def _workspace_invitation_out(self, row):
+        out = self._invitation_out(row)
+        return out | {"workspace_id": row["workspace_id"], "workspace_role_id": row["workspace_role_id"]}
+
+    def create_workspace_invitation(self, call):
+        workspace, email, now = self._workspace(call), call.body.email, self.store.now()
+        for membership in self.data["memberships"].values():
+            if self.data["users"][membership["user_id"]]["email"].lower() == email.lower():
+                # UNCONFIRMED: as for account invitations, an address of an account member is refused.
+                raise ApiError(409, ALREADY_MEMBER)
+        # The OAS: "Any PENDING invitations for the same user to the workspace will be revoked."
+        for row in self.data["workspace_invitations"].values():
+            if row["workspace_id"] == workspace["id"] and row["email"].lower() == email.lower() and row["status"] == "PENDING":
+                row["status"], row["updated"] = "REVOKED", format_ts(now)
+        # UNCONFIRMED: the body has no role; the invitee gets the workspace's default role (else the
+        # built-in Viewer) and the account role Member; an invitation lives 7 days.
+        role_id = workspace["default_workspace_role_id"] or self.store.workspace_role_by_name("Viewer")["id"]
+        row = {"id": new_id(), "created": format_ts(now), "updated": format_ts(now), "email": email,
+               "account_id": self.store.account_id, "account_role_id": self.store.account_role_by_name("Member")["id"],
+               "workspace_id": workspace["id"], "workspace_role_id": role_id, "status": "PENDING",
+               "expiration": format_ts(now + timedelta(days=7))}
+        self.data["workspace_invitations"][row["id"]] = row
+        return Reply(201, self._workspace_invitation_out(row))
+
+    def filter_workspace_invitations(self, call):
+        workspace = self._workspace(call)
+        rows = [self._workspace_invitation_out(r) for r in sorted(self.data["workspace_invitations"].values(), key=lambda r: r["created"])
+                if r["workspace_id"] == workspace["id"]]
+        crit = call.body.workspace_invitations
+        if crit is not None:
+            if crit.status is not None and crit.status.any_ is not None:
+                rows = [r for r in rows if r["status"] in [s.value for s in crit.status.any_]]
+            if crit.email is not None:   # as for account invitations: any_ exact, like_ regardless of case
+                rows = [r for r in rows if _any(crit.email, r["email"]) and _like(crit.email, r["email"])]
+            if crit.expiration is not None:
+                if crit.expiration.before_ is not None:
+                    rows = [r for r in rows if parse_ts(r["expiration"]) <= crit.expiration.before_]
+                if crit.expiration.after_ is not None:
+                    rows = [r for r in rows if parse_ts(r["expiration"]) >= crit.expiration.after_]
+        return Reply(200, _page(rows, call.body))
+
+    def _workspace_invitation(self, call):
+        workspace = self._workspace(call)
+        row = self.data["workspace_invitations"].get(call.params["id"])
+        if row is None or row["workspace_id"] != workspace["id"]:
+            raise ApiError(404, "Invitation not found.")
+        return row
+
+    def read_workspace_invitation(self, call):
+        return Reply(200, self._workspace_invitation_out(self._workspace_invitation(call)))
+
+    def revoke_workspace_invitation(self, call):
+        row = self._workspace_invitation(call)
+        if self._invitation_out(row)["status"] != "PENDING":
+            raise ApiError(409, NOT_PENDING)   # UNCONFIRMED, as for account invitations
+        row["status"], row["updated"] = "REVOKED", self.store.now_ts()
+        return Reply(204)
 
     # --- me ----------------------------------------------------------------------------------
     def read_me(self, call):

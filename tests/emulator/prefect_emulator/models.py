@@ -327,6 +327,19 @@ class BodyReadInvitations(_Body):
     invitations: Optional[InvitationFilter] = None
 
 
+# --- account member activity and workspace invitations (issue 25) --------------------------------
+class AccountMembershipSetActive(_Strict):
+    active: bool
+
+
+class WorkspaceInvitationCreate(_Strict):
+    email: Email
+
+
+class BodyReadWorkspaceInvitations(_Body):
+    workspace_invitations: Optional[InvitationFilter] = None
+
+
 # The request bodies that are not one model (the routes in ``routes.py`` annotate their body with these).
 InvitationsCreate = List[InvitationCreate]
 BotAccessUpsert = Union[WorkspaceBotAccessCreate, List[WorkspaceBotAccessCreate]]

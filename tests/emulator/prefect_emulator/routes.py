@@ -420,6 +420,32 @@ async def read_my_workspaces(ctx: Me):
     return ctx.run("read_my_workspaces")
 
 
+# --- account member activity and workspace invitations (issue 25) --------------------------------
+@router.patch(A + "/account_memberships/{id}/active", status_code=204)
+async def toggle_account_membership_active(ctx: Writer, id_: Id, body: models.AccountMembershipSetActive):
+    return ctx.run("set_membership_active", body, id=id_)
+
+
+@router.post(W + "/invitations/", status_code=201)
+async def create_workspace_invitation(ctx: Writer, workspace_id: WorkspaceId, body: models.WorkspaceInvitationCreate):
+    return ctx.run("create_workspace_invitation", body, workspace_id=workspace_id)
+
+
+@router.post(W + "/invitations/filter", status_code=200)
+async def read_workspace_invitations(ctx: Reader, workspace_id: WorkspaceId, body: _filter_body(models.BodyReadWorkspaceInvitations)):
+    return ctx.run("filter_workspace_invitations", body, workspace_id=workspace_id)
+
+
+@router.get(W + "/invitations/{id}", status_code=200)
+async def read_workspace_invitation(ctx: Reader, workspace_id: WorkspaceId, id_: Id):
+    return ctx.run("read_workspace_invitation", workspace_id=workspace_id, id=id_)
+
+
+@router.post(W + "/invitations/{id}/revoke", status_code=204)
+async def revoke_workspace_invitation(ctx: Writer, workspace_id: WorkspaceId, id_: Id):
+    return ctx.run("revoke_workspace_invitation", workspace_id=workspace_id, id=id_)
+
+
 class Route(NamedTuple):
     method: str
     path: str

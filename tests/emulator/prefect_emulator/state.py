@@ -198,6 +198,7 @@ class Store:
             "account_roles": {}, "workspace_roles": {}, "users": {}, "memberships": {}, "bots": {}, "api_keys": {},
             "workspaces": {}, "bot_access": {}, "user_access": {}, "team_access": {}, "teams": {}, "invitations": {},
             "flows": {}, "deployments": {}, "block_types": {}, "block_documents": {}, "work_pools": {},
+            "workspace_invitations": {},
             "owner_user_id": None, "issued_keys": issued,
         }
         for name, permissions in BUILTIN_ACCOUNT_ROLES.items():
@@ -362,6 +363,7 @@ class Store:
         data.setdefault("invitations", {})  # state files written before invitations were emulated
         for kind in ("flows", "deployments", "block_types", "block_documents", "work_pools"):
             data.setdefault(kind, {})   # written before object access was emulated
+        data.setdefault("workspace_invitations", {})  # ... and before workspace invitations were
         known = {w["handle"] for w in data["workspaces"].values()}
         for handle in self.workspace_handles:
             if handle not in known:

@@ -411,6 +411,31 @@ def test_an_invitation_expires_after_seven_days(client):
     assert client.http.post(f"{client.account}/invitations/{invitation['id']}/revoke").status_code == 409
 
 
+# --- account member activity and workspace invitations (issue 25) -------------------------------
+
+
+def test_deactivation_keeps_the_membership_and_the_last_owner_stays_active(client):
+    bob = _membership(client, "bob@example.com")
+    assert client.http.patch(f"{client.account}/account_memberships/{bob['id']}/active", json={"active": False}).status_code == 204
+    bob = _membership(client, "bob@example.com")   # the filter without `active` still lists him
+    assert bob["active"] is False and bob["account_role_name"] == "Member"
+    owner = _membership(client, "owner@example.com")
+    response = client.http.patch(f"{client.account}/account_memberships/{owner['id']}/active", json={"active": False})
+    assert response.status_code == 409 and response.json()["detail"] == "The account must keep at least one Owner."
+    assert _membership(client, "owner@example.com")["active"] is True
+
+
+def test_workspace_invitations_go_with_their_workspace(client):
+    created = client.http.post(f"{client.account}/workspaces/", json={"name": "Temp", "handle": "temp"}).json()
+    url = f"{client.account}/workspaces/{created['id']}/invitations/"
+    invitation = client.http.post(url, json={"email": "new@example.com"}).json()
+    assert invitation["workspace_role_id"] == client.role("Viewer")
+    client.advance(7 * 86400 + 60)
+    assert client.http.get(url + invitation["id"]).json()["status"] == "REVOKED"
+    assert client.http.delete(f"{client.account}/workspaces/{created['id']}").status_code == 204
+    assert client.emulator.store.data["workspace_invitations"] == {}
+
+
 # --- FastAPI's own answers (issue 29): 422 on a bad body, 405, trailing-slash redirects ----------
 
 

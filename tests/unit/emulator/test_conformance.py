@@ -341,6 +341,7 @@ def _iam_scenario(drv, ws, dev, admin, *, bot_id, bot_actor_id, alice):  # pylin
     drv.call("POST", A + "/invitations/", 422, [{"email": "not-an-address", "account_role_id": admin["id"]}], bad_body=True)
     drv.call("POST", A + "/invitations/", 422, {"email": "x@example.com", "account_role_id": admin["id"]}, bad_body=True)
     drv.call("POST", A + "/invitations/filter", 422, {"invitations": {"status": {"any_": ["OPEN"]}}}, bad_body=True)
+    _workspace_invitations_scenario(drv, ws, dev)
     drv.call("POST", A + "/invitations/{id}/revoke", 204, id=second[0]["id"])
     drv.call("POST", A + "/invitations/{id}/revoke", 409, id=second[0]["id"])
     drv.call("POST", A + "/invitations/{id}/revoke", 404, id=OTHER_UUID)
@@ -414,6 +415,42 @@ def _object_scenario(drv, ws_id, *, bot_actor_id, alice, team):
     flows = drv.call("POST", W + "/flows/filter", 200, {"flows": {"id": {"any_": [hourly["flow_id"]]}}}, workspace_id=ws_id)
     assert [f["name"] for f in flows] == ["etl"]
     assert [f["name"] for f in drv.call("POST", W + "/flows/filter", 200, {"sort": "NAME_DESC"}, workspace_id=ws_id)] == ["reports", "etl"]
+
+
+def _workspace_invitations_scenario(drv, ws, dev):
+    """Account member activity and workspace invitations; alice is no member by now."""
+    bob = drv.call("POST", A + "/account_memberships/filter", 200, {"account_memberships": {"email": {"any_": ["bob@example.com"]}}})[0]
+    drv.call("PATCH", A + "/account_memberships/{id}/active", 204, {"active": False}, id=bob["id"])
+    assert drv.call("GET", A + "/account_memberships/{id}", 200, id=bob["id"])["active"] is False
+    assert [m["id"] for m in drv.call("POST", A + "/account_memberships/filter", 200, {"active": False})] == [bob["id"]]
+    assert bob["id"] in [m["id"] for m in drv.call("POST", A + "/account_memberships/filter", 200, {"only_users": True})]
+    drv.call("PATCH", A + "/account_memberships/{id}/active", 204, {"active": True}, id=bob["id"])
+    drv.call("PATCH", A + "/account_memberships/{id}/active", 422, {}, id=bob["id"], bad_body=True)
+    drv.call("PATCH", A + "/account_memberships/{id}/active", 422, {"active": True, "role": "x"}, id=bob["id"], bad_body=True)
+    drv.call("PATCH", A + "/account_memberships/{id}/active", 404, {"active": False}, id=OTHER_UUID)
+
+    first = drv.call("POST", W + "/invitations/", 201, {"email": "dora@example.com"}, workspace_id=ws["id"])
+    viewer = drv.call("POST", A + "/workspace_roles/filter", 200, {"workspace_roles": {"name": {"any_": ["Viewer"]}}})[0]
+    assert (first["workspace_id"], first["workspace_role_id"], first["status"]) == (ws["id"], viewer["id"], "PENDING")
+    drv.call("PATCH", W, 204, {"default_workspace_role_id": dev["id"]}, workspace_id=ws["id"])
+    second = drv.call("POST", W + "/invitations/", 201, {"email": "Dora@Example.com"}, workspace_id=ws["id"])
+    assert second["workspace_role_id"] == dev["id"]
+    assert drv.call("GET", W + "/invitations/{id}", 200, workspace_id=ws["id"], id=first["id"])["status"] == "REVOKED"
+    pending = drv.call("POST", W + "/invitations/filter", 200, {"workspace_invitations": {
+        "email": {"like_": "dora@example.com"}, "status": {"any_": ["PENDING"]}}}, workspace_id=ws["id"])
+    assert [i["id"] for i in pending] == [second["id"]]
+    drv.call("POST", W + "/invitations/", 409, {"email": "bob@example.com"}, workspace_id=ws["id"])
+    drv.call("POST", W + "/invitations/", 422, {"email": "not-an-address"}, workspace_id=ws["id"], bad_body=True)
+    drv.call("POST", W + "/invitations/", 422, [{"email": "x@example.com"}], workspace_id=ws["id"], bad_body=True)
+    drv.call("POST", W + "/invitations/", 404, {"email": "x@example.com"}, workspace_id=OTHER_UUID)
+    drv.call("POST", W + "/invitations/filter", 422, {"workspace_invitations": {"status": {"any_": ["OPEN"]}}}, workspace_id=ws["id"], bad_body=True)
+    drv.call("POST", W + "/invitations/{id}/revoke", 204, workspace_id=ws["id"], id=second["id"])
+    drv.call("POST", W + "/invitations/{id}/revoke", 409, workspace_id=ws["id"], id=second["id"])
+    drv.call("POST", W + "/invitations/{id}/revoke", 404, workspace_id=ws["id"], id=OTHER_UUID)
+    drv.call("GET", W + "/invitations/{id}", 404, workspace_id=ws["id"], id=OTHER_UUID)
+    assert drv.call("POST", W + "/invitations/filter", 200, {"workspace_invitations": {"status": {"any_": ["PENDING"]}}},
+                    workspace_id=ws["id"]) == []
+    drv.call("PATCH", W, 204, {"default_workspace_role_id": None}, workspace_id=ws["id"])
 
 
 def test_every_operation_conforms(emulator, oas):

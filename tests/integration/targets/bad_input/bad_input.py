@@ -52,7 +52,8 @@ TM = 'prefect.cloud.team'
 TM_INFO = 'prefect.cloud.team_info'
 AM = 'prefect.cloud.account_member'
 AM_INFO = 'prefect.cloud.account_member_info'
-MODULES = (SA, SA_INFO, WA, WA_INFO, WS_INFO, AR_INFO, WR_INFO, KEY_INFO, WR, TM, TM_INFO, AM, AM_INFO)
+WI = 'prefect.cloud.workspace_invitation'
+MODULES = (SA, SA_INFO, WA, WA_INFO, WS_INFO, AR_INFO, WR_INFO, KEY_INFO, WR, TM, TM_INFO, AM, AM_INFO, WI)
 # Valid arguments of each module, to which one bad value is added.
 BASE = {
     SA: {'name': 'bad-input-bot'},
@@ -68,6 +69,7 @@ BASE = {
     TM_INFO: {},
     AM: {'user': 'alice@example.com', 'account_role': 'Member'},  # a no-op: alice is a seeded Member
     AM_INFO: {},
+    WI: {'email': 'ghost@example.com', 'workspace': '@workspace', 'state': 'absent'},  # a no-op: no invitation
 }
 
 
@@ -267,7 +269,9 @@ def identity_and_access_cases(add):
     add(AM, {'user': LONG}, fail('user', 'at most 5000 characters'))
     add(AM, {'user': 'ghost@example.com'}, fail('user', 'no account member', 'invite=true'))
     add(AM, {'user': 'ghost', 'invite': True}, fail('user', 'only an e-mail address can be invited'))
-    add(AM, {'user': 'ghost@example.com', 'invite': True, 'account_role': None}, fail('account_role', 'required to invite'))
+    add(AM, {'user': 'ghost@example.com', 'invite': True, 'account_role': None}, fail('account_role', 'invite is True', 'missing'))
+    add(AM, {'user': 'ghost@example', 'invite': True}, fail('user', 'only an e-mail address can be invited'))
+    add(AM, {'active': 'maybe'}, fail('active', 'bool'))
     add(AM, {}, fail('user', 'missing required arguments'), base=False)
     add(AM, {'account_role': 'Superhero'}, fail('account_role', *ACCOUNT_ROLES))
     add(AM, {'account_role': UNI}, fail('account_role', *ACCOUNT_ROLES))
@@ -285,6 +289,18 @@ def identity_and_access_cases(add):
     add(AM_INFO, {'user': NO_SUCH_ID}, succeed(account_members=[]))
     add(AM_INFO, {'account_role': ['Admin']}, fail('account_role', 'got a list'))
     add(AM_INFO, {'account_role': 'Superhero'}, succeed(account_members=[]))
+    # workspace_invitation (issue 25)
+    add(WI, {'email': ''}, fail('email', 'must not be empty'))
+    add(WI, {'email': ['a@example.com']}, fail('email', 'got a list'))
+    add(WI, {'email': 'ghost@example'}, fail('email', 'e-mail address'))
+    add(WI, {'email': 'ghost'}, fail('email', 'e-mail address'))
+    add(WI, {'workspace': 'no-such-workspace'}, fail('workspace', 'no workspace with handle', 'valid handles'))
+    add(WI, {'workspace': NO_SUCH_ID}, fail('workspace', 'no workspace with id'))
+    add(WI, {'state': 'present', 'workspace_role': 'Superhero'}, fail('workspace_role', WORKSPACE_ROLES))
+    add(WI, {'state': 'present', 'workspace_role': 'Developer'}, fail('workspace_role', 'default role', 'Viewer'))
+    add(WI, {'state': 'gone'}, fail('state', 'present, absent'))
+    add(WI, {}, fail('email', 'missing required arguments', 'workspace'), base=False)
+    add(WI, {'state': 'absent', 'workspace_role': 'Superhero'}, succeed(changed=False))
 
 
 def auth_cases():

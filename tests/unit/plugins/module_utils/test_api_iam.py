@@ -27,10 +27,7 @@ ACCOUNT_ID = str(uuid.uuid4())
 
 def find_member(api, value):
     """The account member with e-mail address (any case), handle or user id ``value``, or None."""
-    lookup = user_filter(value)
-    if "email" in lookup:
-        lookup = {"email_like": lookup.pop("email")}
-    found = [user for user in api.account_members(**lookup) if user_matches(user, value)]
+    found = [user for user in api.account_members(**user_filter(value)) if user_matches(user, value)]
     return found[0] if found else None
 
 

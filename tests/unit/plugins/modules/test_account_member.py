@@ -49,7 +49,8 @@ def test_member_no_change_is_one_request(run_module):
     result = run_module(AccountMember, {"user": "ALICE@example.com", "account_role": "Member"}, [members(member())])
     assert result["changed"] is False
     assert result["diff"]["before"] == result["diff"]["after"] == {"user": "alice@example.com",
-                                                                   "account_role": "Member", "status": "member"}
+                                                                   "account_role": "Member", "status": "member",
+                                                                   "active": True}
     assert result["account_member"]["id"] == MEMBERSHIP and result["invitation"] is None
 
 
@@ -119,13 +120,58 @@ def test_pending_invitation_with_another_role_is_replaced(run_module):
 @pytest.mark.parametrize("params, msg", [
     ({"user": "dave@example.com"},
      "user: no account member with e-mail, handle or id 'dave@example.com' (set invite=true to invite an e-mail address)"),
-    ({"user": "dave", "invite": True}, "user: 'dave' is not an account member, and only an e-mail address can be invited"),
-    ({"user": "dave@example.com", "invite": True}, "account_role is required to invite a user (invite=true)"),
+    ({"user": "dave", "invite": True, "account_role": "Member"}, "user: 'dave' is not an account member, and only an e-mail address can be invited"),
+    ({"user": "dave@example", "invite": True, "account_role": "Member"},
+     "user: 'dave@example' is not an account member, and only an e-mail address can be invited"),
 ])
 def test_not_a_member_errors(run_module, params, msg):
     result = run_module(AccountMember, params, [NO_MEMBER])
     assert result["failed"] and result["changed"] is False
     assert result["msg"] == msg
+
+
+def test_invite_without_a_role_is_refused_by_the_argument_spec(run_module):
+    """ansible-core's required_if, before any request (the runner validates the options)."""
+    with pytest.raises(AssertionError, match="invite is True but all of the following are missing: account_role"):
+        run_module(AccountMember, {"user": "dave@example.com", "invite": True}, [])
+
+
+# -- active
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_deactivate_a_member(run_module, check_mode):
+    write = Call("PATCH", f"account_memberships/{MEMBERSHIP}/active", body={"active": False})
+    result = run_module(AccountMember, {"user": "alice", "active": False},
+                        [members(member())] + ([] if check_mode else [write]), check_mode=check_mode)
+    assert result["changed"] is True
+    assert result["diff"]["before"]["active"] is True and result["diff"]["after"]["active"] is False
+    assert result["diff"]["after"]["account_role"] == "Member"
+    assert result["account_member"]["active"] is False
+
+
+def test_a_deactivated_member_is_found_and_left_as_is(run_module):
+    """No ``active`` criterion in the filter; without the option the activity is not changed."""
+    found = Call("POST", "account_memberships/filter", [dict(member(), active=False)],
+                 body={"account_memberships": {"email": None, "handle": {"any_": ["alice"]}, "user_id": None},
+                       "only_users": True, "limit": 200, "offset": 0})
+    result = run_module(AccountMember, {"user": "alice", "account_role": "Member"}, [found])
+    assert result["changed"] is False and result["account_member"]["active"] is False
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_reactivate_with_a_role_change_is_two_writes(run_module):
+    calls = [members(dict(member(), active=False)), ACCOUNT_ROLES,
+             Call("PATCH", f"account_memberships/{MEMBERSHIP}", body={"account_role_id": ROLES["Admin"]}),
+             Call("PATCH", f"account_memberships/{MEMBERSHIP}/active", body={"active": True})]
+    result = run_module(AccountMember, {"user": "alice", "account_role": "Admin", "active": True}, calls)
+    assert result["changed"] is True
+    assert result["diff"]["after"] == {"user": "alice@example.com", "account_role": "Admin", "status": "member", "active": True}
+
+
+def test_active_that_matches_is_no_write(run_module):
+    result = run_module(AccountMember, {"user": "alice", "active": True}, [members(member())])
+    assert result["changed"] is False
 
 
 # -- absent
@@ -138,8 +184,8 @@ def test_absent_removes_a_member_and_ignores_the_present_options(run_module, che
                                         "invite": True},
                         [members(member())] + ([] if check_mode else [write]), check_mode=check_mode)
     assert result["changed"] is True
-    assert result["diff"] == {"before": {"user": "alice@example.com", "account_role": "Member", "status": "member"},
-                              "after": {}}
+    assert result["diff"] == {"before": {"user": "alice@example.com", "account_role": "Member", "status": "member",
+                                         "active": True}, "after": {}}
     assert "account_member" not in result and "invitation" not in result
 
 
