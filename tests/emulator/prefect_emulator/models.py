@@ -332,3 +332,22 @@ InvitationsCreate = List[InvitationCreate]
 BotAccessUpsert = Union[WorkspaceBotAccessCreate, List[WorkspaceBotAccessCreate]]
 UserAccessUpsert = Union[WorkspaceUserAccessCreate, List[WorkspaceUserAccessCreate]]
 TeamAccessUpsert = List[WorkspaceTeamAccessCreate]
+
+
+# --- user API keys and the revocation delay (issue: keys) -----------------------------------------
+class APIKeyCreate(_Strict):
+    name: Name
+    expiration: Optional[datetime] = None
+
+
+class APIKeyNameFilter(_Strict):
+    any_: Optional[List[str]] = None
+    like_: Optional[str] = None
+
+
+class APIKeyFilter(_Strict):
+    name: Optional[APIKeyNameFilter] = None
+
+
+class BodyFilterMyApiKeys(_Body):
+    api_keys: Optional[APIKeyFilter] = None

@@ -348,6 +348,37 @@ async def read_my_workspaces(ctx: Me):
     return ctx.run("read_my_workspaces")
 
 
+# --- user API keys (issue: keys) -------------------------------------------------------------------
+@router.get("/api/me/api_keys", status_code=200)
+async def read_my_api_keys(ctx: Me, name: Optional[str] = None):
+    return ctx.run("read_my_api_keys", **({} if name is None else {"name": name}))
+
+
+@router.post("/api/me/api_keys/filter", status_code=200)
+async def filter_my_api_keys(ctx: Me, body: _filter_body(models.BodyFilterMyApiKeys)):
+    return ctx.run("filter_my_api_keys", body)
+
+
+@router.post("/api/users/{id}/api_keys", status_code=201)
+async def create_user_api_key(ctx: Me, id_: Id, body: models.APIKeyCreate):
+    return ctx.run("create_user_api_key", body, id=id_)
+
+
+@router.get("/api/users/{id}/api_keys", status_code=200)
+async def read_user_api_keys(ctx: Me, id_: Id, name: Optional[str] = None):
+    return ctx.run("read_user_api_keys", id=id_, **({} if name is None else {"name": name}))
+
+
+@router.get("/api/users/{id}/api_keys/{api_key_id}", status_code=200)
+async def read_user_api_key(ctx: Me, id_: Id, api_key_id: Uuid):
+    return ctx.run("read_user_api_key", id=id_, api_key_id=api_key_id)
+
+
+@router.delete("/api/users/{id}/api_keys/{api_key_id}", status_code=204)
+async def delete_user_api_key(ctx: Me, id_: Id, api_key_id: Uuid):
+    return ctx.run("delete_user_api_key", id=id_, api_key_id=api_key_id)
+
+
 class Route(NamedTuple):
     method: str
     path: str
