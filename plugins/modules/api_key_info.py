@@ -166,7 +166,9 @@ expires_in_seconds:
   type: int
   sample: 604800
 refused_after_seconds:
-  description: With O(wait_until=refused), the seconds it took until the key was refused (V(0) when it was at once).
+  description:
+    - With O(wait_until=refused), the seconds from the first check to the check that was refused
+      (V(0) when the first check was).
   returned: with O(wait_until=refused), when the key was refused in time
   type: float
   sample: 42.5
@@ -221,7 +223,8 @@ class APIKeyInfo(PrefectModule):
         grows from 1 to 15 seconds; return the seconds it took. Fail with one line when not in time."""
         limit = self.params["wait_timeout"]
         self.deadline.extend(limit)
-        start, pause = self.clock(), 1.0
+        start = checked = self.clock()
+        pause = 1.0
         while self.candidate_identity() is not None:
             waited = self.clock() - start
             if waited >= limit:
@@ -230,7 +233,8 @@ class APIKeyInfo(PrefectModule):
                           "or run the task again later", authenticates=True)
             self.sleep(min(pause, limit - waited))
             pause = min(pause * 2, 15.0)
-        return round(self.clock() - start, 1)
+            checked = self.clock()
+        return round(checked - start, 1)  # when the check that was refused began
 
     def candidate_identity(self):
         """``GET /api/me/`` with the candidate key: the Me model, or None on HTTP 401."""
