@@ -134,15 +134,15 @@ options:
         RV(prefect.cloud.api_key_info#module:api_key_id) or in the UI.
       - An id that is no key of the account any more is not an error (the key is gone, as wanted;
         running the task again changes nothing). The B(active) key cannot be revoked (a service
-        account always has one): rotate it instead (O(rotate=true)); its id is an error, found
+        account always has one); rotate it instead (O(rotate=true)). Its id is an error, found
         before anything is written.
       - Applied after the rest of the task (a rotation first). A deleted key may keep working for a
         few minutes (PrefectHQ/prefect#17383); prove that it is refused with
         P(prefect.cloud.api_key_info#module) and O(prefect.cloud.api_key_info#module:wait_until=refused).
       - An option of this module rather than a module of its own because a service account key is
-        no object of its own: the API issues keys only by creating the account or rotating its
-        key, so a key module could only delete; this module already reads the account and its
-        keys, and its check mode and diff show the keys.
+        no object of its own. The API issues keys only by creating the account or rotating its
+        key, so a key module could only delete, while this module already reads the account and
+        its keys, and its check mode and diff show the keys.
       - Ignored with O(state=absent) (deleting a service account deletes its keys).
     type: list
     elements: str

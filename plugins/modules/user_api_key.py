@@ -18,7 +18,7 @@ description:
     with O(api_key_dest) to get it without showing it anywhere (the diff stays visible), or set
     O(return_api_key=true) to get it in RV(api_key).
   - A key cannot be changed. A key that exists with another O(api_key_expiration) is an error (the
-    task changes nothing): delete it (O(state=absent)) and create it again, or use another name.
+    task changes nothing); delete it (O(state=absent)) and create it again, or use another name.
 version_added: 0.1.0
 author:
   - prefect.cloud contributors (@prefect-ansible)
@@ -32,7 +32,7 @@ options:
     description:
       - The user whose keys to manage, by e-mail address (any case), handle or user id.
       - If not set, the user of the connection key O(api_key) (as C(GET /api/me/) answers).
-      - UNCONFIRMED: whether an account Admin or Owner may manage the keys of another user. The
+      - B(UNCONFIRMED) - whether an account Admin or Owner may manage the keys of another user. The
         local emulator allows a user to manage only their own keys (HTTP 403 otherwise); on Prefect
         Cloud such a task fails with the API's answer before anything is written.
       - A service account key has no user keys; set O(user) with a user's O(api_key).
@@ -70,7 +70,7 @@ options:
 notes:
   - A create is sent again only after an answer that proves it was not applied (HTTP 429 or 503,
     or a connection that failed before anything was sent). After any other failure the keys are
-    read back once: if the key exists, the task fails saying that its answer (with the key) was
+    read back once. If the key exists, the task fails saying that its answer (with the key) was
     lost; delete it and run the task again.
   - A deleted key may keep working for a few minutes (PrefectHQ/prefect#17383). To prove that a
     deleted key is refused, run P(prefect.cloud.api_key_info#module) with
