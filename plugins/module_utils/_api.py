@@ -29,14 +29,14 @@ from ._models import (  # object access
     BlockDocument, BlockDocumentFilter, Deployment, DeploymentFilter, ObjectAccess, ObjectAccessBody, SlugCriteria, WorkPool,
     WorkPoolFilter,
 )
+from ._models import APIKey, APIKeyCreate, CreatedUserAPIKey  # API keys
 from ._models import Flow, FlowFilter  # the names of deployments' flows (service_account_scope)
 from ._models import (  # identity and access
     AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
     TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
 )
 from ._models import WorkspaceCreate, WorkspaceUpdate  # workspaces
-
-from ._models import AccountMembershipSetActive, WorkspaceInvitation, WorkspaceInvitationCreate
+from ._models import AccountMembershipSetActive, WorkspaceInvitation, WorkspaceInvitationCreate  # workspace invitations
 
 _FAILED = (PrefectAPIError, PrefectTransportError, PrefectResponseError)
 
@@ -285,7 +285,7 @@ class PrefectCloud:
         """Who the API key belongs to."""
         return validated(self.client, Me, self.client.request("GET", "me/"))
 
-    # Identity and access: workspace roles, teams and members, account members (issue 20) -------
+    # Identity and access: workspace roles, teams and members, account members -------
 
     def create_workspace_role(self, name, description, scopes, inherited_role_id=None):
         """Create a custom workspace role (201 with the role)."""
@@ -439,3 +439,40 @@ class PrefectCloud:
         answer, as ``create_invitation``."""
         data = self.client.request("POST", self._ws(workspace_id, "invitations/"), WorkspaceInvitationCreate(email=email))
         return validated(self.client, WorkspaceInvitation, data)
+
+    # API keys: a user's keys, one key of a service account ---------------------
+
+    def user_api_keys(self, user_id):
+        """The keys (``APIKey``, metadata only) of a user; None when the API knows no such user (404)."""
+        try:
+            data = self.client.request("GET", f"users/{user_id}/api_keys")
+        except PrefectNotFound:
+            return None
+        if not isinstance(data, list):
+            raise self.client.unexpected(f"a JSON {type(data).__name__} where a list of API keys was expected")
+        return [validated(self.client, APIKey, item) for item in data]
+
+    def create_user_api_key(self, user_id, name, expiration=None):
+        """Create a user key (when the user has no key with this name); return (APIKey, plaintext
+        key). After an answer that may come after the server applied the create, the keys are read
+        back (never sent again): a key with this name raises ``PrefectResponseLost``, none
+        ``PrefectOutcomeUnknown``."""
+        body = APIKeyCreate(name=name, **_given(expiration=utc(expiration)))
+        try:
+            data = self.client.request("POST", f"users/{user_id}/api_keys", body)
+        except _FAILED as exc:
+            def created():
+                return next((key for key in self.user_api_keys(user_id) or () if key.name == name), None)
+            self._recover(exc, f"the creation of the API key {name!r}", created)
+            raise
+        self.client.add_secret(data.get("key") if isinstance(data, dict) and isinstance(data.get("key"), str) else None)
+        created = validated(self.client, CreatedUserAPIKey, data)
+        meta = APIKey.model_validate(dict(created.model_dump(exclude={"key"}), masked_key=mask_key(created.key)))
+        return meta, created.key
+
+    def delete_user_api_key(self, user_id, key_id):
+        return self._delete(f"users/{user_id}/api_keys/{key_id}")
+
+    def delete_bot_key(self, bot_id, key_id):
+        """Delete one key (a rotating one: the API keeps the active key) of a service account."""
+        return self._delete(self.client.account_path(f"bots/{bot_id}/delete_bot_api_key/{key_id}"))

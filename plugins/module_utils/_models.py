@@ -308,7 +308,7 @@ class UserAccessFilter(_Body):
 
 
 # Identity and access: workspace roles, teams with their members, account members, invitations
-# (issue 20) ------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------
 
 
 class TeamMember(_Response):
@@ -533,3 +533,24 @@ class WorkspaceInvitation(Invitation):
 
 class WorkspaceInvitationCreate(_Body):
     email: str
+
+
+# User API keys ------------------------------------------------------------------
+# A user key: pnu_ and letters and digits (the length is UNCONFIRMED, as for bot keys).
+USER_KEY_PATTERN = r"^pnu_[A-Za-z0-9]{16,128}$"
+UserKey = Annotated[str, StringConstraints(pattern=USER_KEY_PATTERN)] if pydantic is not None else str
+
+
+class CreatedUserAPIKey(_Response):
+    """``APIKeyCreateResponse`` of ``POST users/{id}/api_keys``: the metadata and the plaintext key, once."""
+
+    id: Id
+    created: Optional[datetime.datetime] = None
+    name: str
+    expiration: Optional[datetime.datetime] = None
+    key: UserKey
+
+
+class APIKeyCreate(_Body):
+    name: str
+    expiration: Optional[datetime.datetime] = None

@@ -11,8 +11,8 @@ description:
   - Check whether an API key (for example one read from an agent host) still authenticates with
     Prefect Cloud, whose key it is, and whether it is the B(active) key of a service account or one
     of its B(rotating) keys (a previous key kept during its grace period after a rotation).
-  - The key is sent only in the C(Authorization) header of one C(GET /api/me/) request. It is never
-    returned, and never part of a message or a diff.
+  - The key is sent only in the C(Authorization) header of one C(GET /api/me/) request (one per
+    check with O(wait_until)). It is never returned, and never part of a message or a diff.
   - With O(service_account), the service account and the metadata of its keys are read with the
     connection key O(api_key), and the key is matched by its last four characters (the API's
     C(masked_key)) B(and) by the identity C(GET /api/me/) returns for it.
@@ -35,6 +35,23 @@ options:
         returns the expiration of the matched key.
       - A service account that does not exist is not an error; the key then does not belong to it.
     type: str
+  wait_until:
+    description:
+      - V(refused) checks the key again and again (with a growing pause, from 1 to 15 seconds) until
+        Prefect Cloud refuses it (HTTP 401), at most O(wait_timeout) seconds, so that a play can
+        prove that a deleted (for example leaked) key is dead. A deleted key kept working for up to
+        about five minutes (PrefectHQ/prefect#17383).
+      - The task fails with one line when the key still authenticates after O(wait_timeout)
+        seconds. RV(refused_after_seconds) says how long it took.
+      - If not set, the key is checked once.
+    type: str
+    choices: [refused]
+  wait_timeout:
+    description:
+      - The most seconds O(wait_until) waits, from V(1) to V(3600). The task deadline
+        (max(60, 4 x O(timeout)) seconds) is extended by this much.
+    type: int
+    default: 600
 notes:
   - The response of C(GET /api/me/) for a B(service account) key is not documented by Prefect. The
     module accepts the key as the service account's when C(/me) answers with an C(id) equal to the
@@ -74,6 +91,16 @@ EXAMPLES = r"""
         api_key: "{{ vault_prefect_api_key }}"
       delegate_to: localhost
       register: key_check
+      no_log: true  # the task arguments hold the key
+
+    - name: Prove that a deleted key is refused (it may keep working for a few minutes)
+      prefect.cloud.api_key_info:
+        key: "{{ leaked_key }}"
+        wait_until: refused
+        wait_timeout: 600
+        account_id: "{{ prefect_account_id }}"
+        api_key: "{{ vault_prefect_api_key }}"
+      delegate_to: localhost
       no_log: true  # the task arguments hold the key
 
     - name: Report the state of the key (no key in this output)
@@ -138,6 +165,13 @@ expires_in_seconds:
   returned: always
   type: int
   sample: 604800
+refused_after_seconds:
+  description:
+    - With O(wait_until=refused), the seconds from the first check to the check that was refused
+      (V(0) when the first check was).
+  returned: with O(wait_until=refused), when the key was refused in time
+  type: float
+  sample: 42.5
 service_account_exists:
   description: Whether O(service_account) exists.
   returned: when O(service_account) is set
@@ -146,6 +180,7 @@ service_account_exists:
 """
 
 import datetime
+import time
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api import PrefectCloud, rfc3339
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
@@ -172,7 +207,34 @@ class APIKeyInfo(PrefectModule):
     argument_spec = dict(
         key=dict(type="str", required=True, no_log=True),
         service_account=dict(type="str"),
+        wait_until=dict(type="str", choices=["refused"]),
+        wait_timeout=dict(type="int", default=600),
     )
+    # The clock and the pause of wait_until (replaced in the unit tests).
+    clock = staticmethod(time.monotonic)
+    sleep = staticmethod(time.sleep)
+
+    def validate(self):
+        if not 1 <= self.params["wait_timeout"] <= 3600:
+            raise ValueError(f"wait_timeout must be between 1 and 3600 seconds, got {self.params['wait_timeout']}")
+
+    def wait_refused(self):
+        """Check the key until it is refused (None), at most wait_timeout seconds, with a pause that
+        grows from 1 to 15 seconds; return the seconds it took. Fail with one line when not in time."""
+        limit = self.params["wait_timeout"]
+        self.deadline.extend(limit)
+        start = checked = self.clock()
+        pause = 1.0
+        while self.candidate_identity() is not None:
+            waited = self.clock() - start
+            if waited >= limit:
+                self.fail(f"wait_until: the key still authenticates after {waited:.0f} s (wait_timeout {limit}); a "
+                          "deleted key can keep working for some minutes (PrefectHQ/prefect#17383): raise wait_timeout "
+                          "or run the task again later", authenticates=True)
+            self.sleep(min(pause, limit - waited))
+            pause = min(pause * 2, 15.0)
+            checked = self.clock()
+        return round(checked - start, 1)  # when the check that was refused began
 
     def candidate_identity(self):
         """``GET /api/me/`` with the candidate key: the Me model, or None on HTTP 401."""
@@ -196,7 +258,9 @@ class APIKeyInfo(PrefectModule):
         self.client.add_secret(self.key)  # a secret for the connection client's messages too
         self.result.update(authenticates=False, belongs_to_service_account=False, key_state="unknown", api_key_id=None,
                            expiration=None, expires_in_seconds=None)
-        me = self.candidate_identity()
+        if self.params["wait_until"] == "refused":
+            self.result["refused_after_seconds"] = self.wait_refused()
+        me = None if self.params["wait_until"] == "refused" else self.candidate_identity()
         if me is not None:
             self.result["authenticates"] = True
             self.result["identity"] = {"id": me.id, "handle": me.handle}

@@ -127,6 +127,25 @@ options:
         task warns, naming both options; rotate again with one of them to get a key.
     type: bool
     default: false
+  revoke_api_key_ids:
+    description:
+      - Ids of B(rotating) keys of the service account to delete now, such as an old key still in
+        its grace period (O(old_key_expires_in_seconds)) after it leaked. The ids are in
+        RV(prefect.cloud.api_key_info#module:api_key_id) or in the UI.
+      - An id that is no key of the account any more is not an error (the key is gone, as wanted;
+        running the task again changes nothing). The B(active) key cannot be revoked (a service
+        account always has one); rotate it instead (O(rotate=true)). Its id is an error, found
+        before anything is written.
+      - Applied after the rest of the task (a rotation first). A deleted key may keep working for a
+        few minutes (PrefectHQ/prefect#17383); prove that it is refused with
+        P(prefect.cloud.api_key_info#module) and O(prefect.cloud.api_key_info#module:wait_until=refused).
+      - An option of this module rather than a module of its own because a service account key is
+        no object of its own. The API issues keys only by creating the account or rotating its
+        key, so a key module could only delete, while this module already reads the account and
+        its keys, and its check mode and diff show the keys.
+      - Ignored with O(state=absent) (deleting a service account deletes its keys).
+    type: list
+    elements: str
 notes:
   - The API key is issued once, by the run that created the account or rotated its key. With
     O(api_key_dest) it goes to a file and never into the result, so the task needs no C(no_log).
@@ -176,6 +195,7 @@ attributes:
         never a key. A new key shows as C((new key)).
       - With O(workspace_access), the diff also lists the workspaces and roles of the listed
         grants (before the run, those that exist).
+      - With O(revoke_api_key_ids), the diff also lists the ids of the rotating keys (C(rotating_api_key_ids)).
   idempotent:
     support: partial
     details:
@@ -226,6 +246,12 @@ EXAMPLES = r"""
         api_key_expiration: "2030-06-30T00:00:00Z"
         old_key_expires_in_seconds: 3600
         api_key_dest: /etc/prefect/ci-deployer.key
+
+    - name: Revoke the previous key of the account now (it leaked during its grace period)
+      prefect.cloud.service_account:
+        name: ci-deployer-prod
+        revoke_api_key_ids:
+          - 3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9
 
     - name: Delete a service account
       prefect.cloud.service_account:
@@ -322,6 +348,14 @@ workspace_access:
       actor_id: 6f0b8a9e-2b1c-4e0a-9d7e-1c2b3a4d5e6f
       workspace_role_id: 2b3c4d5e-6f70-4a8b-9cad-bedf00112233
       workspace_role_name: Runner
+revoked_api_key_ids:
+  description:
+    - The ids of O(revoke_api_key_ids) that were rotating keys of the account, deleted by this run
+      (in check mode, that would be deleted).
+  returned: when O(revoke_api_key_ids) is set and O(state=present)
+  type: list
+  elements: str
+  sample: [3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9]
 old_key_expires_at:
   description:
     - When the previous key stops working (RFC 3339), computed from O(old_key_expires_in_seconds)
@@ -337,6 +371,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
     Keys, Planner, account_options, check_entry, check_key_destination,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
+from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
+from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, shown
 
 
 class ServiceAccount(PrefectModule):
@@ -346,11 +382,12 @@ class ServiceAccount(PrefectModule):
         id=dict(type="str"),
         api_key_dest=dict(type="path", no_log=False),
         return_api_key=dict(type="bool", default=False, no_log=False),
+        revoke_api_key_ids=dict(type="list", elements="str", no_log=False),
     )
     module_kwargs = dict(required_one_of=[("name", "id")], mutually_exclusive=[("api_key_dest", "return_api_key")])
     uuid_options = {"id": "a service account"}
     present_only = ("account_role", "api_key_expiration", "rotate", "old_key_expires_in_seconds", "workspace_access",
-                    "api_key_dest", "return_api_key")
+                    "api_key_dest", "return_api_key", "revoke_api_key_ids")
     wrote_key = False
 
     def validate(self):
@@ -360,6 +397,10 @@ class ServiceAccount(PrefectModule):
             problem = check_key_destination(self.params["api_key_dest"])
             if problem:
                 raise ValueError(problem)
+        for position, key_id in enumerate(self.params["revoke_api_key_ids"] or ()):
+            if not is_uuid(key_id):
+                raise ValueError(f"revoke_api_key_ids[{position}] must be the UUID of an API key (api_key_id in the "
+                                 f"result of prefect.cloud.api_key_info), got {shown(key_id)}")
 
     def converge(self):
         """One entry through the planner of ``service_accounts``, with narrow reads."""
@@ -368,17 +409,51 @@ class ServiceAccount(PrefectModule):
         planner.read()
         planner.plan()
         operations, name = planner.operations, self.entry["result"]["name"]
-        self.set_changed(bool(operations))
-        self.set_diff(*planner.diff(name, self.params["workspace_access"] is not None))
+        revoked, rotating = self.plan_revocations()
+        self.set_changed(bool(operations) or bool(revoked))
+        self.set_diff(*self.with_rotating_keys(planner.diff(name, self.params["workspace_access"] is not None), revoked,
+                                               rotating, operations))
         files = self.keys.files([op.name for op in operations if op.kind in ("create", "rotate")])
         try:
             for op in [] if self.check_mode else operations:
                 planner.write([op])
+            for key_id in [] if self.check_mode else revoked:
+                self.api.delete_bot_key(self.entry["bot"].id, key_id)
         finally:
             self.report(files.get(name))
         if any("conflict" in op.data for op in operations):  # created by another run at the same moment (HTTP 409)
             self.result["changed"] = not all(op.data.get("unchanged") for op in operations)
             self.set_diff(*planner.diff(name, self.params["workspace_access"] is not None))
+
+    def plan_revocations(self):
+        """(the ids of ``revoke_api_key_ids`` to delete, the ids of the rotating keys), or ([], None)
+        without the option. An id that is no key of the account is gone already: nothing to do."""
+        wanted = list(dict.fromkeys(self.params["revoke_api_key_ids"] or ()))
+        if not wanted or self.params["state"] == "absent":
+            return [], None
+        bot = self.entry["bot"]
+        keys = self.api.bot_keys(bot.id) if bot is not None and bot.id is not None else None
+        if keys is None:
+            raise PrefectError(f"revoke_api_key_ids: the service account {shown(self.entry['result']['name'])} does not "
+                               "exist yet, so it has no key to revoke")
+        if keys.active_key.id in wanted:
+            raise PrefectError(f"revoke_api_key_ids: {keys.active_key.id} is the active key of {shown(bot.name)}, which a "
+                               "service account always keeps; rotate it (rotate: true) to replace it")
+        rotating = [key.id for key in keys.rotating_keys]
+        self.result["revoked_api_key_ids"] = [key_id for key_id in wanted if key_id in rotating]
+        return self.result["revoked_api_key_ids"], rotating
+
+    @staticmethod
+    def with_rotating_keys(diff, revoked, rotating, operations):
+        """The diff with ``rotating_api_key_ids`` (only with ``revoke_api_key_ids``): the rotating keys
+        before, and after the revocations and a rotation that keeps the old key for a grace period."""
+        before, after = diff
+        if rotating is None or before is None:
+            return diff
+        before = dict(before, rotating_api_key_ids=sorted(rotating))
+        kept = [key_id for key_id in rotating if key_id not in revoked]
+        kept += [before["api_key_id"] for op in operations if op.kind == "rotate" and op.data["grace"]]
+        return before, dict(after or {}, rotating_api_key_ids=sorted(kept))
 
     def report(self, key_file):
         """The result from the entry's returned form (also after a failed write)."""

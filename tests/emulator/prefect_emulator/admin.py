@@ -4,7 +4,7 @@
 """Test-only admin API under ``/_emulator/`` (no auth, loopback clients only), FastAPI path operations.
 
 GET health | GET, DELETE requests | GET, PUT, DELETE faults | GET, POST clock | POST reset
-| GET issued-keys | GET state
+| GET issued-keys | GET state | GET, PUT settings
 """
 import ipaddress
 import json
@@ -179,3 +179,26 @@ async def state(emulator: Emulator):
         }
         # Serialised here, under the lock, so the answer is a detached copy.
         return Response(json.dumps(summary).encode("utf-8"), media_type="application/json")
+
+
+# --- settings: the revocation delay ------------------------------------------------
+class SettingsBody(BaseModel):
+    """``revoked_keys_authenticate_seconds``: how long a deleted key keeps authenticating, on the
+    emulator clock (Prefect Cloud: up to about five minutes, PrefectHQ/prefect #17383). Reset: 0."""
+    model_config = ConfigDict(extra="forbid")
+    revoked_keys_authenticate_seconds: float = Field(ge=0, le=86400)
+
+
+@router.get("/settings")
+async def get_settings(emulator: Emulator):
+    with emulator.store.lock:
+        return dict(emulator.store.data["settings"])
+
+
+@router.put("/settings")
+async def put_settings(emulator: Emulator, body: SettingsBody):
+    store = emulator.store
+    with store.lock:
+        store.data["settings"] = body.model_dump()
+        store.save()
+        return dict(store.data["settings"])

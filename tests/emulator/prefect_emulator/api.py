@@ -29,13 +29,16 @@ DUPLICATE_WORKSPACE_ROLE = "A workspace role with this name already exists."
 DUPLICATE_TEAM = "A team with this name already exists."
 BUILTIN_ROLE = "Built-in workspace roles cannot be modified or deleted."
 ACTIVE_KEY = "The active API key cannot be deleted; rotate it instead."
-# Identity and access (issue 20); UNCONFIRMED texts and statuses, as above.
+# Identity and access; UNCONFIRMED texts and statuses, as above.
 LAST_OWNER = "The account must keep at least one Owner."
 ALREADY_MEMBER = "A user with this e-mail address is already a member of the account."
 NOT_PENDING = "Only a pending invitation can be revoked."
 # Object access (deployments, block documents, work pools); UNCONFIRMED texts and statuses, as above.
 OBJECT_NOT_FOUND = {"deployments": "Deployment not found.", "block_documents": "Block document not found.",
                     "work_pools": "Work pool not found."}
+
+# User API keys; UNCONFIRMED whether an admin may manage another user's keys.
+OWN_KEYS_ONLY = "Users can only manage their own API keys."
 
 
 class ApiError(Exception):
@@ -260,6 +263,7 @@ class Api:
         if old is not None:
             if body.old_key_expires_in_seconds is None:
                 del self.data["api_keys"][old["id"]]
+                self.store.revoke_key(old, {"type": "bot", "id": bot["id"]})
             else:
                 # UNCONFIRMED: 0 means "expires now" (the key stops working at once).
                 grace_end = self.store.now() + timedelta(seconds=body.old_key_expires_in_seconds)
@@ -286,6 +290,7 @@ class Api:
             # UNCONFIRMED: the OAS only says rotating keys "can be deleted at any time".
             raise ApiError(409, ACTIVE_KEY)
         del self.data["api_keys"][key["id"]]
+        self.store.revoke_key(key, {"type": "bot", "id": bot["id"]})
         # The OAS response schema is {} (any JSON); we answer an empty object.
         return Reply(200, {})
 
@@ -717,7 +722,7 @@ class Api:
     def read_team(self, call):
         return Reply(200, self._team_out(self._get("teams", call.params["id"], "Team")))
 
-    # --- identity and access (issue 20): teams, their members, account memberships, invitations ---
+    # --- identity and access: teams, their members, account memberships, invitations ---
     def _team(self, team_id):
         return self._get("teams", team_id, "Team")
 
@@ -1140,3 +1145,74 @@ class Api:
                 "workspace_description": workspace["description"] or "", "workspace_handle": workspace["handle"],
             })
         return Reply(200, out)
+
+    # --- user API keys ---------------------------------------------------------
+    # UNCONFIRMED: who may manage users/{id}/api_keys. The emulator lets a user manage their own
+    # keys only (403 for another user's, and for a service-account key); 404 for no such user.
+    # Names need not be unique (the OAS says nothing); keys are listed oldest first.
+    USER_KEY_PREFIX = "pnu_"
+
+    def _key_user(self, call):
+        user = self._get("users", call.params["id"], "User")
+        if call.actor["type"] != "user" or call.actor["id"] != user["id"]:
+            raise ApiError(403, OWN_KEYS_ONLY)
+        return user
+
+    def _user_keys(self, user_id):
+        keys = [k for k in self.data["user_api_keys"].values() if k["user_id"] == user_id]
+        return sorted(keys, key=lambda k: k["created"])
+
+    def create_user_api_key(self, call):
+        user = self._key_user(call)
+        body = call.body
+        plaintext = generate_key(self.USER_KEY_PREFIX)
+        self.store.record_issued_key(plaintext)
+        expiration = body.expiration
+        row = {
+            "id": new_id(), "user_id": user["id"], "name": body.name, "created": self.store.now_ts(),
+            "expiration": format_ts(expiration.replace(tzinfo=expiration.tzinfo or timezone.utc)) if expiration else None,
+            "key_hash": hash_key(plaintext), "masked_key": mask_key(plaintext),
+        }
+        self.data["user_api_keys"][row["id"]] = row
+        return Reply(201, {"id": row["id"], "created": row["created"], "name": row["name"],
+                           "expiration": row["expiration"], "key": plaintext})
+
+    def read_user_api_keys(self, call):
+        user = self._key_user(call)
+        name = call.params.get("name")
+        keys = [k for k in self._user_keys(user["id"]) if name is None or k["name"] == name]
+        return Reply(200, [self._key_read(k) for k in keys])
+
+    def _user_key(self, call):
+        user = self._key_user(call)
+        key = self.data["user_api_keys"].get(call.params["api_key_id"])
+        if key is None or key["user_id"] != user["id"]:
+            raise ApiError(404, "API key not found.")
+        return user, key
+
+    def read_user_api_key(self, call):
+        return Reply(200, self._key_read(self._user_key(call)[1]))
+
+    def delete_user_api_key(self, call):
+        user, key = self._user_key(call)
+        del self.data["user_api_keys"][key["id"]]
+        self.store.revoke_key(key, {"type": "user", "id": user["id"]})
+        return Reply(204)
+
+    def _my_keys(self, actor):
+        if actor["type"] == "bot":
+            # UNCONFIRMED: what /me/api_keys lists for a service-account key; its active and rotating keys here.
+            active, rotating = self._bot_keys(actor["id"])
+            return [k for k in [active] + rotating if k is not None]
+        return self._user_keys(actor["id"])
+
+    def read_my_api_keys(self, call):
+        name = call.params.get("name")
+        return Reply(200, [self._key_read(k) for k in self._my_keys(call.actor) if name is None or k["name"] == name])
+
+    def filter_my_api_keys(self, call):
+        crit = call.body.api_keys
+        keys = self._my_keys(call.actor)
+        if crit is not None:
+            keys = [k for k in keys if _any(crit.name, k["name"]) and _like(crit.name, k["name"])]
+        return Reply(200, [self._key_read(k) for k in _page(keys, call.body)])

@@ -265,7 +265,7 @@ class TeamCreate(_Strict):
     description: Optional[Name] = ""
 
 
-# --- identity and access: teams, account memberships, invitations (issue 20) ----------------------
+# --- identity and access: teams, account memberships, invitations ----------------------
 # The OAS writes InvitationCreate.email as `format: email`; FastAPI validates it with EmailStr. We
 # accept what has the shape local@domain.tld (email-validator is not a dependency of the emulator).
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -327,7 +327,7 @@ class BodyReadInvitations(_Body):
     invitations: Optional[InvitationFilter] = None
 
 
-# --- account member activity and workspace invitations (issue 25) --------------------------------
+# --- account member activity and workspace invitations --------------------------------
 class AccountMembershipSetActive(_Strict):
     active: bool
 
@@ -416,3 +416,24 @@ class BodyReadFlows(_Body):
     """The flows listing: by id or name (``service_account_scope`` names each deployment's flow)."""
     flows: Optional[ObjectFilter] = None
     sort: Literal["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC", "NAME_ASC", "NAME_DESC"] = "NAME_ASC"
+
+
+# --- user API keys and the revocation delay -----------------------------------------
+
+
+class APIKeyCreate(_Strict):
+    name: Name
+    expiration: Optional[datetime] = None
+
+
+class APIKeyNameFilter(_Strict):
+    any_: Optional[List[str]] = None
+    like_: Optional[str] = None
+
+
+class APIKeyFilter(_Strict):
+    name: Optional[APIKeyNameFilter] = None
+
+
+class BodyFilterMyApiKeys(_Body):
+    api_keys: Optional[APIKeyFilter] = None

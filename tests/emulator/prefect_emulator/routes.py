@@ -420,7 +420,7 @@ async def read_my_workspaces(ctx: Me):
     return ctx.run("read_my_workspaces")
 
 
-# --- account member activity and workspace invitations (issue 25) --------------------------------
+# --- account member activity and workspace invitations --------------------------------
 @router.patch(A + "/account_memberships/{id}/active", status_code=204)
 async def toggle_account_membership_active(ctx: Writer, id_: Id, body: models.AccountMembershipSetActive):
     return ctx.run("set_membership_active", body, id=id_)
@@ -444,6 +444,39 @@ async def read_workspace_invitation(ctx: Reader, workspace_id: WorkspaceId, id_:
 @router.post(W + "/invitations/{id}/revoke", status_code=204)
 async def revoke_workspace_invitation(ctx: Writer, workspace_id: WorkspaceId, id_: Id):
     return ctx.run("revoke_workspace_invitation", workspace_id=workspace_id, id=id_)
+
+
+# --- user API keys -------------------------------------------------------------------
+
+
+@router.get("/api/me/api_keys", status_code=200)
+async def read_my_api_keys(ctx: Me, name: Optional[str] = None):
+    return ctx.run("read_my_api_keys", **({} if name is None else {"name": name}))
+
+
+@router.post("/api/me/api_keys/filter", status_code=200)
+async def filter_my_api_keys(ctx: Me, body: _filter_body(models.BodyFilterMyApiKeys)):
+    return ctx.run("filter_my_api_keys", body)
+
+
+@router.post("/api/users/{id}/api_keys", status_code=201)
+async def create_user_api_key(ctx: Me, id_: Id, body: models.APIKeyCreate):
+    return ctx.run("create_user_api_key", body, id=id_)
+
+
+@router.get("/api/users/{id}/api_keys", status_code=200)
+async def read_user_api_keys(ctx: Me, id_: Id, name: Optional[str] = None):
+    return ctx.run("read_user_api_keys", id=id_, **({} if name is None else {"name": name}))
+
+
+@router.get("/api/users/{id}/api_keys/{api_key_id}", status_code=200)
+async def read_user_api_key(ctx: Me, id_: Id, api_key_id: Uuid):
+    return ctx.run("read_user_api_key", id=id_, api_key_id=api_key_id)
+
+
+@router.delete("/api/users/{id}/api_keys/{api_key_id}", status_code=204)
+async def delete_user_api_key(ctx: Me, id_: Id, api_key_id: Uuid):
+    return ctx.run("delete_user_api_key", id=id_, api_key_id=api_key_id)
 
 
 class Route(NamedTuple):

@@ -199,7 +199,8 @@ class Store:
             "workspaces": {}, "bot_access": {}, "user_access": {}, "team_access": {}, "teams": {}, "invitations": {},
             "flows": {}, "deployments": {}, "block_types": {}, "block_documents": {}, "work_pools": {},
             "workspace_invitations": {},
-            "owner_user_id": None, "issued_keys": issued,
+            "owner_user_id": None, "issued_keys": issued, "user_api_keys": {}, "revoked_keys": [],
+            "settings": {"revoked_keys_authenticate_seconds": 0.0},
         }
         for name, permissions in BUILTIN_ACCOUNT_ROLES.items():
             role_id = new_id()
@@ -340,7 +341,35 @@ class Store:
                 if row["bot_id"] in self.data["bots"] and self.key_is_live(row):
                     return {"type": "bot", "id": row["bot_id"]}
                 return None
+        return self.authenticate_user_key(digest)
+
+    # --- user API keys and the revocation delay --------------------------------
+    # Prefect Cloud kept accepting deleted keys for up to about five minutes (PrefectHQ/prefect
+    # #17383). The admin setting ``revoked_keys_authenticate_seconds`` (PUT /_emulator/settings)
+    # models it: a key deleted (user key, a bot's rotating key, or the old key of a rotation
+    # without grace) keeps authenticating that long on the emulator clock. 0 (the default): at once.
+    def authenticate_user_key(self, digest):
+        for row in self.data["user_api_keys"].values():
+            if secrets.compare_digest(row["key_hash"], digest):
+                if row["user_id"] in self.data["users"] and self.key_is_live(row):
+                    return {"type": "user", "id": row["user_id"]}
+                return None
+        now = self.now()
+        for row in self.data["revoked_keys"]:
+            if secrets.compare_digest(row["key_hash"], digest) and now < parse_ts(row["until"]):
+                actor = row["actor"]
+                if actor["id"] in self.data["bots" if actor["type"] == "bot" else "users"]:
+                    return dict(actor)
         return None
+
+    def revoke_key(self, row, actor):
+        """Forget a deleted key, except for the revocation delay of the settings."""
+        delay = float(self.data["settings"].get("revoked_keys_authenticate_seconds") or 0)
+        now = self.now()
+        self.data["revoked_keys"] = [r for r in self.data["revoked_keys"] if parse_ts(r["until"]) > now]
+        if delay > 0:
+            self.data["revoked_keys"].append({"key_hash": row["key_hash"], "actor": actor,
+                                              "until": format_ts(now + timedelta(seconds=delay))})
 
     def prune_expired_keys(self) -> None:
         """Rotating keys that expired are gone (the OAS says they expire within 48 hours)."""
@@ -364,6 +393,9 @@ class Store:
         for kind in ("flows", "deployments", "block_types", "block_documents", "work_pools"):
             data.setdefault(kind, {})   # written before object access was emulated
         data.setdefault("workspace_invitations", {})  # ... and before workspace invitations were
+        data.setdefault("user_api_keys", {})  # ... and before user API keys and the revocation delay
+        data.setdefault("revoked_keys", [])
+        data.setdefault("settings", {"revoked_keys_authenticate_seconds": 0.0})
         known = {w["handle"] for w in data["workspaces"].values()}
         for handle in self.workspace_handles:
             if handle not in known:

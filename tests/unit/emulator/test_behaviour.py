@@ -362,7 +362,7 @@ def test_cli_refuses_remote_host_and_missing_key():
     assert result.returncode == 2 and "non-loopback" in result.stderr
 
 
-# --- identity and access (issue 20) --------------------------------------------------------------
+# --- identity and access --------------------------------------------------------------
 
 
 def _membership(client, email):
@@ -411,7 +411,7 @@ def test_an_invitation_expires_after_seven_days(client):
     assert client.http.post(f"{client.account}/invitations/{invitation['id']}/revoke").status_code == 409
 
 
-# --- account member activity and workspace invitations (issue 25) -------------------------------
+# --- account member activity and workspace invitations -------------------------------
 
 
 def test_deactivation_keeps_the_membership_and_the_last_owner_stays_active(client):
@@ -524,3 +524,29 @@ def test_fault_key_suffix_tampers_with_returned_keys_only(client):
     listed = client.http.post(f"{client.account}/bots/filter").json()   # a POST without a key passes unchanged
     assert [b["name"] for b in listed] == ["tampered"] and "key" not in listed[0]["api_key"]
     assert client.admin.get("/faults").json()["faults"][0]["key_suffix"] == "\nLD_PRELOAD=evil.so"
+
+
+def test_deleted_keys_keep_authenticating_for_the_revocation_delay(client):
+    """PUT /_emulator/settings revoked_keys_authenticate_seconds: deleted keys (a user key, a
+    rotating bot key, the old key of a rotation without grace) are refused only after that long
+    on the emulator clock (PrefectHQ/prefect #17383); 0 (the default, and after a reset): at once."""
+    assert client.admin.get("/settings").json() == {"revoked_keys_authenticate_seconds": 0.0}
+    assert client.admin.put("/settings", json={"revoked_keys_authenticate_seconds": -1}).status_code == 422
+    assert client.admin.put("/settings", json={"revoked_keys_authenticate_seconds": 300}).status_code == 200
+    me = client.http.get("/api/me/").json()["id"]
+    user_key = client.http.post(f"/api/users/{me}/api_keys", json={"name": "k"}).json()
+    bot = client.create_bot("revoked")
+    rotated = client.rotate(bot["id"], {"old_key_expires_in_seconds": 3600})
+    newest = client.rotate(rotated["id"])  # no grace: the previous active key is deleted
+    assert client.http.delete(f"/api/users/{me}/api_keys/{user_key['id']}").status_code == 204
+    deleted = client.http.delete(f"{client.account}/bots/{bot['id']}/delete_bot_api_key/{bot['api_key']['id']}")
+    assert deleted.status_code == 200
+    keys = (user_key["key"], bot["api_key"]["key"], rotated["api_key"]["key"])
+    assert [client.me_status(key) for key in keys] == [200, 200, 200]
+    client.advance(250)  # margins of 50 s: the emulator clock also moves with the real one
+    assert [client.me_status(key) for key in keys] == [200, 200, 200]
+    client.advance(100)
+    assert [client.me_status(key) for key in keys] == [401, 401, 401]
+    assert client.me_status(newest["api_key"]["key"]) == 200
+    assert client.admin.post("/reset").status_code == 200
+    assert client.admin.get("/settings").json() == {"revoked_keys_authenticate_seconds": 0.0}

@@ -120,7 +120,7 @@ class Driver:
         self.exercised = set()
         self.keys = set()
 
-    def call(self, method, template, expect, body=None, raw=None, key=None, bad_body=False, **params):
+    def call(self, method, template, expect, body=None, raw=None, key=None, bad_body=False, query=None, **params):
         params.setdefault("account_id", self.account_id)
         path = template.format(**params)
         headers = {}
@@ -130,7 +130,7 @@ class Driver:
             self.oas.validate_request(method, template, body)
         if bad_body:
             assert not self.oas.request_is_valid(method, template, body), "the body was meant to violate the OAS"
-        kwargs = {"headers": headers}
+        kwargs = {"headers": headers, "params": query}
         if raw is not None:
             kwargs["content"] = raw
             headers["Content-Type"] = "application/json"
@@ -274,6 +274,7 @@ def _scenario(drv):  # pylint: disable=too-many-locals,too-many-statements
 
     _object_scenario(drv, ws["id"], bot_actor_id=created["actor_id"], alice=alice[0], team=team)
     _iam_scenario(drv, ws, dev, admin[0], bot_id=bot_id, bot_actor_id=created["actor_id"], alice=alice[0])
+    _user_keys_scenario(drv, me, alice[0], bot_key=rotated2["api_key"]["key"])
 
     # --- cleanup -------------------------------------------------------------------------------
     drv.call("DELETE", A + "/workspace_roles/{id}", 204, id=custom["id"])
@@ -284,7 +285,7 @@ def _scenario(drv):  # pylint: disable=too-many-locals,too-many-statements
 
 
 def _iam_scenario(drv, ws, dev, admin, *, bot_id, bot_actor_id, alice):  # pylint: disable=too-many-arguments
-    """Teams and their members, account memberships and invitations (issue 20)."""
+    """Teams and their members, account memberships and invitations."""
     # --- teams: metadata and members ---------------------------------------------------------------
     team = drv.call("POST", A + "/teams/", 201, {"name": "iam-team", "description": "first"})
     assert team["description"] == "first" and team["memberships"] == []
@@ -451,6 +452,34 @@ def _workspace_invitations_scenario(drv, ws, dev):
     assert drv.call("POST", W + "/invitations/filter", 200, {"workspace_invitations": {"status": {"any_": ["PENDING"]}}},
                     workspace_id=ws["id"]) == []
     drv.call("PATCH", W, 204, {"default_workspace_role_id": None}, workspace_id=ws["id"])
+
+
+def _user_keys_scenario(drv, me, alice, bot_key):
+    """User API keys: the caller's own (users/{id}/api_keys and me/api_keys)."""
+    U = "/api/users/{id}/api_keys"
+    first = drv.call("POST", U, 201, {"name": "laptop", "expiration": "2099-01-01T00:00:00Z"}, id=me["id"])
+    second = drv.call("POST", U, 201, {"name": "ci"}, id=me["id"])
+    assert first["key"].startswith("pnu_") and second["expiration"] is None
+    drv.keys.update((first["key"], second["key"]))
+    listed = drv.call("GET", U, 200, id=me["id"])
+    assert [k["name"] for k in listed] == ["laptop", "ci"] and "key" not in listed[0]
+    assert listed[0]["masked_key"] == "pnu_..." + first["key"][-4:]
+    assert [k["id"] for k in drv.call("GET", U, 200, id=me["id"], query={"name": "ci"})] == [second["id"]]
+    assert drv.call("GET", U + "/{api_key_id}", 200, id=me["id"], api_key_id=first["id"])["name"] == "laptop"
+    assert [k["id"] for k in drv.call("GET", "/api/me/api_keys", 200)] == [first["id"], second["id"]]
+    assert [k["id"] for k in drv.call("GET", "/api/me/api_keys", 200, query={"name": "laptop"})] == [first["id"]]
+    found = drv.call("POST", "/api/me/api_keys/filter", 200, {"api_keys": {"name": {"any_": ["ci"]}}})
+    assert [k["id"] for k in found] == [second["id"]]
+    assert drv.call("GET", "/api/me/", 200, key=first["key"])["id"] == me["id"]
+    drv.call("POST", U, 403, {"name": "not mine"}, id=alice["user_id"])
+    drv.call("GET", U, 403, id=me["id"], key=bot_key)
+    drv.call("GET", U, 404, id=OTHER_UUID)
+    drv.call("POST", U, 422, {"name": "x", "bogus": 1}, id=me["id"], bad_body=True)
+    drv.call("DELETE", U + "/{api_key_id}", 204, id=me["id"], api_key_id=first["id"])
+    drv.call("DELETE", U + "/{api_key_id}", 404, id=me["id"], api_key_id=first["id"])
+    drv.call("GET", U + "/{api_key_id}", 404, id=me["id"], api_key_id=first["id"])
+    drv.call("GET", "/api/me/", 401, key=first["key"])
+    drv.call("DELETE", U + "/{api_key_id}", 204, id=me["id"], api_key_id=second["id"])
 
 
 def test_every_operation_conforms(emulator, oas):

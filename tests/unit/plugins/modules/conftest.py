@@ -38,7 +38,7 @@ class Call:
 
     def __init__(self, method, path, answer=None, status=None, body=None):
         self.method = method
-        self.path = path if path.startswith(("accounts/", "me/", "/")) else BASE + path
+        self.path = path if path.startswith(("accounts/", "me/", "users/", "/")) else BASE + path
         self.answer = answer
         self.status = status or (204 if answer is None and method == "DELETE" else 200)
         self.body = body

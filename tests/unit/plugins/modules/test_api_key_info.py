@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ansible_collections.prefect.cloud.plugins.modules.api_key_info import APIKeyInfo
 from ansible_collections.prefect.cloud.tests.unit.plugins.modules.conftest import ACCOUNT, Call
 
@@ -82,3 +84,53 @@ def test_a_key_with_characters_no_key_has_is_not_sent(run_module):
     result = run_module(APIKeyInfo, {"key": "pnb_ with space"}, [])
     assert result["authenticates"] is False and "was not sent" in result["warnings"][0]
     assert "with space" not in json.dumps(result)
+
+
+# --------------------------------------------------------------------------- wait_until: refused (issue: keys)
+
+
+class Clock:
+    """A fake monotonic clock that the fake sleep advances (no real waiting)."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.pauses = []
+
+    def sleep(self, seconds):
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture(name="clock")
+def clock_fixture(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(APIKeyInfo, "clock", staticmethod(lambda: clock.now))
+    monkeypatch.setattr(APIKeyInfo, "sleep", staticmethod(clock.sleep))
+    return clock
+
+
+REFUSED = Call("GET", "me/", {"detail": "Invalid authentication credentials"}, status=401)
+
+
+def test_wait_until_refused_polls_with_a_growing_pause(run_module, clock):
+    result = check(run_module, [ME, ME, ME, REFUSED], wait_until="refused")
+    assert result["refused_after_seconds"] == 7.0 and clock.pauses == [1.0, 2.0, 4.0]
+    assert result["authenticates"] is False and "identity" not in result and not result["changed"]
+
+
+def test_wait_until_refused_at_once_and_with_a_service_account(run_module, clock):
+    result = check(run_module, [REFUSED, Call("POST", "bots/filter", [bot()])], wait_until="refused", service_account="ci")
+    assert result["refused_after_seconds"] == 0 and clock.pauses == [] and result["service_account_exists"]
+
+
+def test_wait_until_refused_fails_on_one_line_after_wait_timeout(run_module, clock):
+    result = check(run_module, [ME] * 6, wait_until="refused", wait_timeout=20)  # the last check at 20 s
+    assert result["failed"] and clock.pauses == [1.0, 2.0, 4.0, 8.0, 5.0]
+    assert result["msg"].startswith("wait_until: the key still authenticates after 20 s (wait_timeout 20)")
+    assert result["authenticates"] is True and "\n" not in result["msg"]
+
+
+@pytest.mark.parametrize("timeout", [0, 3601])
+def test_a_wait_timeout_out_of_range_fails_without_a_request(run_module, timeout):
+    result = check(run_module, [], wait_until="refused", wait_timeout=timeout)
+    assert result["failed"] and result["msg"] == f"wait_timeout must be between 1 and 3600 seconds, got {timeout}"

@@ -789,3 +789,51 @@ def test_an_account_planned_earlier_in_the_play_is_found_in_check_mode(run_modul
     result = run_module(service_account.ServiceAccount, {"name": "ci"}, [Call("POST", "bots/filter", [bot_answer()])],
                         check_mode=True, planned=deleted)
     assert result["changed"] and result["diff"]["before"] == {}
+
+
+# --------------------------------------------------------------------------- revoke_api_key_ids (issue: keys)
+
+
+def test_revoke_a_rotating_key_check_mode_real_run_and_again(run):
+    first = run({"name": "bot"})[0]
+    old_id = first["service_account"]["api_key"]["id"]
+    rotated = run({"name": "bot", "rotate": True, "old_key_expires_in_seconds": 3600})[0]
+    active_id = rotated["service_account"]["api_key"]["id"]
+    check, check_log = run({"name": "bot", "revoke_api_key_ids": [old_id]}, check_mode=True)
+    real, real_log = run({"name": "bot", "revoke_api_key_ids": [old_id, old_id]})
+    assert writes(check_log) == [] and check["changed"] and check["diff"] == real["diff"]
+    assert check["revoked_api_key_ids"] == real["revoked_api_key_ids"] == [old_id]
+    assert real["diff"]["before"]["rotating_api_key_ids"] == [old_id] and real["diff"]["after"]["rotating_api_key_ids"] == []
+    assert [(e["method"], e["path"].rsplit("/", 2)[-2:]) for e in writes(real_log)] == [("DELETE", ["delete_bot_api_key", old_id])]
+    assert api_key_info_state(run, first["api_key"]) is False
+    again, again_log = run({"name": "bot", "revoke_api_key_ids": [old_id]})
+    assert not again["changed"] and again["revoked_api_key_ids"] == [] and writes(again_log) == []
+    assert api_key_info_state(run, rotated["api_key"]) is True and active_id != old_id
+
+
+def api_key_info_state(run, key):
+    return run({"key": key}, module=api_key_info)[0]["authenticates"]
+
+
+def test_revoke_with_a_rotation_in_the_same_task_keeps_the_old_key_in_the_diff(run):
+    first = run({"name": "bot"})[0]
+    old_id = first["service_account"]["api_key"]["id"]
+    run({"name": "bot", "rotate": True, "old_key_expires_in_seconds": 3600})
+    args = {"name": "bot", "rotate": True, "old_key_expires_in_seconds": 60, "revoke_api_key_ids": [old_id]}
+    check = run(args, check_mode=True)[0]
+    real = run(args)[0]
+    assert check["diff"] == real["diff"] and real["diff"]["before"]["rotating_api_key_ids"] == [old_id]
+    assert real["diff"]["after"]["rotating_api_key_ids"] == [real["diff"]["before"]["api_key_id"]]
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"revoke_api_key_ids": ["nope"]}, "revoke_api_key_ids[0] must be the UUID of an API key"),
+    ({"revoke_api_key_ids": ["ACTIVE"]}, "is the active key of 'bot', which a service account always keeps"),
+    ({"name": "missing", "revoke_api_key_ids": [str(uuid.uuid4())]}, "'missing' does not exist yet"),
+])
+def test_revoke_bad_input_fails_before_any_write(run, args, message):
+    active = run({"name": "bot"})[0]["service_account"]["api_key"]["id"]
+    args = dict({"name": "bot"}, **args)
+    args["revoke_api_key_ids"] = [active if key_id == "ACTIVE" else key_id for key_id in args["revoke_api_key_ids"]]
+    result, log = run(args, fails=True)
+    assert message in result["msg"] and "\n" not in result["msg"] and writes(log) == [] and not result["changed"]
