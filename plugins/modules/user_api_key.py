@@ -227,8 +227,6 @@ class UserAPIKey(StateModule):
         return key_view(self.current, self.user_id) if self.current else None
 
     def plan(self, before):
-        if self.params["state"] == "absent":
-            return None
         if before is not None:
             if self.params["api_key_expiration"] is not None and self.expiration != self.current.expiration:
                 raise PrefectError(
