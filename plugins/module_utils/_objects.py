@@ -78,7 +78,7 @@ def _deployments(api, workspace_id):
 TYPES = {kind.name: kind for kind in (
     ObjectType("deployment", "deployment", ("manage", "run", "view"), "flow_name/deployment_name or a deployment id",
                lambda api, ws, value: _by_name(value, lambda a, b: api.deployment_by_name(ws, a, b), "deployments"),
-               lambda api, ws: _deployments(api, ws)),
+               _deployments),
     ObjectType("block", "block document", ("manage", "view"), "block_type_slug/block_name or a block document id",
                lambda api, ws, value: _by_name(value, lambda a, b: api.block_document_by_name(ws, a, b), "block_documents"),
                lambda api, ws: [(f"block_documents/{b.id}", f"{b.block_type.slug}/{b.name}" if b.block_type else b.id)
