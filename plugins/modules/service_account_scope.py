@@ -299,7 +299,7 @@ class ServiceAccountScope(BatchModule):
     present_only = tuple(OPTIONS.values())
     module_name = "service_account_scope"
 
-    def wanted(self, acls, name, refs):
+    def wanted(self, name, refs):
         """{ref: level} of the objects the option of type ``name`` lists; every name is checked
         against the listing (no request) before any ACL is read."""
         option, wanted = OPTIONS[name], {}
@@ -320,7 +320,7 @@ class ServiceAccountScope(BatchModule):
         acls = ObjectAcls(self, params["workspace"])
         actor = acls.actor("service_account", params["service_account"], "service_account")
         found = {name: acls.refs(name) for name in OPTIONS}
-        wanted = {ref: level for name, refs in found.items() for ref, level in self.wanted(acls, name, refs).items()}
+        wanted = {ref: level for name, refs in found.items() for ref, level in self.wanted(name, refs).items()}
         refs = [ref for listed in found.values() for ref in listed]
         before, after, changes, everyone, writes = {}, {}, [], [], []
         for ref in refs:

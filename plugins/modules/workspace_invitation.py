@@ -220,8 +220,7 @@ class WorkspaceInvitation(StateModule):
             return None
         return self.view(self.api.create_workspace_invitation(self.workspace.id, after["email"]))
 
-    @staticmethod
-    def diff_view(view):
+    def diff_view(self, view):
         """The diff form (names only); no module but this one shows a workspace invitation."""
         if view is None:
             return None
