@@ -168,6 +168,19 @@ def bot_diff(bot):
     return diff_view(bot.name, bot.account_role_name, key and key.id, key and key.expiration)
 
 
+def with_rotating_keys(diff, revoked, rotating, operations):
+    """The diff (before, after) with ``rotating_api_key_ids`` (only when ``rotating`` was read): the
+    rotating keys before, and after the revocations and a rotation that keeps the old key for a
+    grace period."""
+    before, after = diff
+    if rotating is None or before is None:
+        return diff
+    before = dict(before, rotating_api_key_ids=sorted(rotating))
+    kept = [key_id for key_id in rotating if key_id not in revoked]
+    kept += [before["api_key_id"] for op in operations if op.kind == "rotate" and op.data["grace"]]
+    return before, dict(after or {}, rotating_api_key_ids=sorted(kept))
+
+
 # Key files ---------------------------------------------------------------------------------
 
 
@@ -579,6 +592,24 @@ class Planner:
         self.account_of(op).update(account_result(bot))
         for grant in op.data["entry"]["result"]["workspace_access"]:
             grant.update(accessor_id=bot.id, actor_id=bot.actor_id)
+
+    def revocations(self, entry, key_ids):
+        """(the ids of ``key_ids`` (``revoke_api_key_ids``) to delete, the ids of the account's
+        rotating keys), or ([], None) without any. An id that is no key of the account is gone
+        already: nothing to do. The active key and an account that does not exist yet are errors."""
+        wanted = list(dict.fromkeys(key_ids or ()))
+        if not wanted:
+            return [], None
+        bot = entry["bot"]
+        keys = self.api.bot_keys(bot.id) if bot is not None and bot.id is not None else None
+        if keys is None:
+            raise PrefectError(f"revoke_api_key_ids: the service account {shown(entry['result']['name'])} does not "
+                               "exist yet, so it has no key to revoke")
+        if keys.active_key.id in wanted:
+            raise PrefectError(f"revoke_api_key_ids: {keys.active_key.id} is the active key of {shown(bot.name)}, which a "
+                               "service account always keeps; rotate it (rotate: true) to replace it")
+        rotating = [key.id for key in keys.rotating_keys]
+        return [key_id for key_id in wanted if key_id in rotating], rotating
 
     def account_of(self, op):
         """The returned form of the entry of ``op``."""

@@ -368,10 +368,9 @@ old_key_expires_at:
 import datetime
 
 from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
-    Keys, Planner, account_options, check_entry, check_key_destination,
+    Keys, Planner, account_options, check_entry, check_key_destination, with_rotating_keys,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
-from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
 from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, shown
 
 
@@ -409,10 +408,12 @@ class ServiceAccount(PrefectModule):
         planner.read()
         planner.plan()
         operations, name = planner.operations, self.entry["result"]["name"]
-        revoked, rotating = self.plan_revocations()
+        revoked, rotating = planner.revocations(self.entry, self.params["revoke_api_key_ids"])
+        if rotating is not None:
+            self.result["revoked_api_key_ids"] = revoked
         self.set_changed(bool(operations) or bool(revoked))
-        self.set_diff(*self.with_rotating_keys(planner.diff(name, self.params["workspace_access"] is not None), revoked,
-                                               rotating, operations))
+        self.set_diff(*with_rotating_keys(planner.diff(name, self.params["workspace_access"] is not None), revoked,
+                                          rotating, operations))
         files = self.keys.files([op.name for op in operations if op.kind in ("create", "rotate")])
         try:
             for op in [] if self.check_mode else operations:
@@ -424,36 +425,6 @@ class ServiceAccount(PrefectModule):
         if any("conflict" in op.data for op in operations):  # created by another run at the same moment (HTTP 409)
             self.result["changed"] = not all(op.data.get("unchanged") for op in operations)
             self.set_diff(*planner.diff(name, self.params["workspace_access"] is not None))
-
-    def plan_revocations(self):
-        """(the ids of ``revoke_api_key_ids`` to delete, the ids of the rotating keys), or ([], None)
-        without the option. An id that is no key of the account is gone already: nothing to do."""
-        wanted = list(dict.fromkeys(self.params["revoke_api_key_ids"] or ()))
-        if not wanted or self.params["state"] == "absent":
-            return [], None
-        bot = self.entry["bot"]
-        keys = self.api.bot_keys(bot.id) if bot is not None and bot.id is not None else None
-        if keys is None:
-            raise PrefectError(f"revoke_api_key_ids: the service account {shown(self.entry['result']['name'])} does not "
-                               "exist yet, so it has no key to revoke")
-        if keys.active_key.id in wanted:
-            raise PrefectError(f"revoke_api_key_ids: {keys.active_key.id} is the active key of {shown(bot.name)}, which a "
-                               "service account always keeps; rotate it (rotate: true) to replace it")
-        rotating = [key.id for key in keys.rotating_keys]
-        self.result["revoked_api_key_ids"] = [key_id for key_id in wanted if key_id in rotating]
-        return self.result["revoked_api_key_ids"], rotating
-
-    @staticmethod
-    def with_rotating_keys(diff, revoked, rotating, operations):
-        """The diff with ``rotating_api_key_ids`` (only with ``revoke_api_key_ids``): the rotating keys
-        before, and after the revocations and a rotation that keeps the old key for a grace period."""
-        before, after = diff
-        if rotating is None or before is None:
-            return diff
-        before = dict(before, rotating_api_key_ids=sorted(rotating))
-        kept = [key_id for key_id in rotating if key_id not in revoked]
-        kept += [before["api_key_id"] for op in operations if op.kind == "rotate" and op.data["grace"]]
-        return before, dict(after or {}, rotating_api_key_ids=sorted(kept))
 
     def report(self, key_file):
         """The result from the entry's returned form (also after a failed write)."""
