@@ -55,19 +55,26 @@ def report(log):
     """The compared task sections and the recap counts of a run's output."""
     with open(log, encoding="utf-8", errors="replace") as handle:
         lines = handle.read().splitlines()
-    sections, current, recap = [], None, []
+    sections, current, recap, diff = [], None, [], []
     for line in lines:
         if line.startswith("TASK [") or line.startswith("PLAY RECAP"):
             current = {"task": line, "results": []} if COMPARED.match(line) else None
             if current is not None:
                 sections.append(current)
+            diff = []
             continue
         if current is not None and line.strip():
-            # one result per host (hosts answer in any order), with the lines that follow it (--diff, msg)
-            if re.match(r"^(ok|changed|skipping|fatal|failed): \[", line) or not current["results"]:
-                current["results"].append([line])
-            else:
+            # One result per host (hosts answer in any order). Ansible prints a --diff before the
+            # host's result line, and a msg (-v) after it: each goes with its own host.
+            if re.match(r"^(ok|changed|skipping|fatal|failed): \[", line):
+                current["results"].append([line] + diff)
+                diff = []
+            elif diff or line.startswith("--- "):
+                diff.append(line)
+            elif current["results"]:
                 current["results"][-1].append(line)
+            else:
+                current["results"].append([line])
         match = re.match(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", line)
         if match:
             recap.append(match.groups())
