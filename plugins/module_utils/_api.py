@@ -19,24 +19,14 @@ from ._errors import (
     PrefectResponseLost, PrefectTransportError,
 )
 from ._models import (
-    AccountRole, AccountRoleFilter, Bot, BotAccess, BotAccessFilter, BotCreate, BotCreated, BotCriteria, BotFilter,
-    BotKeys, BotRotateAPIKey, BotUpdate, Match, Me, MembershipCriteria, MembershipFilter, NameCriteria, Team,
-    TeamAccess, TeamFilter, UserAccess, UserAccessFilter, UserCriteria, Workspace, WorkspaceBotAccessCreate,
-    WorkspaceCriteria, WorkspaceFilter, WorkspaceRole, WorkspaceRoleFilter, WorkspaceTeamAccessCreate,
-    WorkspaceUserAccessCreate, describe_invalid,
+    AccountMember, AccountMembershipSetActive, AccountMembershipUpdate, AccountRole, APIKey, APIKeyCreate, BlockDocument, Bot,
+    BotAccess, BotCreate, BotCreated, BotKeys, BotRotateAPIKey, BotUpdate, CreatedUserAPIKey, Criteria, Deployment, Filter, Flow,
+    Invitation, InvitationCreate, Match, Me, ObjectAccess, ObjectAccessBody, Team, TeamAccess, TeamCreate, TeamMembersUpsert,
+    TeamMembershipCreate, TeamUpdate, UserAccess, WorkPool, Workspace, WorkspaceBotAccessCreate, WorkspaceCreate,
+    WorkspaceInvitation, WorkspaceInvitationCreate, WorkspaceRole, WorkspaceRoleCreate, WorkspaceRoleUpdate,
+    WorkspaceTeamAccessCreate, WorkspaceUpdate, WorkspaceUserAccessCreate, describe_invalid,
 )
-from ._models import (  # object access
-    BlockDocument, BlockDocumentFilter, Deployment, DeploymentFilter, ObjectAccess, ObjectAccessBody, SlugCriteria, WorkPool,
-    WorkPoolFilter,
-)
-from ._models import APIKey, APIKeyCreate, CreatedUserAPIKey  # API keys
-from ._models import Flow, FlowFilter  # the names of deployments' flows (service_account_scope)
-from ._models import (  # identity and access
-    AccountMember, AccountMembershipUpdate, Invitation, InvitationCreate, InvitationCriteria, InvitationFilter, TeamCreate,
-    TeamMembersUpsert, TeamMembershipCreate, TeamUpdate, WorkspaceRoleCreate, WorkspaceRoleUpdate,
-)
-from ._models import WorkspaceCreate, WorkspaceUpdate  # workspaces
-from ._models import AccountMembershipSetActive, WorkspaceInvitation, WorkspaceInvitationCreate  # workspace invitations
+from ._values import shown
 
 _FAILED = (PrefectAPIError, PrefectTransportError, PrefectResponseError)
 
@@ -57,11 +47,6 @@ def utc(value):
     return None if value is None else value.astimezone(datetime.timezone.utc)
 
 
-def mask_key(key):
-    """The API's masked form of a key: prefix and last four characters (``pnb_...a1b2``)."""
-    return f"{key[:4]}...{key[-4:]}"
-
-
 def validated(client, model, data):
     """``model`` from the answer to the client's last request; another shape is a PrefectResponseError."""
     try:
@@ -73,6 +58,11 @@ def validated(client, model, data):
 def match(values):
     """An exact-match criterion for ``values``, or None (no criterion) when ``values`` is None."""
     return None if values is None else Match(any_=list(values))
+
+
+def like(text):
+    """A case-insensitive substring criterion for ``text``, or None (no criterion) when ``text`` is None."""
+    return None if text is None else Match(like_=text)
 
 
 def _given(**fields):
@@ -101,18 +91,55 @@ class PrefectCloud:
             return False
         return True
 
-    def _filter(self, model, suffix, body=None):
-        return self.filter_models(model, self.client.account_path(suffix), body)
+    def _filter(self, model, path, **sections):
+        """Every ``model`` the ``.../filter`` route at ``path`` returns (all pages) for the ``Filter``
+        ``sections`` given (none: every object)."""
+        return self._list(model, self.client.filter_all(path, Filter(**sections)))
 
-    def filter_models(self, model, path, body=None):
-        """Every ``model`` a ``.../filter`` path returns (all pages)."""
-        return [validated(self.client, model, item) for item in self.client.filter_all(path, body)]
+    def _list(self, model, data, what="items"):
+        """``model`` for each item of the answer ``data``, a JSON list of ``what``."""
+        if not isinstance(data, list):
+            raise self.client.unexpected(f"a JSON {type(data).__name__} where a list of {what} was expected")
+        return [validated(self.client, model, item) for item in data]
+
+    def _sent_once(self, path, body, parse, what, applied, lost=None):
+        """POST a create or a key rotation and ``parse`` its answer; it is never sent again.
+
+        After a failure that may come after the server applied it, read back once (``applied()``
+        returns what shows it applied, or None): ``PrefectResponseLost`` (with the message ``lost``
+        when given) if it was applied, else ``PrefectOutcomeUnknown`` (also when the read-back fails).
+        """
+        try:
+            return parse(self.client.request("POST", path, body))
+        except _FAILED as exc:
+            if not exc.maybe_applied:
+                raise
+            try:
+                found = applied()
+            except PrefectError:  # the read-back failed too: the outcome stays unknown
+                found = None
+            if found is None:
+                raise PrefectOutcomeUnknown(exc, what) from None
+            raise PrefectResponseLost(exc, what, found, lost) from None
+
+    def _with_key(self, data, model=BotCreated):
+        """Split an answer with a new plaintext key (``BotCreateResponse``, or with ``model``
+        ``CreatedUserAPIKey`` a user's ``APIKeyCreateResponse``) into (Bot or APIKey, key); the key is
+        registered as a secret before anything else, and the metadata get its masked form (the
+        API's: prefix and last four characters, ``pnb_...a1b2``)."""
+        nested = model is BotCreated
+        new = data.get("api_key") if nested and isinstance(data, dict) else data
+        self.client.add_secret(new.get("key") if isinstance(new, dict) and isinstance(new.get("key"), str) else None)
+        created = validated(self.client, model, data)
+        new = created.api_key if nested else created
+        meta = APIKey.model_validate(dict(new.model_dump(exclude={"key"}), masked_key=f"{new.key[:4]}...{new.key[-4:]}"))
+        return (Bot.model_validate(dict(created.model_dump(), api_key=meta)) if nested else meta), new.key
 
     # Service accounts (bots) -----------------------------------------------------------------
 
     def bots(self, names=None, ids=None):
         """All bots, or those with one of ``names`` / ``ids`` (exact match)."""
-        return self._filter(Bot, "bots/filter", BotFilter(service_accounts=BotCriteria(name=match(names), id=match(ids))))
+        return self._filter(Bot, self.client.account_path("bots/filter"), service_accounts=Criteria(name=match(names), id=match(ids)))
 
     def bot_by_name(self, name):
         """The bot called ``name``, or None. Names are unique per account."""
@@ -134,12 +161,12 @@ class PrefectCloud:
         """
         body = BotCreate(name=name, **_given(account_role_id=account_role_id, api_key_expiration=utc(api_key_expiration)))
         try:
-            return self._created(self.client.request("POST", self.client.account_path("bots/"), body))
-        except _FAILED as exc:
-            if isinstance(exc, PrefectAPIError) and exc.status == 422 and self.bot_by_name(name) is not None:
-                raise PrefectConflict(exc.method, exc.path, 409, exc.detail, exc.attempts) from None
-            self._recover(exc, f"the creation of service account {name!r}", lambda: self.bot_by_name(name))
-            raise
+            return self._sent_once(self.client.account_path("bots/"), body, self._with_key,
+                                   f"the creation of service account {name!r}", lambda: self.bot_by_name(name))
+        except PrefectAPIError as exc:
+            if exc.status != 422 or self.bot_by_name(name) is None:
+                raise
+            raise PrefectConflict(exc.method, exc.path, 409, exc.detail, exc.attempts) from None
 
     def update_bot(self, bot_id, name=None, account_role_id=None):
         """PATCH the ``BotUpdate`` fields that are given."""
@@ -159,38 +186,12 @@ class PrefectCloud:
         raises ``PrefectResponseLost``, the old one ``PrefectOutcomeUnknown``.
         """
         body = BotRotateAPIKey(api_key_expiration=utc(api_key_expiration), old_key_expires_in_seconds=old_key_expires_in_seconds)
-        try:
-            return self._created(self.client.request("POST", self.client.account_path(f"bots/{bot.id}/rotate_api_key"), body))
-        except _FAILED as exc:
-            def rotated():
-                current = self.bot(bot.id)
-                return current if current is not None and current.api_key.id != bot.api_key.id else None
-            self._recover(exc, f"the rotation of the API key of service account {bot.name!r}", rotated)
-            raise
 
-    @staticmethod
-    def _recover(exc, what, applied):
-        """After a failed create or rotation that may have been applied, read back once (``applied()``
-        returns what shows it, or None) and raise what the outcome is. Returns when it was not applied."""
-        if not exc.maybe_applied:
-            return
-        try:
-            found = applied()
-        except PrefectError:  # the read-back failed too: the outcome stays unknown
-            raise PrefectOutcomeUnknown(exc, what) from None
-        if found is not None:
-            raise PrefectResponseLost(exc, what, found) from None
-        raise PrefectOutcomeUnknown(exc, what) from None
-
-    def _created(self, data):
-        """Split a ``BotCreateResponse`` into (Bot, plaintext key), the key registered as a secret first."""
-        api_key = data.get("api_key") if isinstance(data, dict) else None
-        self.client.add_secret(api_key.get("key") if isinstance(api_key, dict) and isinstance(api_key.get("key"), str) else None)
-        created = validated(self.client, BotCreated, data)
-        key = created.api_key.key
-        bot = created.model_dump(exclude={"api_key"})
-        bot["api_key"] = dict(created.api_key.model_dump(exclude={"key"}), masked_key=mask_key(key))
-        return Bot.model_validate(bot), key
+        def rotated():
+            current = self.bot(bot.id)
+            return current if current is not None and current.api_key.id != bot.api_key.id else None
+        return self._sent_once(self.client.account_path(f"bots/{bot.id}/rotate_api_key"), body, self._with_key,
+                               f"the rotation of the API key of service account {bot.name!r}", rotated)
 
     def bot_keys(self, bot_id):
         """The active key and the rotating (grace period) keys of a bot, or None if it is gone."""
@@ -199,26 +200,23 @@ class PrefectCloud:
     # Roles and workspaces --------------------------------------------------------------------
 
     def account_roles(self, names=None):
-        return self._filter(AccountRole, "account_roles/filter", AccountRoleFilter(account_roles=NameCriteria(name=match(names))))
+        return self._filter(AccountRole, self.client.account_path("account_roles/filter"), account_roles=Criteria(name=match(names)))
 
     def account_role(self, role_id):
         return self._get(AccountRole, self.client.account_path(f"account_roles/{role_id}"))
 
     def workspace_roles(self, names=None):
-        body = WorkspaceRoleFilter(workspace_roles=NameCriteria(name=match(names)))
-        return self._filter(WorkspaceRole, "workspace_roles/filter", body)
+        return self._filter(WorkspaceRole, self.client.account_path("workspace_roles/filter"), workspace_roles=Criteria(name=match(names)))
 
     def workspace_role(self, role_id):
         return self._get(WorkspaceRole, self.client.account_path(f"workspace_roles/{role_id}"))
 
     def workspaces(self, handles=None, ids=None):
-        body = WorkspaceFilter(workspaces=WorkspaceCriteria(handle=match(handles), id=match(ids)))
-        return self._filter(Workspace, "workspaces/filter", body)
+        criteria = Criteria(handle=match(handles), id=match(ids))
+        return self._filter(Workspace, self.client.account_path("workspaces/filter"), workspaces=criteria)
 
     def workspace(self, workspace_id):
         return self._get(Workspace, self.client.account_path(f"workspaces/{workspace_id}"))
-
-    # Users and teams (as accessors) ----------------------------------------------------------
 
     # Workspace access ------------------------------------------------------------------------
 
@@ -227,20 +225,14 @@ class PrefectCloud:
 
     def bot_accesses(self, workspace_id, bot_ids=None, bot_names=None):
         """Grants of a workspace to bots: all, or those of ``bot_ids`` or ``bot_names`` (exact)."""
-        body = BotAccessFilter(bots=BotCriteria(id=match(bot_ids), name=match(bot_names)))
-        return self.filter_models(BotAccess, self._ws(workspace_id, "bot_access/filter"), body)
+        return self._filter(BotAccess, self._ws(workspace_id, "bot_access/filter"), bots=Criteria(id=match(bot_ids), name=match(bot_names)))
 
     def upsert_bot_accesses(self, workspace_id, pairs):
         """Grant many bots a role each in one request: ``pairs`` of (bot id, role id), at most one
         page (200). The route takes an array of ``WorkspaceBotAccessCreate`` and answers an array."""
         body = [WorkspaceBotAccessCreate(bot_id=bot_id, workspace_role_id=role_id) for bot_id, role_id in pairs]
         data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)  # an upsert
-        return self._grant_list(BotAccess, data)
-
-    def _grant_list(self, model, data):
-        if not isinstance(data, list):
-            raise self.client.unexpected(f"a JSON {type(data).__name__} where a list of grants was expected")
-        return [validated(self.client, model, item) for item in data]
+        return self._list(BotAccess, data, "grants")
 
     def delete_bot_access(self, workspace_id, access_id):
         return self._delete(self._ws(workspace_id, f"bot_access/{access_id}"))
@@ -248,22 +240,21 @@ class PrefectCloud:
     def user_accesses(self, workspace_id, user_ids=None, handles=None, email=None):
         """Grants of a workspace to users: all, or those of ``user_ids`` / ``handles`` (exact) or
         ``email`` (regardless of case)."""
-        criteria = UserCriteria(id=match(user_ids), handle=match(handles),
-                                email=Match(like_=email) if email is not None else None)
-        return self.filter_models(UserAccess, self._ws(workspace_id, "user_access/filter"), UserAccessFilter(users=criteria))
+        criteria = Criteria(id=match(user_ids), handle=match(handles), email=like(email))
+        return self._filter(UserAccess, self._ws(workspace_id, "user_access/filter"), users=criteria)
 
     def upsert_user_accesses(self, workspace_id, pairs):
         """Grant many users a role each in one request: ``pairs`` of (user id, role id), at most 200."""
         body = [WorkspaceUserAccessCreate(user_id=user_id, workspace_role_id=role_id) for user_id, role_id in pairs]
         data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)  # an upsert
-        return self._grant_list(UserAccess, data)
+        return self._list(UserAccess, data, "grants")
 
     def delete_user_access(self, workspace_id, access_id):
         return self._delete(self._ws(workspace_id, f"user_access/{access_id}"))
 
     def team_accesses(self, workspace_id):
         """Every team grant of a workspace (the team filter has no criteria, only paging)."""
-        return self.filter_models(TeamAccess, self._ws(workspace_id, "team_access/filter"))
+        return self._filter(TeamAccess, self._ws(workspace_id, "team_access/filter"))
 
     def put_team_accesses(self, workspace_id, pairs):
         """PUT the workspace's whole team-grant set: ``pairs`` of (team id, role id), every team grant
@@ -272,8 +263,7 @@ class PrefectCloud:
         replaces); a set that holds every grant to keep gives the same result either way, and grants
         to remove are deleted one by one afterwards."""
         body = [WorkspaceTeamAccessCreate(team_id=team_id, workspace_role_id=role_id) for team_id, role_id in pairs]
-        data = self.client.request("PUT", self._ws(workspace_id, "team_access/"), body)
-        return self._grant_list(TeamAccess, data)
+        return self._list(TeamAccess, self.client.request("PUT", self._ws(workspace_id, "team_access/"), body), "grants")
 
     def delete_team_access(self, workspace_id, team_id):
         """Delete a team grant; note the path takes the TEAM id, not the access id."""
@@ -302,7 +292,7 @@ class PrefectCloud:
 
     def teams(self, names=None, ids=None):
         """Teams with their members and workspaces: all, or those with one of ``names`` / ``ids``."""
-        return self._filter(Team, "teams/filter", TeamFilter(teams=BotCriteria(name=match(names), id=match(ids))))
+        return self._filter(Team, self.client.account_path("teams/filter"), teams=Criteria(name=match(names), id=match(ids)))
 
     def team_detail(self, team_id):
         return self._get(Team, self.client.account_path(f"teams/{team_id}"))
@@ -332,10 +322,8 @@ class PrefectCloud:
     def account_members(self, user_ids=None, handles=None, email=None):
         """The account's users (``only_users``): all, or by user ids / handles (exact) or by an e-mail
         that matches regardless of case (``like_``, a substring: the caller compares exactly)."""
-        criteria = MembershipCriteria(user_id=match(user_ids), handle=match(handles),
-                                      email=Match(like_=email) if email is not None else None)
-        body = MembershipFilter(account_memberships=criteria, only_users=True)
-        return self._filter(AccountMember, "account_memberships/filter", body)
+        criteria = Criteria(user_id=match(user_ids), handle=match(handles), email=like(email))
+        return self._filter(AccountMember, self.client.account_path("account_memberships/filter"), account_memberships=criteria, only_users=True)
 
     def update_account_membership(self, membership_id, account_role_id=None, active=None):
         """Change a user's account role and/or deactivate (``active=False``) or reactivate the
@@ -352,10 +340,10 @@ class PrefectCloud:
     def invitations(self, email_like=None, statuses=None, workspace_id=None):
         """Invitations to the account, or to the workspace ``workspace_id`` (``WorkspaceInvitation``):
         all, or by an e-mail (any case, substring) and statuses."""
-        criteria = InvitationCriteria(email=Match(like_=email_like) if email_like is not None else None, status=match(statuses))
+        criteria = Criteria(email=like(email_like), status=match(statuses))
         if workspace_id is None:
-            return self._filter(Invitation, "invitations/filter", InvitationFilter(invitations=criteria))
-        return self.filter_models(WorkspaceInvitation, self._ws(workspace_id, "invitations/filter"), InvitationFilter(workspace_invitations=criteria))
+            return self._filter(Invitation, self.client.account_path("invitations/filter"), invitations=criteria)
+        return self._filter(WorkspaceInvitation, self._ws(workspace_id, "invitations/filter"), workspace_invitations=criteria)
 
     def create_invitation(self, email, account_role_id):
         """Invite one e-mail address (the API revokes that address's pending invitations).
@@ -386,20 +374,19 @@ class PrefectCloud:
         self.client.request("PUT", self._ws(workspace_id, f"{path}/access"), ObjectAccessBody(access_control=access_control))
 
     def deployments(self, workspace_id, ids=None, names=None, flow_names=None):
-        body = DeploymentFilter(deployments=BotCriteria(id=match(ids), name=match(names)), flows=NameCriteria(name=match(flow_names)))
-        return self.filter_models(Deployment, self._ws(workspace_id, "deployments/filter"), body)
+        return self._filter(Deployment, self._ws(workspace_id, "deployments/filter"),
+                            deployments=Criteria(id=match(ids), name=match(names)), flows=Criteria(name=match(flow_names)))
 
     def block_documents(self, workspace_id, ids=None, names=None, slugs=None):
-        body = BlockDocumentFilter(block_documents=BotCriteria(id=match(ids), name=match(names)), block_types=SlugCriteria(slug=match(slugs)))
-        return self.filter_models(BlockDocument, self._ws(workspace_id, "block_documents/filter"), body)
+        return self._filter(BlockDocument, self._ws(workspace_id, "block_documents/filter"),
+                            block_documents=Criteria(id=match(ids), name=match(names)), block_types=Criteria(slug=match(slugs)))
 
     def work_pools(self, workspace_id, ids=None, names=None):
-        body = WorkPoolFilter(work_pools=BotCriteria(id=match(ids), name=match(names)))
-        return self.filter_models(WorkPool, self._ws(workspace_id, "work_pools/filter"), body)
+        return self._filter(WorkPool, self._ws(workspace_id, "work_pools/filter"), work_pools=Criteria(id=match(ids), name=match(names)))
 
     def flows(self, workspace_id, ids=None):
         """The flows of the workspace (all, or those of ``ids``): the names of deployments' flows."""
-        return self.filter_models(Flow, self._ws(workspace_id, "flows/filter"), FlowFilter(flows=BotCriteria(id=match(ids))))
+        return self._filter(Flow, self._ws(workspace_id, "flows/filter"), flows=Criteria(id=match(ids)))
 
     # Workspaces (the workspace module) ----------------------------------------------------------
 
@@ -407,13 +394,9 @@ class PrefectCloud:
         """Create a workspace (201 with it). After an answer that may come after the server applied
         the create, the workspace is looked up by its handle (unique in the account) instead of
         sending it again: ``PrefectResponseLost`` if it exists, else ``PrefectOutcomeUnknown``."""
-        body = WorkspaceCreate(name=name, handle=handle, description=description)
-        try:
-            return validated(self.client, Workspace, self.client.request("POST", self.client.account_path("workspaces/"), body))
-        except _FAILED as exc:
-            self._recover(exc, f"the creation of workspace {handle!r}",
-                          lambda: next((ws for ws in self.workspaces(handles=[handle]) if ws.handle == handle), None))
-            raise
+        return self._sent_once(self.client.account_path("workspaces/"), WorkspaceCreate(name=name, handle=handle, description=description),
+                               lambda data: validated(self.client, Workspace, data), f"the creation of workspace {handle!r}",
+                               lambda: next((ws for ws in self.workspaces(handles=[handle]) if ws.handle == handle), None))
 
     def update_workspace(self, workspace_id, name, handle, description, default_workspace_role_id):
         """PATCH every field, unchanged ones with their current value: whether the API keeps a field
@@ -445,30 +428,22 @@ class PrefectCloud:
     def user_api_keys(self, user_id):
         """The keys (``APIKey``, metadata only) of a user; None when the API knows no such user (404)."""
         try:
-            data = self.client.request("GET", f"users/{user_id}/api_keys")
+            return self._list(APIKey, self.client.request("GET", f"users/{user_id}/api_keys"), "API keys")
         except PrefectNotFound:
             return None
-        if not isinstance(data, list):
-            raise self.client.unexpected(f"a JSON {type(data).__name__} where a list of API keys was expected")
-        return [validated(self.client, APIKey, item) for item in data]
 
     def create_user_api_key(self, user_id, name, expiration=None):
         """Create a user key (when the user has no key with this name); return (APIKey, plaintext
-        key). After an answer that may come after the server applied the create, the keys are read
-        back (never sent again): a key with this name raises ``PrefectResponseLost``, none
-        ``PrefectOutcomeUnknown``."""
-        body = APIKeyCreate(name=name, **_given(expiration=utc(expiration)))
-        try:
-            data = self.client.request("POST", f"users/{user_id}/api_keys", body)
-        except _FAILED as exc:
-            def created():
-                return next((key for key in self.user_api_keys(user_id) or () if key.name == name), None)
-            self._recover(exc, f"the creation of the API key {name!r}", created)
-            raise
-        self.client.add_secret(data.get("key") if isinstance(data, dict) and isinstance(data.get("key"), str) else None)
-        created = validated(self.client, CreatedUserAPIKey, data)
-        meta = APIKey.model_validate(dict(created.model_dump(exclude={"key"}), masked_key=mask_key(created.key)))
-        return meta, created.key
+        key). After an answer that may come after the server applied the create (or a 201 whose
+        key is not in the expected form), the keys are read back (never sent again): a key with
+        this name raises ``PrefectResponseLost`` (with the user-key remedy: delete it and run
+        again), none ``PrefectOutcomeUnknown``."""
+        return self._sent_once(
+            f"users/{user_id}/api_keys", APIKeyCreate(name=name, **_given(expiration=utc(expiration))),
+            lambda data: self._with_key(data, CreatedUserAPIKey), f"the creation of the API key {name!r}",
+            lambda: next((key for key in self.user_api_keys(user_id) or () if key.name == name), None),
+            lost=f"the API key {shown(name)} was created, but the response with the key was lost; a key cannot be read back: "
+                 "delete it (state: absent) and run the task again to get a new one")
 
     def delete_user_api_key(self, user_id, key_id):
         return self._delete(f"users/{user_id}/api_keys/{key_id}")

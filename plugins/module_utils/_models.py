@@ -85,13 +85,9 @@ class APIKey(_Response):
     masked_key: Optional[str] = None
 
 
-class CreatedAPIKey(_Response):
-    """``APIKeyCreateResponse``: the metadata and the plaintext key, once."""
+class CreatedAPIKey(APIKey):
+    """``APIKeyCreateResponse``: the metadata and the plaintext key, once (the API sends no ``masked_key`` with it)."""
 
-    id: Optional[Id] = None
-    created: Optional[datetime.datetime] = None
-    name: str
-    expiration: Optional[datetime.datetime] = None
     key: BotKey
 
 
@@ -108,16 +104,9 @@ class Bot(_Response):
     api_key: APIKey
 
 
-class BotCreated(_Response):
+class BotCreated(Bot):
     """``BotCreateResponse`` (create and rotate): the account with its new plaintext key."""
 
-    id: Id
-    created: Optional[datetime.datetime] = None
-    updated: Optional[datetime.datetime] = None
-    actor_id: Id
-    account_id: Id
-    name: str
-    account_role_name: str
     api_key: CreatedAPIKey
 
 
@@ -154,19 +143,21 @@ class Workspace(_Response):
     default_workspace_role_id: Optional[Id] = None
 
 
-class BotAccess(_Response):
+class _Grant(_Response):
+    """A grant of a workspace role in a workspace: the fields every kind of accessor's grant has."""
+
     id: Id
     workspace_id: Id
     workspace_role_id: Id
+
+
+class BotAccess(_Grant):
     actor_id: Id
     bot_id: Id
     bot_name: str
 
 
-class UserAccess(_Response):
-    id: Id
-    workspace_id: Id
-    workspace_role_id: Id
+class UserAccess(_Grant):
     actor_id: Id
     user_id: Id
     first_name: Optional[str] = None
@@ -175,12 +166,9 @@ class UserAccess(_Response):
     handle: Optional[str] = None
 
 
-class TeamAccess(_Response):
+class TeamAccess(_Grant):
     """``WorkspaceTeamAccessResponse`` (filter); the PUT answer (``WorkspaceTeamAccess``) has no team_name."""
 
-    id: Id
-    workspace_id: Id
-    workspace_role_id: Id
     team_id: Id
     team_name: Optional[str] = None
 
@@ -248,63 +236,49 @@ class Match(_Body):
     like_: Optional[str] = None
 
 
-class BotCriteria(_Body):
+class Criteria(_Body):
+    """The criteria of one section of a filter body (``BotFilter``, ``UserFilter``, ``InvitationFilter``...).
+
+    One model serves every section: each holds the ``Match`` fields its route uses, and only the
+    fields set are sent (``to_json``), so the bodies are the ones the per-section models sent. The
+    API's criteria schemas forbid unknown fields (``additionalProperties: false``): a field a
+    section does not have is a 422, not ignored. The field order is the order they are sent in.
+    """
+
     id: Optional[Match] = None
     name: Optional[Match] = None
-
-
-class NameCriteria(_Body):
-    name: Optional[Match] = None
-
-
-class WorkspaceCriteria(_Body):
-    id: Optional[Match] = None
-    handle: Optional[Match] = None
-
-
-class MembershipCriteria(_Body):
     email: Optional[Match] = None
     handle: Optional[Match] = None
     user_id: Optional[Match] = None
+    status: Optional[Match] = None
+    slug: Optional[Match] = None
 
 
-class UserCriteria(_Body):
-    id: Optional[Match] = None
-    email: Optional[Match] = None
-    handle: Optional[Match] = None
+class Filter(_Body):
+    """The body of a ``.../filter`` route: the sections it is sent, named as in the OpenAPI document
+    (the ``Body_read_*`` schemas).
 
+    Every route's sections are here, and a route is sent only the sections set, as with one model
+    per route. Those schemas do NOT forbid unknown sections (the server ignores them), so the module
+    unit tests pin each route's exact body.
+    """
 
-class BotFilter(_Body):
-    service_accounts: Optional[BotCriteria] = None
-
-
-class AccountRoleFilter(_Body):
-    account_roles: Optional[NameCriteria] = None
-
-
-class WorkspaceRoleFilter(_Body):
-    workspace_roles: Optional[NameCriteria] = None
-
-
-class WorkspaceFilter(_Body):
-    workspaces: Optional[WorkspaceCriteria] = None
-
-
-class MembershipFilter(_Body):
-    account_memberships: Optional[MembershipCriteria] = None
+    service_accounts: Optional[Criteria] = None
+    account_roles: Optional[Criteria] = None
+    workspace_roles: Optional[Criteria] = None
+    workspaces: Optional[Criteria] = None
+    account_memberships: Optional[Criteria] = None
     only_users: Optional[bool] = None
-
-
-class TeamFilter(_Body):
-    teams: Optional[BotCriteria] = None  # the team criteria have the same id and name fields
-
-
-class BotAccessFilter(_Body):
-    bots: Optional[BotCriteria] = None
-
-
-class UserAccessFilter(_Body):
-    users: Optional[UserCriteria] = None
+    teams: Optional[Criteria] = None
+    bots: Optional[Criteria] = None
+    users: Optional[Criteria] = None
+    invitations: Optional[Criteria] = None
+    workspace_invitations: Optional[Criteria] = None
+    deployments: Optional[Criteria] = None
+    flows: Optional[Criteria] = None
+    block_documents: Optional[Criteria] = None
+    block_types: Optional[Criteria] = None
+    work_pools: Optional[Criteria] = None
 
 
 # Identity and access: workspace roles, teams with their members, account members, invitations
@@ -377,9 +351,7 @@ class TeamCreate(_Body):
     description: Optional[str] = ""
 
 
-class TeamUpdate(_Body):
-    name: str
-    description: Optional[str] = ""
+class TeamUpdate(TeamCreate):
     workos_directory_group_id: Optional[str] = None
 
 
@@ -396,19 +368,14 @@ class AccountMembershipUpdate(_Body):
     account_role_id: Id
 
 
-class InvitationCreate(_Body):
+class WorkspaceInvitationCreate(_Body):
     email: str
+
+
+class InvitationCreate(WorkspaceInvitationCreate):
+    """An invitation to the account: the e-mail address and the account role."""
+
     account_role_id: Id
-
-
-class InvitationCriteria(_Body):
-    email: Optional[Match] = None
-    status: Optional[Match] = None
-
-
-class InvitationFilter(_Body):
-    invitations: Optional[InvitationCriteria] = None
-    workspace_invitations: Optional[InvitationCriteria] = None  # the workspace invitations' filter
 
 
 # Object access: deployments, block documents, work pools --------------------------------------
@@ -435,9 +402,20 @@ class ObjectAccess(_Response):
     view_actors: List[ObjectActor] = []
 
 
-class Deployment(_Response):
+class _Named(_Response):
     id: Id
     name: str
+
+
+class WorkPool(_Named):
+    """A work pool: its id and name."""
+
+
+class Flow(_Named):
+    """A flow (``Flow``): the name a deployment is known by, ``flow/deployment``."""
+
+
+class Deployment(_Named):
     flow_id: Id
 
 
@@ -449,11 +427,6 @@ class BlockDocument(_Response):
     id: Id
     name: Optional[str] = None
     block_type: Optional[BlockType] = None
-
-
-class WorkPool(_Response):
-    id: Id
-    name: str
 
 
 class ReplaceObjectAccess(_Body):
@@ -470,35 +443,6 @@ class ReplaceObjectAccess(_Body):
 
 class ObjectAccessBody(_Body):
     access_control: ReplaceObjectAccess
-
-
-class SlugCriteria(_Body):
-    slug: Optional[Match] = None
-
-
-class DeploymentFilter(_Body):
-    deployments: Optional[BotCriteria] = None  # id and name, as for bots
-    flows: Optional[NameCriteria] = None
-
-
-class BlockDocumentFilter(_Body):
-    block_documents: Optional[BotCriteria] = None
-    block_types: Optional[SlugCriteria] = None
-
-
-class WorkPoolFilter(_Body):
-    work_pools: Optional[BotCriteria] = None
-
-
-class Flow(_Response):
-    """A flow (``Flow``): the name a deployment is known by, ``flow/deployment``."""
-
-    id: Id
-    name: str
-
-
-class FlowFilter(_Body):
-    flows: Optional[BotCriteria] = None  # id and name, as for bots
 
 
 # Workspaces (the workspace module) -------------------------------------------------------------
@@ -531,23 +475,16 @@ class WorkspaceInvitation(Invitation):
     workspace_role_id: Id
 
 
-class WorkspaceInvitationCreate(_Body):
-    email: str
-
-
 # User API keys ------------------------------------------------------------------
 # A user key: pnu_ and letters and digits (the length is UNCONFIRMED, as for bot keys).
 USER_KEY_PATTERN = r"^pnu_[A-Za-z0-9]{16,128}$"
 UserKey = Annotated[str, StringConstraints(pattern=USER_KEY_PATTERN)] if pydantic is not None else str
 
 
-class CreatedUserAPIKey(_Response):
-    """``APIKeyCreateResponse`` of ``POST users/{id}/api_keys``: the metadata and the plaintext key, once."""
+class CreatedUserAPIKey(CreatedAPIKey):
+    """``APIKeyCreateResponse`` of ``POST users/{id}/api_keys``: the metadata (with an id) and the plaintext key, once."""
 
     id: Id
-    created: Optional[datetime.datetime] = None
-    name: str
-    expiration: Optional[datetime.datetime] = None
     key: UserKey
 
 

@@ -221,3 +221,39 @@ def test_rotation_whose_read_back_fails_still_says_it_may_be_applied(cloud, api,
         api.rotate_bot_key(bot)
     assert "may still be applied" in str(info.value)
     assert cloud.count("POST", "/rotate_api_key") == 1
+
+
+# -- a user's API key
+
+
+USER = "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
+USER_KEY_META = {"id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "name": "ci", "created": "2026-11-23T03:19:07Z",
+                 "expiration": None, "masked_key": "pnu_...Wxyz"}
+USER_KEY_LOST = (f"POST /api/users/{USER}/api_keys: the API key 'ci' was created, but the response with the key was lost; "
+                 "a key cannot be read back: delete it (state: absent) and run the task again to get a new one")
+
+
+def test_a_user_key_is_returned_once_and_its_metadata_masked(make_client):
+    key = "pnu_" + "N3wUs3rK3y" * 3 + "Wxyz"
+    created = {k: USER_KEY_META[k] for k in ("id", "name", "created", "expiration")}
+    client, script = make_client(respond(201, json=dict(created, key=key)))
+    meta, returned = PrefectCloud(client).create_user_api_key(USER, "ci")
+    assert returned == key and meta.masked_key == "pnu_...Wxyz" and meta.id == USER_KEY_META["id"]
+    assert script.sends == 1
+
+
+@pytest.mark.parametrize("answer", [respond(500, json={"detail": "boom"}),
+                                    respond(201, json=dict(USER_KEY_META, key="pnu_short"))], ids=["500", "malformed-key"])
+def test_a_user_key_created_but_not_received_is_read_back_and_names_the_remedy(make_client, answer):
+    client, script = make_client(answer, respond(200, json=[USER_KEY_META]))
+    with pytest.raises(PrefectResponseLost) as info:
+        PrefectCloud(client).create_user_api_key(USER, "ci")
+    assert str(info.value) == USER_KEY_LOST and info.value.found.name == "ci"
+    assert [request.method for request in script.requests] == ["POST", "GET"]
+
+
+def test_a_user_key_not_visible_on_read_back_is_an_unknown_outcome(make_client):
+    client, dummy = make_client(respond(502, json={"detail": "bad gateway"}), respond(200, json=[]))
+    with pytest.raises(PrefectOutcomeUnknown) as info:
+        PrefectCloud(client).create_user_api_key(USER, "ci")
+    assert "the creation of the API key 'ci' may still be applied" in str(info.value)

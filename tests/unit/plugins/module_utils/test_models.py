@@ -17,7 +17,7 @@ pydantic = pytest.importorskip("pydantic")
 # pylint: disable=wrong-import-position
 from ansible_collections.prefect.cloud.plugins.module_utils import _models
 from ansible_collections.prefect.cloud.plugins.module_utils._models import (
-    Bot, BotCreate, BotCreated, BotFilter, BotCriteria, BotKeys, BotRotateAPIKey, BotUpdate, Match,
+    Bot, BotCreate, BotCreated, BotKeys, BotRotateAPIKey, BotUpdate, Criteria, Filter, Match,
     WorkspaceTeamAccessCreate, describe_invalid,
 )
 
@@ -118,7 +118,7 @@ def test_describe_invalid_never_shows_a_secret_given_for_a_field_of_another_type
 def test_a_body_dumps_only_the_fields_that_were_set():
     assert BotCreate(name="sa").to_json() == {"name": "sa"}
     assert BotUpdate(account_role_id=ACCOUNT_ID).to_json() == {"account_role_id": ACCOUNT_ID}
-    assert BotFilter(service_accounts=BotCriteria(name=Match(any_=["sa"]))).to_json() == {
+    assert Filter(service_accounts=Criteria(name=Match(any_=["sa"]))).to_json() == {
         "service_accounts": {"name": {"any_": ["sa"]}}}
 
 
