@@ -239,10 +239,10 @@ class Match(_Body):
 class Criteria(_Body):
     """The criteria of one section of a filter body (``BotFilter``, ``UserFilter``, ``InvitationFilter``...).
 
-    One model serves every section: each holds the ``Match`` fields its route uses, and only the
-    fields set are sent (``to_json``), so the bodies are the ones the per-section models sent. The
-    API's criteria schemas forbid unknown fields (``additionalProperties: false``): a field a
-    section does not have is a 422, not ignored. The field order is the order they are sent in.
+    One model serves every section: each call sets only the fields of its section's schema, and
+    ``to_json`` sends only the fields set. The API's criteria schemas forbid unknown fields
+    (``additionalProperties: false``), so a field a section lacks is still refused, by the API (422)
+    rather than before sending. Fields are sent in the order they are declared here.
     """
 
     id: Optional[Match] = None
@@ -255,12 +255,12 @@ class Criteria(_Body):
 
 
 class Filter(_Body):
-    """The body of a ``.../filter`` route: the sections it is sent, named as in the OpenAPI document
-    (the ``Body_read_*`` schemas).
+    """The body of a ``.../filter`` route: its sections, named as in the OpenAPI document's
+    ``Body_read_*`` schemas.
 
-    Every route's sections are here, and a route is sent only the sections set, as with one model
-    per route. Those schemas do NOT forbid unknown sections (the server ignores them), so the module
-    unit tests pin each route's exact body.
+    Every route's sections are here, and a route is sent only the sections set. Those schemas do
+    not forbid unknown sections (no ``additionalProperties: false``), so a section sent to a route
+    that lacks it would not be refused: the module unit tests pin each route's exact body.
     """
 
     service_accounts: Optional[Criteria] = None
