@@ -13,8 +13,9 @@ class PrefectError(Exception):
 class _RequestError(PrefectError):
     """A request that failed, named by ``method`` and ``path``.
 
-    ``summary`` is what went wrong without the advice of the message (for the messages of
-    ``PrefectOutcomeUnknown`` and ``PrefectResponseLost``); ``maybe_applied`` is True when a write
+    ``summary`` is what went wrong without the advice of the message (the transport error's reason,
+    the unexpected response's problem, the status and detail of an API error), which the messages of
+    ``PrefectOutcomeUnknown`` and ``PrefectResponseLost`` quote; ``maybe_applied`` is True when a write
     that is not safe to resend may have been applied before the failure.
     """
 
@@ -49,7 +50,7 @@ class PrefectTransportError(_RequestError):
     """The request never got an HTTP answer (connection refused or reset, timeout, TLS failure)."""
 
     def __init__(self, method, path, reason, attempts, maybe_applied=False, timed_out=False, hint=None):
-        self.reason, self.attempts = reason, attempts
+        self.attempts = attempts
         #: True when no answer came in time: the request may still be processed after this.
         self.timed_out = timed_out
         plural = "s" if attempts != 1 else ""
@@ -64,7 +65,6 @@ class PrefectResponseError(_RequestError):
     write answered so may have been applied (``maybe_applied``)."""
 
     def __init__(self, method, path, problem, maybe_applied=False):
-        self.problem = problem
         super().__init__(method, path, problem, f"returned an unexpected response: {problem} (check that api_url is the "
                          "Prefect Cloud API and that no proxy answers in its place; re-run the task, which reads the "
                          "current state first)", maybe_applied)
