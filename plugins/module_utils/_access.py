@@ -20,68 +20,58 @@ grants are read, matched, written and deleted.
 from __future__ import annotations
 
 from ._base import Operation
-from ._errors import PrefectError, PrefectNotFound
+from ._errors import PrefectNotFound
 from ._http import PAGE_SIZE
-from ._lookup import Directory, user_filter, user_matches
-from ._values import hint, is_uuid, shown
+from ._lookup import Directory, user_filter
+from ._values import is_uuid, shown
 from ._views import grant_view
 
 
 class AccessKind:
-    """What one accessor kind's grants are: ``read(api, workspace_id, value=None)`` (all, or
-    narrowed to ``value`` when ``narrow``), ``matches(access, value)``, ``accessor(obj)`` (type,
-    id, name, actor id) of a grant or of the accessor itself, ``keys(access)`` (what a member may
-    name it by), ``upsert(api, workspace_id, pairs)`` -> {accessor id: grant id}, and
-    ``delete(api, workspace_id, grant view)``."""
+    """What one accessor kind's grants are: ``prefix`` names their fields (``bot_id``,
+    ``bot_name``) and API methods (``bot_accesses``, ``delete_bot_access``), ``filters(value)``
+    the keywords that narrow a read to one accessor (None: no filter), ``upsert`` the API method
+    that writes many grants."""
 
-    def __init__(self, name, label, form, **functions):
-        self.name, self.label, self.form = name, label, form
-        self.narrow = name != "team"  # the team-grant filter has no criteria
-        self.__dict__.update(functions)
+    def __init__(self, name, label, form, prefix, upsert, filters):
+        self.name, self.label, self.prefix, self.upsert_method, self.filters = name, label, prefix, upsert, filters
+        self.expects = f" (accessor_type={name} expects {form})"
+        self.narrow = filters is not None
 
-    def unknown(self, value, option, names=()):
-        """The error for an accessor that is neither real nor planned, with the closest of ``names``."""
-        return PrefectError(f"{option}: no {self.label} {value!r} in this account{hint(value, names)} "
-                            f"(accessor_type={self.name} expects {self.form})")
+    def read(self, api, workspace_id, value=None):
+        """Every grant of the kind in the workspace, or those of ``value`` (when ``narrow``)."""
+        return getattr(api, f"{self.prefix}_accesses")(workspace_id, **({} if value is None else self.filters(value)))
 
+    def accessor(self, obj):
+        """(type, id, name, actor id) of a grant or of the accessor itself."""
+        name = (obj.email or obj.handle) if self.name == "user" else getattr(obj, f"{self.prefix}_name", getattr(obj, "name", None))
+        return self.name, getattr(obj, f"{self.prefix}_id", obj.id), name, getattr(obj, "actor_id", None)
 
-def _answered(grants, field):
-    return {getattr(grant, field): grant.id for grant in grants}
+    def keys(self, access):
+        """The member keys (``member_key``) of what a member may name the grant's accessor by."""
+        found = self.accessor(access)
+        names = (access.email, access.handle) if self.name == "user" else (found[2],)
+        return {member_key(self.name, key) for key in (found[1],) + names if key}
 
+    def matches(self, access, value):
+        return member_key(self.name, value) in self.keys(access)
 
-def _user_name(user):
-    return user.email or user.handle
+    def upsert(self, api, workspace_id, pairs):
+        """Write ``pairs`` (accessor id, role id); {accessor id: grant id} of the answer."""
+        field = f"{self.prefix}_id"
+        return {getattr(grant, field): grant.id for grant in getattr(api, self.upsert_method)(workspace_id, pairs)}
+
+    def delete(self, api, workspace_id, grant):
+        """Delete the grant (a view); a team grant by the TEAM id."""
+        getattr(api, f"delete_{self.prefix}_access")(workspace_id, grant["accessor_id" if self.name == "team" else "id"])
 
 
 KINDS = {kind.name: kind for kind in (
-    AccessKind(
-        "service_account", "service account", "a service account name or id",
-        read=lambda api, ws, value=None: api.bot_accesses(
-            ws, **({} if value is None else {"bot_ids": [value]} if is_uuid(value) else {"bot_names": [value]})),
-        matches=lambda access, value: value == (access.bot_id if is_uuid(value) else access.bot_name),
-        accessor=lambda obj: ("service_account", getattr(obj, "bot_id", obj.id),
-                              getattr(obj, "bot_name", getattr(obj, "name", None)), obj.actor_id),
-        keys=lambda access: (access.bot_id, access.bot_name),
-        upsert=lambda api, ws, pairs: _answered(api.upsert_bot_accesses(ws, pairs), "bot_id"),
-        delete=lambda api, ws, grant: api.delete_bot_access(ws, grant["id"])),
-    AccessKind(
-        "user", "user", "a user e-mail, handle or id",
-        read=lambda api, ws, value=None: api.user_accesses(ws, **({} if value is None else user_filter(value))),
-        matches=user_matches,
-        accessor=lambda obj: ("user", obj.user_id, _user_name(obj), obj.actor_id),
-        keys=lambda access: (access.user_id, (access.email or "").lower() or None, access.handle),
-        upsert=lambda api, ws, pairs: _answered(api.upsert_user_accesses(ws, pairs), "user_id"),
-        delete=lambda api, ws, grant: api.delete_user_access(ws, grant["id"])),
-    AccessKind(
-        "team", "team", "a team name or id",
-        read=lambda api, ws, value=None: api.team_accesses(ws),
-        matches=lambda access, value: access.team_id == value,
-        accessor=lambda obj: ("team", getattr(obj, "team_id", obj.id), getattr(obj, "team_name", getattr(obj, "name", None)),
-                              None),
-        keys=lambda access: (access.team_id, access.team_name),
-        # The whole team-grant set of the workspace (``pairs`` holds every team grant to keep).
-        upsert=lambda api, ws, pairs: _answered(api.put_team_accesses(ws, pairs), "team_id"),
-        delete=lambda api, ws, grant: api.delete_team_access(ws, grant["accessor_id"])),  # by TEAM id
+    AccessKind("service_account", "service account", "a service account name or id", "bot", "upsert_bot_accesses",
+               lambda value: {"bot_ids": [value]} if is_uuid(value) else {"bot_names": [value]}),
+    AccessKind("user", "user", "a user e-mail, handle or id", "user", "upsert_user_accesses", user_filter),
+    # The team-grant filter has no criteria; the PUT writes the whole team-grant set (every team grant to keep).
+    AccessKind("team", "team", "a team name or id", "team", "put_team_accesses", None),
 )}
 ACCESSOR_TYPES = tuple(KINDS)
 
@@ -166,14 +156,11 @@ class WorkspaceGrants:
         entry = None
         if member is not None and member.kind.name == "team":
             team = self.accessor(member)
-            if team is None or team.id is None:  # no such team, or one an earlier check-mode task plans
-                if member.role is None:
-                    return None
-            else:
+            if team is not None and team.id is not None:  # not one that an earlier check-mode task plans
                 field = "workspace_id" if is_uuid(self.workspace) else "workspace_handle"
                 entry = next((ws for ws in team.workspaces if getattr(ws, field) == self.workspace), None)
-                if entry is None and member.role is None:
-                    return None  # the team has no access to that workspace
+            if entry is None and member.role is None:
+                return None  # no such team, or it has no access to that workspace
         if entry is not None:
             self.workspace_id = entry.workspace_id
             self.handle = None if is_uuid(self.workspace) else entry.workspace_handle
@@ -222,9 +209,7 @@ class WorkspaceGrants:
                     if view is None:
                         continue
                     self.listed.append(view)
-                    for key in kind.keys(access):
-                        if key is not None:
-                            self.current[member_key(name, key)] = view
+                    self.current.update(dict.fromkeys(kind.keys(access), view))
         return [self.current.get(member.key) for member in self.members]
 
     def view(self, kind, access, accessor=None):
@@ -244,7 +229,7 @@ class WorkspaceGrants:
     def accessor(self, member):
         """The member's accessor (looked up once), or None."""
         if member.key not in self.accessors:
-            self.accessors[member.key] = self.directory.find_accessor(member.kind, member.value, member.option)
+            self.accessors[member.key] = self.directory.find_accessor(member.kind.name, member.value, member.option)
         return self.accessors[member.key]
 
     # -- planning
@@ -265,7 +250,7 @@ class WorkspaceGrants:
             if before is None:
                 accessor = self.accessor(member)
                 if accessor is None:
-                    raise member.kind.unknown(member.value, member.option, self.names(member.kind))
+                    raise self.directory.unknown(member.kind.name, member.value, member.option, member.kind.expects)
                 before_role = None
                 base = grant_view(None, self.workspace_id, self.handle, member.kind.accessor(accessor), None, None)
             else:
@@ -291,22 +276,9 @@ class WorkspaceGrants:
     def prime(self, missing):
         """Many members without a grant: list the service accounts and users once (teams are
         looked up one by one)."""
-        if self.narrow:
-            return
-        kinds = {member.kind.name for member in missing}
-        if "service_account" in kinds:
-            self.directory.bots()
-        if "user" in kinds:
-            self.directory.users()
-
-    def names(self, kind):
-        """The names of the accessors of ``kind``, real and planned (one listing, for an error)."""
-        if kind.name == "user":
-            return [user.email or user.handle for user in self.directory.users()]
-        listed = self.directory.bots() if kind.name == "service_account" else self.api.teams()
-        planned = self.module.planned(kind.name)
-        return [item.name for item in listed if item.name not in planned] + [
-            name for name, view in planned.items() if view is not None]
+        for name in ("service_account", "user") if not self.narrow else ():
+            if any(member.kind.name == name for member in missing):
+                self.directory.everyone(name)
 
     # -- writing
 

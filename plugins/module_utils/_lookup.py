@@ -55,13 +55,6 @@ def user_filter(value):
     return {"handles": [value]}
 
 
-def required(found, what, value, option):
-    """``found``, or an error naming ``option`` when it is None (no such object)."""
-    if found is None:
-        raise PrefectError(f"{option}: no {what} {value!r} in this account")
-    return found
-
-
 def one(found, what, value, option):
     """The one object in ``found``, None when empty; several are an error naming ``option``."""
     if len(found) > 1:
@@ -93,6 +86,21 @@ class RoleIndex:
             raise PrefectError(f"{option}: no {self.what} with name or id {value!r}{hint(value, names)}; valid names "
                                f"are: {listing(names)}")
         return found[0]
+
+
+# Per accessor kind: its label in messages, the API method listing them all, the fields that a
+# planned one lacks.
+ACCESSORS = {"service_account": ("service account", "bots", {}), "user": ("user", "account_members", {}),
+             "team": ("team", "teams", {"workspaces": [], "memberships": []})}
+
+
+def _matches(kind, item, value):
+    return user_matches(item, value) if kind == "user" else value in (item.id, item.name)
+
+
+def _name(kind, item):
+    """What an error's hint offers for an accessor: a user's e-mail address (else handle), a name."""
+    return (item.email or item.handle) if kind == "user" else item.name
 
 
 class Directory:
@@ -162,57 +170,72 @@ class Directory:
     def account_roles(self):
         return self._all("account_roles", lambda: RoleIndex(self.api.account_roles(), "account role"))
 
-    # -- service accounts
+    # -- accessors: service accounts, users (account members) and teams
+
+    def everyone(self, kind):
+        """Every accessor of ``kind`` (``service_account``, ``user``, ``team``), with those planned
+        earlier (one listing, read once)."""
+        dummy, read, extra = ACCESSORS[kind]
+        return self._all(kind, lambda: self._with_planned(kind, getattr(self.api, read)(), **extra))
 
     def bots(self):
-        """Every service account, with those planned earlier."""
-        return self._all("bots", lambda: self._with_planned("service_account", self.api.bots()))
-
-    def find_bot(self, value, option="service_account"):
-        """The service account with name or id ``value``, or None (one request, none when listed)."""
-        if "bots" in self._lists:
-            found = [bot for bot in self.bots() if value in (bot.id, bot.name)]
-        elif is_uuid(value):
-            found = [bot for bot in [self.api.bot(value)] if bot is not None]
-        else:
-            found = [bot for bot in self.api.bots(names=[value]) if bot.name == value]
-            found = self._with_planned("service_account", found, [value])
-        return one(found, "service account", value, option)
-
-    def bot(self, value, option="service_account"):
-        what = "service account with " + ("id" if is_uuid(value) else "name")
-        return required(self.find_bot(value, option), what, value, option)
-
-    # -- users (account members)
+        return self.everyone("service_account")
 
     def users(self):
-        return self._all("users", self.api.account_members)
+        return self.everyone("user")
+
+    def find_accessor(self, kind, value, option=None):
+        """The accessor of ``kind`` that ``value`` names (see ``accessor``), or None: from the list
+        when read, else one narrow request (with the plans); several are an error naming ``option``."""
+        label, dummy, extra = ACCESSORS[kind]
+        if kind in self._lists:
+            found = self._lists[kind]
+        else:
+            found = self._with_planned(kind, self._narrow(kind, value), [value], **extra)
+        return one([item for item in found if _matches(kind, item, value)], label, value, option or kind)
+
+    def _narrow(self, kind, value):
+        """What one request filtered by ``value`` answers (a superset of the matches)."""
+        if kind == "user":
+            return self.api.account_members(**user_filter(value))
+        if kind == "service_account" and is_uuid(value):
+            return [bot for bot in [self.api.bot(value)] if bot is not None]
+        narrow = {"ids" if is_uuid(value) else "names": [value]}
+        return self.api.bots(**narrow) if kind == "service_account" else self.api.teams(**narrow)
+
+    def find_bot(self, value, option="service_account"):
+        return self.find_accessor("service_account", value, option)
 
     def find_user(self, value, option="user"):
-        """The account member with user id, e-mail address (any case) or handle ``value``, or None."""
-        if "users" in self._lists:
-            found = [user for user in self.users() if user_matches(user, value)]
-        else:
-            found = [user for user in self.api.account_members(**user_filter(value)) if user_matches(user, value)]
-        return one(found, "user", value, option)
-
-    def user(self, value, option="user"):
-        return required(self.find_user(value, option), "user with e-mail, handle or id", value, option)
-
-    # -- teams
+        return self.find_accessor("user", value, option)
 
     def find_team(self, value, option="team"):
-        """The team (``Team``, with its members and workspaces) with id or name ``value``, or None.
-        One request; two teams with one name are an error."""
-        if is_uuid(value):
-            found = [team for team in self.api.teams(ids=[value]) if team.id == value]
-        else:
-            found = [team for team in self.api.teams(names=[value]) if team.name == value]
-            found = self._with_planned("team", found, [value], workspaces=[], memberships=[])
-        return one(found, "team", value, option)
+        """The team (``Team``, with its members and workspaces) with id or name ``value``, or None."""
+        return self.find_accessor("team", value, option)
 
-    def team(self, value, option="team"):
-        return required(self.find_team(value, option), "team", value, option)
+    def accessor(self, kind, value, option, expects=""):
+        """The service account (name or id), user (e-mail in any case, handle or id) or team (name
+        or id) ``value``, real or planned; else the error ``unknown``."""
+        found = self.find_accessor(kind, value, option)
+        if found is None:
+            raise self.unknown(kind, value, option, expects)
+        return found
+
+    def unknown(self, kind, value, option, expects=""):
+        """The error for an accessor that is neither real nor planned: naming ``option``, with the
+        closest name (one listing) and then ``expects``."""
+        names = [_name(kind, item) for item in self.everyone(kind)]
+        return PrefectError(f"{option}: no {ACCESSORS[kind][0]} {value!r} in this account{hint(value, names)}{expects}")
+
+    def user(self, value, option="user"):
+        return self.accessor("user", value, option)
+
+    def actors(self, values, kind, option):
+        """The accessors of ``kind`` that ``values`` name, each required: one narrow request for
+        one, one read of the whole list for several."""
+        if len(values) > 1:
+            self.everyone(kind)
+        return [self.accessor(kind, value, option) for value in values]
 
     # -- workspace grants, by accessor kind (``kind``: an ``_access.AccessKind``)
 
@@ -234,19 +257,6 @@ class Directory:
         else:
             found = kind.read(self.api, workspace_id, value)
         return one([grant for grant in found if kind.matches(grant, value)], kind.label, value, option)
-
-    def find_accessor(self, kind, value, option="accessor"):
-        """The service account, user or team ``value`` (by ``kind.name``), or None."""
-        find = {"service_account": self.find_bot, "user": self.find_user, "team": self.find_team}[kind.name]
-        return find(value, option)
-
-    def actors(self, values, kind, option):
-        """The service accounts (``kind`` "service_account") or users ("user") named by ``values``,
-        each required: one narrow request for one, one read of the whole list for several."""
-        if len(values) > 1:
-            (self.bots if kind == "service_account" else self.users)()
-        find = self.bot if kind == "service_account" else self.user
-        return [find(value, option) for value in values]
 
     # -- invitations
 

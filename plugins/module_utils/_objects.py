@@ -44,7 +44,7 @@ from ._base import StateModule
 from ._errors import PrefectError
 from ._lookup import Directory
 from ._models import ReplaceObjectAccess
-from ._values import check_names, hint, is_uuid
+from ._values import check_names, is_uuid
 
 Entry = namedtuple("Entry", "type id name")
 Ref = namedtuple("Ref", "type path label")
@@ -182,16 +182,7 @@ class ObjectAcls:
                 if entry.type == actor_type and (value == entry.id or (
                         value.lower() == (entry.name or "").lower() if actor_type == "user" else value == entry.name)):
                     return entry
-        directory = self.directory
-        find, names = {
-            "service_account": (directory.find_bot, lambda: [bot.name for bot in directory.bots()]),
-            "user": (directory.find_user, lambda: [user.email for user in directory.users() if user.email]),
-            "team": (directory.find_team, lambda: [team.name for team in self.api.teams()]),
-        }[actor_type]
-        found = find(value, option)
-        if found is None:
-            what = actor_type.replace("_", " ")
-            raise PrefectError(f"{option}: no {what} {value!r} in this account{hint(value, names())}")
+        found = self.directory.accessor(actor_type, value, option)
         if actor_type == "team":
             return Entry("team", found.id, found.name)
         return Entry(actor_type, getattr(found, "actor_id", None), found.email if actor_type == "user" else found.name)
