@@ -138,7 +138,7 @@ class WorkspaceGrants:
         self.module, self.api = module, module.api
         self.directory = Directory(module)
         self.workspace, self.members = workspace, members
-        self.purge_types = [KINDS[name] for name in ACCESSOR_TYPES if name in purge_types]
+        self.purge_types = [name for name in ACCESSOR_TYPES if name in purge_types]
         self.narrow = len(members) == 1 and not purge_types
         self.workspace_id = self.handle = None
         self.known_roles = {}  # role id -> name, from a team's listing (no role list needed)
@@ -192,22 +192,16 @@ class WorkspaceGrants:
         directory = self.directory
         if self.narrow:
             member = self.members[0]
-            value, team = member.value, None
-            if member.kind.name == "team":
-                team = self.accessor(member)
-                if team is None or team.id is None:
-                    return [None]
-                value = team.id
-            access = directory.find_grant(self.workspace_id, member.kind, value, member.option)
+            team = self.accessor(member) if member.kind.name == "team" else None
+            if member.kind.name == "team" and (team is None or team.id is None):
+                return [None]  # no such team, or one that an earlier check-mode task plans
+            access = directory.find_grant(self.workspace_id, member.kind, team.id if team else member.value, member.option)
             return [self.view(member.kind, access, team)]
-        kinds = {member.kind.name for member in self.members} | {kind.name for kind in self.purge_types}
-        for name in ACCESSOR_TYPES:
-            if name in kinds:
-                kind = KINDS[name]
-                for access in directory.grants(self.workspace_id, kind):
-                    view = self.view(kind, access)
-                    if view is None:
-                        continue
+        kinds = {member.kind.name for member in self.members} | set(self.purge_types)
+        for kind in [KINDS[name] for name in ACCESSOR_TYPES if name in kinds]:
+            for access in directory.grants(self.workspace_id, kind):
+                view = self.view(kind, access)
+                if view is not None:
                     self.listed.append(view)
                     self.current.update(dict.fromkeys(kind.keys(access), view))
         return [self.current.get(member.key) for member in self.members]
@@ -217,9 +211,9 @@ class WorkspaceGrants:
         that an earlier check-mode task deletes)."""
         if access is None:
             return None
-        if kind.name != "user" and self.module.planned(kind.name).get(kind.accessor(access)[2], ()) is None:
-            return None
         found = kind.accessor(access)
+        if self.module.planned(kind.name).get(found[2], ()) is None:  # users are never planned
+            return None
         if accessor is not None and found[2] is None:
             found = kind.accessor(accessor)
         role_id = access.workspace_role_id
@@ -242,28 +236,25 @@ class WorkspaceGrants:
                   else self.directory.workspace_roles().resolve(member.role, member.role_option)
                   for member, before in zip(self.members, self.befores)]
         self.prime([member for member, before in zip(self.members, self.befores) if before is None and member.role])
-        afters = []
-        for member, before, role in zip(self.members, self.befores, wanted):
-            if member.role is None or role is None:
-                afters.append(None if member.role is None else before)
-                continue
-            if before is None:
-                accessor = self.accessor(member)
-                if accessor is None:
-                    raise self.directory.unknown(member.kind.name, member.value, member.option, member.kind.expects)
-                before_role = None
-                base = grant_view(None, self.workspace_id, self.handle, member.kind.accessor(accessor), None, None)
-            else:
-                before_role, base = before["workspace_role_id"], before
-            after = base if before_role == role.id and before is not None else dict(
-                base, workspace_role_id=role.id, workspace_role_name=role.name)
-            afters.append(after)
-        self.afters = afters
+        self.afters = [self.after(*row) for row in zip(self.members, self.befores, wanted)]
         kept = {before["id"] for before in self.befores if before is not None}
         self.removals = [grant for grant in self.listed
-                         if grant["accessor_type"] in [kind.name for kind in self.purge_types] and grant["id"] not in kept
+                         if grant["accessor_type"] in self.purge_types and grant["id"] not in kept
                          and not {grant["accessor_id"], grant["actor_id"]} & set(protected)]
-        return afters
+        return self.afters
+
+    def after(self, member, before, role):
+        """The member's grant after the run: None, ``before`` itself, or a view with ``role``."""
+        if member.role is None:
+            return None
+        if role is None or before is not None and before["workspace_role_id"] == role.id:
+            return before
+        if before is None:
+            accessor = self.accessor(member)
+            if accessor is None:
+                raise self.directory.unknown(member.kind.name, member.value, member.option, member.kind.expects)
+            before = grant_view(None, self.workspace_id, self.handle, member.kind.accessor(accessor), None, None)
+        return dict(before, workspace_role_id=role.id, workspace_role_name=role.name)
 
     def keeps(self, before, role):
         """True when the grant provably has ``role`` without the role list: the same role id, or

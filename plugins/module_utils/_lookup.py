@@ -94,15 +94,6 @@ ACCESSORS = {"service_account": ("service account", "bots", {}), "user": ("user"
              "team": ("team", "teams", {"workspaces": [], "memberships": []})}
 
 
-def _matches(kind, item, value):
-    return user_matches(item, value) if kind == "user" else value in (item.id, item.name)
-
-
-def _name(kind, item):
-    """What an error's hint offers for an accessor: a user's e-mail address (else handle), a name."""
-    return (item.email or item.handle) if kind == "user" else item.name
-
-
 class Directory:
     """The objects of the account as one task sees them (see the module docstring)."""
 
@@ -181,37 +172,29 @@ class Directory:
     def bots(self):
         return self.everyone("service_account")
 
-    def users(self):
-        return self.everyone("user")
-
     def find_accessor(self, kind, value, option=None):
         """The accessor of ``kind`` that ``value`` names (see ``accessor``), or None: from the list
         when read, else one narrow request (with the plans); several are an error naming ``option``."""
         label, dummy, extra = ACCESSORS[kind]
         if kind in self._lists:
-            found = self._lists[kind]
+            found = [item for item in self._lists[kind]
+                     if (user_matches(item, value) if kind == "user" else value in (item.id, item.name))]
         else:
             found = self._with_planned(kind, self._narrow(kind, value), [value], **extra)
-        return one([item for item in found if _matches(kind, item, value)], label, value, option or kind)
+        return one(found, label, value, option or kind)
 
     def _narrow(self, kind, value):
-        """What one request filtered by ``value`` answers (a superset of the matches)."""
+        """The real accessors of ``kind`` that ``value`` names, found by one filtered request."""
+        api, uuid = self.api, is_uuid(value)
         if kind == "user":
-            return self.api.account_members(**user_filter(value))
-        if kind == "service_account" and is_uuid(value):
-            return [bot for bot in [self.api.bot(value)] if bot is not None]
-        narrow = {"ids" if is_uuid(value) else "names": [value]}
-        return self.api.bots(**narrow) if kind == "service_account" else self.api.teams(**narrow)
+            return [user for user in api.account_members(**user_filter(value)) if user_matches(user, value)]
+        if kind == "service_account" and uuid:
+            return [bot for bot in [api.bot(value)] if bot is not None]
+        found = (api.bots if kind == "service_account" else api.teams)(**{"ids" if uuid else "names": [value]})
+        return [item for item in found if value == (item.id if uuid else item.name)]
 
     def find_bot(self, value, option="service_account"):
         return self.find_accessor("service_account", value, option)
-
-    def find_user(self, value, option="user"):
-        return self.find_accessor("user", value, option)
-
-    def find_team(self, value, option="team"):
-        """The team (``Team``, with its members and workspaces) with id or name ``value``, or None."""
-        return self.find_accessor("team", value, option)
 
     def accessor(self, kind, value, option, expects=""):
         """The service account (name or id), user (e-mail in any case, handle or id) or team (name
@@ -224,7 +207,7 @@ class Directory:
     def unknown(self, kind, value, option, expects=""):
         """The error for an accessor that is neither real nor planned: naming ``option``, with the
         closest name (one listing) and then ``expects``."""
-        names = [_name(kind, item) for item in self.everyone(kind)]
+        names = [(item.email or item.handle) if kind == "user" else item.name for item in self.everyone(kind)]
         return PrefectError(f"{option}: no {ACCESSORS[kind][0]} {value!r} in this account{hint(value, names)}{expects}")
 
     def user(self, value, option="user"):

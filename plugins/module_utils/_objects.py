@@ -52,40 +52,29 @@ EVERYONE = Entry("everyone", "*", None)
 ACTOR_TYPES = {"service_accounts": "service_account", "users": "user", "teams": "team"}
 
 
-# One object type: ``option`` names the object in a task, in the ``form`` given; ``lookup(api,
-# workspace id, value)`` -> the API path of the object or None; ``listing(api, workspace id)`` ->
-# (path, label) of every object.
-ObjectType = namedtuple("ObjectType", "name label levels form lookup listing")
-
-
-def _by_name(value, read, path):
-    """The path of an object named ``a/b`` (read by its two names) or by id."""
-    if is_uuid(value):
-        return f"{path}/{value}"
-    first, _sep, second = value.partition("/")
-    found = read(first, second) if first and second else None
-    return None if found is None else f"{path}/{found.id}"
+# One object type: ``form`` is how a task names one; the API path of an object is ``path/key``
+# (key: its id, a work pool's name); ``by_name(workspace id, a, b)`` the API method that reads the
+# object named ``a/b`` (None: the key is the name); ``listing(api, workspace id)`` -> (key, label) of
+# every object.
+ObjectType = namedtuple("ObjectType", "name label levels form path by_name listing")
 
 
 def _deployments(api, workspace_id):
-    """(path, ``flow/deployment``) of every deployment: the listing names only the flow's id, so the
+    """(id, ``flow/deployment``) of every deployment: the listing names only the flow's id, so the
     flows are listed too (one more request)."""
     found = api.deployments(workspace_id)
     flows = {flow.id: flow.name for flow in api.flows(workspace_id, sorted({d.flow_id for d in found}))} if found else {}
-    return [(f"deployments/{d.id}", f"{flows.get(d.flow_id, d.flow_id)}/{d.name}") for d in found]
+    return [(d.id, f"{flows.get(d.flow_id, d.flow_id)}/{d.name}") for d in found]
 
 
 TYPES = {kind.name: kind for kind in (
     ObjectType("deployment", "deployment", ("manage", "run", "view"), "flow_name/deployment_name or a deployment id",
-               lambda api, ws, value: _by_name(value, lambda a, b: api.deployment_by_name(ws, a, b), "deployments"),
-               _deployments),
+               "deployments", "deployment_by_name", _deployments),
     ObjectType("block", "block document", ("manage", "view"), "block_type_slug/block_name or a block document id",
-               lambda api, ws, value: _by_name(value, lambda a, b: api.block_document_by_name(ws, a, b), "block_documents"),
-               lambda api, ws: [(f"block_documents/{b.id}", f"{b.block_type.slug}/{b.name}" if b.block_type else b.id)
-                                for b in api.block_documents(ws)]),
-    ObjectType("work_pool", "work pool", ("manage", "run", "view"), "a work pool name",
-               lambda api, ws, value: f"work_pools/{quote(value, safe='')}",  # the ACL read proves it exists
-               lambda api, ws: [(f"work_pools/{quote(p.name, safe='')}", p.name) for p in api.work_pools(ws)]),
+               "block_documents", "block_document_by_name",
+               lambda api, ws: [(b.id, f"{b.block_type.slug}/{b.name}" if b.block_type else b.id) for b in api.block_documents(ws)]),
+    ObjectType("work_pool", "work pool", ("manage", "run", "view"), "a work pool name", "work_pools", None,
+               lambda api, ws: [(p.name, p.name) for p in api.work_pools(ws)]),
 )}
 
 
@@ -132,17 +121,20 @@ def empty_levels(acl, levels):
 
 
 def acl_view(ref, acl):
-    view = {"object_type": ref.type, "object": ref.label}
-    view.update({level: [dict(entry._asdict()) for entry in entries] for level, entries in acl.items()})
-    return view
+    return {"object_type": ref.type, "object": ref.label,
+            **{level: [dict(entry._asdict()) for entry in entries] for level, entries in acl.items()}}
 
 
 def acl_diff(view):
     if view is None:
         return None
-    levels = TYPES[view["object_type"]].levels
-    return dict({"object": f"{TYPES[view['object_type']].label} {view['object']}"},
-                **{level: [label(Entry(**entry)) for entry in view[level]] for level in levels})
+    kind = TYPES[view["object_type"]]
+    levels = {level: [label(Entry(**entry)) for entry in view[level]] for level in kind.levels}
+    return {"object": f"{kind.label} {view['object']}", **levels}
+
+
+def _ref(kind, key, label):
+    return Ref(kind.name, f"{kind.path}/{quote(key, safe='')}", label)
 
 
 class ObjectAcls:
@@ -154,13 +146,17 @@ class ObjectAcls:
 
     def find(self, type_name, value, option):
         kind = TYPES[type_name]
-        path = kind.lookup(self.api, self.workspace_id, value)
-        if path is None and not is_uuid(value) and "/" not in value and type_name != "work_pool":
+        if kind.by_name is None or is_uuid(value):  # a work pool: the ACL read proves it exists
+            return _ref(kind, value, value)
+        if "/" not in value:
             raise PrefectError(f"{option} must be {kind.form}, got {value!r}")
-        return None if path is None else Ref(type_name, path, value)
+        first, _sep, second = value.partition("/")
+        found = getattr(self.api, kind.by_name)(self.workspace_id, first, second) if first and second else None
+        return None if found is None else _ref(kind, found.id, value)
 
     def refs(self, type_name):
-        return [Ref(type_name, path, name) for path, name in TYPES[type_name].listing(self.api, self.workspace_id)]
+        kind = TYPES[type_name]
+        return [_ref(kind, key, name) for key, name in kind.listing(self.api, self.workspace_id)]
 
     def read(self, ref):
         """The object's ACL, or None when the object does not exist (the GET answers 404)."""
@@ -177,15 +173,13 @@ class ObjectAcls:
         self.api.set_object_access(self.workspace_id, ref.path, ReplaceObjectAccess(**ids))
 
     def actor(self, actor_type, value, option, known=None):
-        for entries in (known or {}).values():
-            for entry in entries:
-                if entry.type == actor_type and (value == entry.id or (
-                        value.lower() == (entry.name or "").lower() if actor_type == "user" else value == entry.name)):
-                    return entry
+        fold = str.lower if actor_type == "user" else str  # e-mail addresses in any case
+        for entry in (entry for entries in (known or {}).values() for entry in entries):
+            if entry.type == actor_type and (value == entry.id or fold(value) == fold(entry.name or "")):
+                return entry
         found = self.directory.accessor(actor_type, value, option)
-        if actor_type == "team":
-            return Entry("team", found.id, found.name)
-        return Entry(actor_type, getattr(found, "actor_id", None), found.email if actor_type == "user" else found.name)
+        actor_id = found.id if actor_type == "team" else getattr(found, "actor_id", None)  # a planned one has none
+        return Entry(actor_type, actor_id, found.email if actor_type == "user" else found.name)
 
 
 def _level_spec():
