@@ -22,7 +22,7 @@ from __future__ import annotations
 from ._base import Operation
 from ._errors import PrefectNotFound
 from ._http import PAGE_SIZE
-from ._lookup import Directory, user_filter
+from ._lookup import ACCESSORS, Directory, user_filter
 from ._values import is_uuid, shown
 from ._views import grant_view
 
@@ -30,16 +30,16 @@ from ._views import grant_view
 class AccessKind:
     """What one accessor kind's grants are: ``prefix`` names their fields (``bot_id``,
     ``bot_name``) and API methods (``bot_accesses``, ``delete_bot_access``), ``filters(value)``
-    the keywords that narrow a read to one accessor (None: no filter), ``upsert`` the API method
-    that writes many grants."""
+    the keywords that narrow a read to one accessor (None: no filter, the grants are listed),
+    ``upsert`` the API method that writes many grants; the label is ``_lookup.ACCESSORS``'."""
 
-    def __init__(self, name, label, form, prefix, upsert, filters):
-        self.name, self.label, self.prefix, self.upsert_method, self.filters = name, label, prefix, upsert, filters
+    def __init__(self, name, form, prefix, upsert, filters):
+        self.name, self.prefix, self.upsert_method, self.filters = name, prefix, upsert, filters
+        self.label = ACCESSORS[name][0]
         self.expects = f" (accessor_type={name} expects {form})"
-        self.narrow = filters is not None
 
     def read(self, api, workspace_id, value=None):
-        """Every grant of the kind in the workspace, or those of ``value`` (when ``narrow``)."""
+        """Every grant of the kind in the workspace, or those of ``value`` (with ``filters``)."""
         return getattr(api, f"{self.prefix}_accesses")(workspace_id, **({} if value is None else self.filters(value)))
 
     def accessor(self, obj):
@@ -58,8 +58,7 @@ class AccessKind:
 
     def upsert(self, api, workspace_id, pairs):
         """Write ``pairs`` (accessor id, role id); {accessor id: grant id} of the answer."""
-        field = f"{self.prefix}_id"
-        return {getattr(grant, field): grant.id for grant in getattr(api, self.upsert_method)(workspace_id, pairs)}
+        return {getattr(grant, f"{self.prefix}_id"): grant.id for grant in getattr(api, self.upsert_method)(workspace_id, pairs)}
 
     def delete(self, api, workspace_id, grant):
         """Delete the grant (a view); a team grant by the TEAM id."""
@@ -67,11 +66,11 @@ class AccessKind:
 
 
 KINDS = {kind.name: kind for kind in (
-    AccessKind("service_account", "service account", "a service account name or id", "bot", "upsert_bot_accesses",
+    AccessKind("service_account", "a service account name or id", "bot", "upsert_bot_accesses",
                lambda value: {"bot_ids": [value]} if is_uuid(value) else {"bot_names": [value]}),
-    AccessKind("user", "user", "a user e-mail, handle or id", "user", "upsert_user_accesses", user_filter),
+    AccessKind("user", "a user e-mail, handle or id", "user", "upsert_user_accesses", user_filter),
     # The team-grant filter has no criteria; the PUT writes the whole team-grant set (every team grant to keep).
-    AccessKind("team", "team", "a team name or id", "team", "put_team_accesses", None),
+    AccessKind("team", "a team name or id", "team", "put_team_accesses", None),
 )}
 ACCESSOR_TYPES = tuple(KINDS)
 
@@ -189,17 +188,16 @@ class WorkspaceGrants:
         return True
 
     def read_grants(self):
-        directory = self.directory
         if self.narrow:
             member = self.members[0]
             team = self.accessor(member) if member.kind.name == "team" else None
             if member.kind.name == "team" and (team is None or team.id is None):
                 return [None]  # no such team, or one that an earlier check-mode task plans
-            access = directory.find_grant(self.workspace_id, member.kind, team.id if team else member.value, member.option)
+            access = self.directory.find_grant(self.workspace_id, member.kind, team.id if team else member.value, member.option)
             return [self.view(member.kind, access, team)]
         kinds = {member.kind.name for member in self.members} | set(self.purge_types)
         for kind in [KINDS[name] for name in ACCESSOR_TYPES if name in kinds]:
-            for access in directory.grants(self.workspace_id, kind):
+            for access in self.directory.grants(self.workspace_id, kind):
                 view = self.view(kind, access)
                 if view is not None:
                     self.listed.append(view)
@@ -259,10 +257,8 @@ class WorkspaceGrants:
     def keeps(self, before, role):
         """True when the grant provably has ``role`` without the role list: the same role id, or
         the role a team's listing names."""
-        if before is None:
-            return False
-        role_id = before["workspace_role_id"]
-        return role_id == role if is_uuid(role) else self.known_roles.get(role_id) == role
+        role_id = None if before is None else before["workspace_role_id"]
+        return role_id is not None and (role_id == role if is_uuid(role) else self.known_roles.get(role_id) == role)
 
     def prime(self, missing):
         """Many members without a grant: list the service accounts and users once (teams are

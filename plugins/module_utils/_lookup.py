@@ -71,8 +71,7 @@ class RoleIndex:
         self.by_id = {role.id: role for role in self.roles if role.id is not None}
 
     def name_of(self, role_id):
-        role = self.by_id.get(role_id)
-        return role.name if role is not None else None
+        return getattr(self.by_id.get(role_id), "name", None)
 
     def resolve(self, value, option):
         """The role named ``value`` (case sensitive) or with id ``value``; raise if none or several."""
@@ -134,10 +133,8 @@ class Directory:
         workspace an earlier check-mode task plans is found by its handle (its id is None)."""
         if "workspaces" in self._lists:
             return next((ws for ws in self.workspaces() if value in (ws.id, ws.handle)), None)
-        if is_uuid(value):
-            found = [ws for ws in [self.api.workspace(value)] if ws is not None]
-        else:
-            found = [ws for ws in self.api.workspaces(handles=[value]) if ws.handle == value]
+        found = [self.api.workspace(value)] if is_uuid(value) else self.api.workspaces(handles=[value])
+        found = [ws for ws in found if ws is not None and (is_uuid(value) or ws.handle == value)]
         handles = [ws.handle for ws in found] or [value]
         return next(iter(self._with_planned("workspace", found, handles, key="handle")), None)
 
@@ -235,10 +232,8 @@ class Directory:
         without a filter, such as teams, is listed). None for a planned workspace (id None)."""
         if workspace_id is None:
             return None
-        if ("grants", workspace_id, kind.name) in self._lists or not kind.narrow:
-            found = self.grants(workspace_id, kind)
-        else:
-            found = kind.read(self.api, workspace_id, value)
+        listed = ("grants", workspace_id, kind.name) in self._lists or kind.filters is None
+        found = self.grants(workspace_id, kind) if listed else kind.read(self.api, workspace_id, value)
         return one([grant for grant in found if kind.matches(grant, value)], kind.label, value, option)
 
     # -- invitations

@@ -166,10 +166,8 @@ class ObjectAcls:
         return {level: _sorted(_entry(actor) for actor in getattr(found, f"{level}_actors")) for level in TYPES[ref.type].levels}
 
     def write(self, ref, acl):
-        ids = {}
-        for level, entries in acl.items():
-            ids[f"{level}_actor_ids"] = [entry.id for entry in entries if entry.type != "team"]
-            ids[f"{level}_team_ids"] = [entry.id for entry in entries if entry.type == "team"]
+        ids = {f"{level}_{field}_ids": [entry.id for entry in entries if (entry.type == "team") == (field == "team")]
+               for level, entries in acl.items() for field in ("actor", "team")}  # teams apart from the actors
         self.api.set_object_access(self.workspace_id, ref.path, ReplaceObjectAccess(**ids))
 
     def actor(self, actor_type, value, option, known=None):

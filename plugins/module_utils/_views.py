@@ -134,9 +134,8 @@ def account_member_diff(view):
     """The diff form of ``{"account_member": ..., "invitation": ...}`` (one of them set), or None."""
     if view is None:
         return None
-    if view["account_member"] is not None:
-        member = view["account_member"]
+    member, invitation = view["account_member"], view["invitation"]
+    if member is not None:
         return {"user": member["email"] or member["handle"], "account_role": member["account_role_name"],
                 "status": "member", "active": member["active"]}
-    invitation = view["invitation"]
     return {"user": invitation["email"], "account_role": invitation["account_role_name"], "status": "invited"}
