@@ -133,8 +133,8 @@ def acl_diff(view):
     return {"object": f"{kind.label} {view['object']}", **levels}
 
 
-def _ref(kind, key, label):
-    return Ref(kind.name, f"{kind.path}/{quote(key, safe='')}", label)
+def _ref(kind, key, name):
+    return Ref(kind.name, f"{kind.path}/{quote(key, safe='')}", name)
 
 
 class ObjectAcls:
