@@ -190,23 +190,23 @@ class ObjectAccessModule(StateModule):
     """The ACL of one object of ``type_name`` (``deployment_access``, ``block_access``,
     ``work_pool_access``): a subclass sets ``type_name`` and gets its options."""
 
-    type_name = None
+    type_name = kind = None  # kind: TYPES[type_name]
     result_key = "object_access"
     diff_view = staticmethod(acl_diff)
     acls = ref = acl = after_acl = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        levels = TYPES[cls.type_name].levels
+        cls.kind = TYPES[cls.type_name]
         cls.argument_spec = dict(
             workspace=dict(type="str", required=True), **{cls.type_name: dict(type="str", required=True)},
             append=dict(type="bool", default=False), allow_empty=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
-            **{level: _level_spec() for level in levels})
-        cls.present_only = levels + ("append", "allow_empty")
+            **{level: _level_spec() for level in cls.kind.levels})
+        cls.present_only = cls.kind.levels + ("append", "allow_empty")
 
     def validate(self):
-        levels = TYPES[self.type_name].levels
+        levels = self.kind.levels
         if self.params["state"] == "present" and all(self.params[level] is None for level in levels):
             raise ValueError(f"state=present needs at least one of the levels {', '.join(levels)}")
         for level in levels:
@@ -214,7 +214,7 @@ class ObjectAccessModule(StateModule):
                 self.params[level][field] = check_names(self.params[level][field], f"{level}.{field}")
 
     def read(self):
-        params, kind = self.params, TYPES[self.type_name]
+        params, kind = self.params, self.kind
         self.acls = ObjectAcls(self, params["workspace"])
         self.ref = self.acls.find(self.type_name, params[self.type_name], self.type_name)
         self.acl = None if self.ref is None else self.acls.read(self.ref)
@@ -228,7 +228,7 @@ class ObjectAccessModule(StateModule):
 
     def plan(self, before):
         params, wanted = self.params, {}
-        for level in TYPES[self.type_name].levels:
+        for level in self.kind.levels:
             if params[level] is not None:
                 wanted[level] = [EVERYONE] if params[level]["everyone"] else []
                 wanted[level] += [self.acls.actor(actor_type, value, f"{level}.{field}[{index}]", self.acl)
@@ -238,7 +238,7 @@ class ObjectAccessModule(StateModule):
         empty = empty_levels(after, wanted)
         if empty and not params["allow_empty"]:
             raise PrefectError(f"{', '.join(empty)}: this would leave nobody at the {' and '.join(empty)} level of the "
-                               f"{TYPES[self.type_name].label}; name an actor, set everyone: true, or set "
+                               f"{self.kind.label}; name an actor, set everyone: true, or set "
                                f"allow_empty: true if that is meant")
         return self.changed_to(before, after)
 
