@@ -58,7 +58,8 @@ class AccessKind:
 
     def upsert(self, api, workspace_id, pairs):
         """Write ``pairs`` (accessor id, role id); {accessor id: grant id} of the answer."""
-        return {getattr(grant, f"{self.prefix}_id"): grant.id for grant in getattr(api, self.upsert_method)(workspace_id, pairs)}
+        field = f"{self.prefix}_id"
+        return {getattr(grant, field): grant.id for grant in getattr(api, self.upsert_method)(workspace_id, pairs)}
 
     def delete(self, api, workspace_id, grant):
         """Delete the grant (a view); a team grant by the TEAM id."""
@@ -156,8 +157,7 @@ class WorkspaceGrants:
         if member is not None and member.kind.name == "team":
             team = self.accessor(member)
             if team is not None and team.id is not None:  # not one that an earlier check-mode task plans
-                field = "workspace_id" if is_uuid(self.workspace) else "workspace_handle"
-                entry = next((ws for ws in team.workspaces if getattr(ws, field) == self.workspace), None)
+                entry = next((ws for ws in team.workspaces if self.workspace in (ws.workspace_id, ws.workspace_handle)), None)
             if entry is None and member.role is None:
                 return None  # no such team, or it has no access to that workspace
         if entry is not None:

@@ -72,7 +72,8 @@ TYPES = {kind.name: kind for kind in (
                "deployments", "deployment_by_name", _deployments),
     ObjectType("block", "block document", ("manage", "view"), "block_type_slug/block_name or a block document id",
                "block_documents", "block_document_by_name",
-               lambda api, ws: [(b.id, f"{b.block_type.slug}/{b.name}" if b.block_type else b.id) for b in api.block_documents(ws)]),
+               lambda api, ws: [(b.id, f"{b.block_type.slug}/{b.name}" if b.block_type else b.id)
+                                for b in api.block_documents(ws)]),
     ObjectType("work_pool", "work pool", ("manage", "run", "view"), "a work pool name", "work_pools", None,
                lambda api, ws: [(p.name, p.name) for p in api.work_pools(ws)]),
 )}
@@ -133,8 +134,8 @@ def acl_diff(view):
     return {"object": f"{kind.label} {view['object']}", **levels}
 
 
-def _ref(kind, key, name):
-    return Ref(kind.name, f"{kind.path}/{quote(key, safe='')}", name)
+def _ref(type_name, key, name):
+    return Ref(type_name, f"{TYPES[type_name].path}/{quote(key, safe='')}", name)
 
 
 class ObjectAcls:
@@ -147,16 +148,15 @@ class ObjectAcls:
     def find(self, type_name, value, option):
         kind = TYPES[type_name]
         if kind.by_name is None or is_uuid(value):  # a work pool: the ACL read proves it exists
-            return _ref(kind, value, value)
+            return _ref(type_name, value, value)
         if "/" not in value:
             raise PrefectError(f"{option} must be {kind.form}, got {value!r}")
         first, _sep, second = value.partition("/")
         found = getattr(self.api, kind.by_name)(self.workspace_id, first, second) if first and second else None
-        return None if found is None else _ref(kind, found.id, value)
+        return None if found is None else _ref(type_name, found.id, value)
 
     def refs(self, type_name):
-        kind = TYPES[type_name]
-        return [_ref(kind, key, name) for key, name in kind.listing(self.api, self.workspace_id)]
+        return [_ref(type_name, key, name) for key, name in TYPES[type_name].listing(self.api, self.workspace_id)]
 
     def read(self, ref):
         """The object's ACL, or None when the object does not exist (the GET answers 404)."""

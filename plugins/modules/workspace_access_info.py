@@ -157,7 +157,8 @@ class WorkspaceAccessInfo(PrefectModule):
         accessor = None
         if params["accessor"] is not None:
             kinds = [KINDS[params["accessor_type"] or "service_account"]]
-            accessor = kinds[0].accessor(directory.accessor(kinds[0].name, params["accessor"], "accessor", kinds[0].expects))
+            found = directory.accessor(kinds[0].name, params["accessor"], "accessor", kinds[0].expects)
+            accessor = kinds[0].accessor(found)
         if params["workspace"] is not None:
             workspaces = [directory.workspace(params["workspace"])]
         else:
