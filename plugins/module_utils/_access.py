@@ -20,68 +20,58 @@ grants are read, matched, written and deleted.
 from __future__ import annotations
 
 from ._base import Operation
-from ._errors import PrefectError, PrefectNotFound
+from ._errors import PrefectNotFound
 from ._http import PAGE_SIZE
-from ._lookup import Directory, user_filter, user_matches
-from ._values import hint, is_uuid, shown
+from ._lookup import ACCESSORS, Directory, user_filter
+from ._values import is_uuid, shown
 from ._views import grant_view
 
 
 class AccessKind:
-    """What one accessor kind's grants are: ``read(api, workspace_id, value=None)`` (all, or
-    narrowed to ``value`` when ``narrow``), ``matches(access, value)``, ``accessor(obj)`` (type,
-    id, name, actor id) of a grant or of the accessor itself, ``keys(access)`` (what a member may
-    name it by), ``upsert(api, workspace_id, pairs)`` -> {accessor id: grant id}, and
-    ``delete(api, workspace_id, grant view)``."""
+    """What one accessor kind's grants are: ``prefix`` names their fields (``bot_id``,
+    ``bot_name``) and API methods (``bot_accesses``, ``delete_bot_access``), ``filters(value)``
+    the keywords that narrow a read to one accessor (None: no filter, the grants are listed),
+    ``upsert`` the API method that writes many grants; the label is ``_lookup.ACCESSORS``'."""
 
-    def __init__(self, name, label, form, **functions):
-        self.name, self.label, self.form = name, label, form
-        self.narrow = name != "team"  # the team-grant filter has no criteria
-        self.__dict__.update(functions)
+    def __init__(self, name, form, prefix, upsert, filters):
+        self.name, self.prefix, self.upsert_method, self.filters = name, prefix, upsert, filters
+        self.label = ACCESSORS[name][0]
+        self.expects = f" (accessor_type={name} expects {form})"
 
-    def unknown(self, value, option, names=()):
-        """The error for an accessor that is neither real nor planned, with the closest of ``names``."""
-        return PrefectError(f"{option}: no {self.label} {value!r} in this account{hint(value, names)} "
-                            f"(accessor_type={self.name} expects {self.form})")
+    def read(self, api, workspace_id, value=None):
+        """Every grant of the kind in the workspace, or those of ``value`` (with ``filters``)."""
+        return getattr(api, f"{self.prefix}_accesses")(workspace_id, **({} if value is None else self.filters(value)))
 
+    def accessor(self, obj):
+        """(type, id, name, actor id) of a grant or of the accessor itself."""
+        name = (obj.email or obj.handle) if self.name == "user" else getattr(obj, f"{self.prefix}_name", getattr(obj, "name", None))
+        return self.name, getattr(obj, f"{self.prefix}_id", obj.id), name, getattr(obj, "actor_id", None)
 
-def _answered(grants, field):
-    return {getattr(grant, field): grant.id for grant in grants}
+    def keys(self, access):
+        """The member keys (``member_key``) of what a member may name the grant's accessor by."""
+        found = self.accessor(access)
+        names = (access.email, access.handle) if self.name == "user" else (found[2],)
+        return {member_key(self.name, key) for key in (found[1],) + names if key}
 
+    def matches(self, access, value):
+        return member_key(self.name, value) in self.keys(access)
 
-def _user_name(user):
-    return user.email or user.handle
+    def upsert(self, api, workspace_id, pairs):
+        """Write ``pairs`` (accessor id, role id); {accessor id: grant id} of the answer."""
+        field = f"{self.prefix}_id"
+        return {getattr(grant, field): grant.id for grant in getattr(api, self.upsert_method)(workspace_id, pairs)}
+
+    def delete(self, api, workspace_id, grant):
+        """Delete the grant (a view); a team grant by the TEAM id."""
+        getattr(api, f"delete_{self.prefix}_access")(workspace_id, grant["accessor_id" if self.name == "team" else "id"])
 
 
 KINDS = {kind.name: kind for kind in (
-    AccessKind(
-        "service_account", "service account", "a service account name or id",
-        read=lambda api, ws, value=None: api.bot_accesses(
-            ws, **({} if value is None else {"bot_ids": [value]} if is_uuid(value) else {"bot_names": [value]})),
-        matches=lambda access, value: value == (access.bot_id if is_uuid(value) else access.bot_name),
-        accessor=lambda obj: ("service_account", getattr(obj, "bot_id", obj.id),
-                              getattr(obj, "bot_name", getattr(obj, "name", None)), obj.actor_id),
-        keys=lambda access: (access.bot_id, access.bot_name),
-        upsert=lambda api, ws, pairs: _answered(api.upsert_bot_accesses(ws, pairs), "bot_id"),
-        delete=lambda api, ws, grant: api.delete_bot_access(ws, grant["id"])),
-    AccessKind(
-        "user", "user", "a user e-mail, handle or id",
-        read=lambda api, ws, value=None: api.user_accesses(ws, **({} if value is None else user_filter(value))),
-        matches=user_matches,
-        accessor=lambda obj: ("user", obj.user_id, _user_name(obj), obj.actor_id),
-        keys=lambda access: (access.user_id, (access.email or "").lower() or None, access.handle),
-        upsert=lambda api, ws, pairs: _answered(api.upsert_user_accesses(ws, pairs), "user_id"),
-        delete=lambda api, ws, grant: api.delete_user_access(ws, grant["id"])),
-    AccessKind(
-        "team", "team", "a team name or id",
-        read=lambda api, ws, value=None: api.team_accesses(ws),
-        matches=lambda access, value: access.team_id == value,
-        accessor=lambda obj: ("team", getattr(obj, "team_id", obj.id), getattr(obj, "team_name", getattr(obj, "name", None)),
-                              None),
-        keys=lambda access: (access.team_id, access.team_name),
-        # The whole team-grant set of the workspace (``pairs`` holds every team grant to keep).
-        upsert=lambda api, ws, pairs: _answered(api.put_team_accesses(ws, pairs), "team_id"),
-        delete=lambda api, ws, grant: api.delete_team_access(ws, grant["accessor_id"])),  # by TEAM id
+    AccessKind("service_account", "a service account name or id", "bot", "upsert_bot_accesses",
+               lambda value: {"bot_ids": [value]} if is_uuid(value) else {"bot_names": [value]}),
+    AccessKind("user", "a user e-mail, handle or id", "user", "upsert_user_accesses", user_filter),
+    # The team-grant filter has no criteria; the PUT writes the whole team-grant set (every team grant to keep).
+    AccessKind("team", "a team name or id", "team", "put_team_accesses", None),
 )}
 ACCESSOR_TYPES = tuple(KINDS)
 
@@ -148,7 +138,7 @@ class WorkspaceGrants:
         self.module, self.api = module, module.api
         self.directory = Directory(module)
         self.workspace, self.members = workspace, members
-        self.purge_types = [KINDS[name] for name in ACCESSOR_TYPES if name in purge_types]
+        self.purge_types = [name for name in ACCESSOR_TYPES if name in purge_types]
         self.narrow = len(members) == 1 and not purge_types
         self.workspace_id = self.handle = None
         self.known_roles = {}  # role id -> name, from a team's listing (no role list needed)
@@ -166,14 +156,10 @@ class WorkspaceGrants:
         entry = None
         if member is not None and member.kind.name == "team":
             team = self.accessor(member)
-            if team is None or team.id is None:  # no such team, or one an earlier check-mode task plans
-                if member.role is None:
-                    return None
-            else:
-                field = "workspace_id" if is_uuid(self.workspace) else "workspace_handle"
-                entry = next((ws for ws in team.workspaces if getattr(ws, field) == self.workspace), None)
-                if entry is None and member.role is None:
-                    return None  # the team has no access to that workspace
+            if team is not None and team.id is not None:  # not one that an earlier check-mode task plans
+                entry = next((ws for ws in team.workspaces if self.workspace in (ws.workspace_id, ws.workspace_handle)), None)
+            if entry is None and member.role is None:
+                return None  # no such team, or it has no access to that workspace
         if entry is not None:
             self.workspace_id = entry.workspace_id
             self.handle = None if is_uuid(self.workspace) else entry.workspace_handle
@@ -202,29 +188,20 @@ class WorkspaceGrants:
         return True
 
     def read_grants(self):
-        directory = self.directory
         if self.narrow:
             member = self.members[0]
-            value, team = member.value, None
-            if member.kind.name == "team":
-                team = self.accessor(member)
-                if team is None or team.id is None:
-                    return [None]
-                value = team.id
-            access = directory.find_grant(self.workspace_id, member.kind, value, member.option)
+            team = self.accessor(member) if member.kind.name == "team" else None
+            if member.kind.name == "team" and (team is None or team.id is None):
+                return [None]  # no such team, or one that an earlier check-mode task plans
+            access = self.directory.find_grant(self.workspace_id, member.kind, team.id if team else member.value, member.option)
             return [self.view(member.kind, access, team)]
-        kinds = {member.kind.name for member in self.members} | {kind.name for kind in self.purge_types}
-        for name in ACCESSOR_TYPES:
-            if name in kinds:
-                kind = KINDS[name]
-                for access in directory.grants(self.workspace_id, kind):
-                    view = self.view(kind, access)
-                    if view is None:
-                        continue
+        kinds = {member.kind.name for member in self.members} | set(self.purge_types)
+        for kind in [KINDS[name] for name in ACCESSOR_TYPES if name in kinds]:
+            for access in self.directory.grants(self.workspace_id, kind):
+                view = self.view(kind, access)
+                if view is not None:
                     self.listed.append(view)
-                    for key in kind.keys(access):
-                        if key is not None:
-                            self.current[member_key(name, key)] = view
+                    self.current.update(dict.fromkeys(kind.keys(access), view))
         return [self.current.get(member.key) for member in self.members]
 
     def view(self, kind, access, accessor=None):
@@ -232,9 +209,9 @@ class WorkspaceGrants:
         that an earlier check-mode task deletes)."""
         if access is None:
             return None
-        if kind.name != "user" and self.module.planned(kind.name).get(kind.accessor(access)[2], ()) is None:
-            return None
         found = kind.accessor(access)
+        if self.module.planned(kind.name).get(found[2], ()) is None:  # users are never planned
+            return None
         if accessor is not None and found[2] is None:
             found = kind.accessor(accessor)
         role_id = access.workspace_role_id
@@ -244,7 +221,7 @@ class WorkspaceGrants:
     def accessor(self, member):
         """The member's accessor (looked up once), or None."""
         if member.key not in self.accessors:
-            self.accessors[member.key] = self.directory.find_accessor(member.kind, member.value, member.option)
+            self.accessors[member.key] = self.directory.find_accessor(member.kind.name, member.value, member.option)
         return self.accessors[member.key]
 
     # -- planning
@@ -257,56 +234,38 @@ class WorkspaceGrants:
                   else self.directory.workspace_roles().resolve(member.role, member.role_option)
                   for member, before in zip(self.members, self.befores)]
         self.prime([member for member, before in zip(self.members, self.befores) if before is None and member.role])
-        afters = []
-        for member, before, role in zip(self.members, self.befores, wanted):
-            if member.role is None or role is None:
-                afters.append(None if member.role is None else before)
-                continue
-            if before is None:
-                accessor = self.accessor(member)
-                if accessor is None:
-                    raise member.kind.unknown(member.value, member.option, self.names(member.kind))
-                before_role = None
-                base = grant_view(None, self.workspace_id, self.handle, member.kind.accessor(accessor), None, None)
-            else:
-                before_role, base = before["workspace_role_id"], before
-            after = base if before_role == role.id and before is not None else dict(
-                base, workspace_role_id=role.id, workspace_role_name=role.name)
-            afters.append(after)
-        self.afters = afters
+        self.afters = [self.after(*row) for row in zip(self.members, self.befores, wanted)]
         kept = {before["id"] for before in self.befores if before is not None}
         self.removals = [grant for grant in self.listed
-                         if grant["accessor_type"] in [kind.name for kind in self.purge_types] and grant["id"] not in kept
+                         if grant["accessor_type"] in self.purge_types and grant["id"] not in kept
                          and not {grant["accessor_id"], grant["actor_id"]} & set(protected)]
-        return afters
+        return self.afters
+
+    def after(self, member, before, role):
+        """The member's grant after the run: None, ``before`` itself, or a view with ``role``."""
+        if member.role is None:
+            return None
+        if role is None or before is not None and before["workspace_role_id"] == role.id:
+            return before
+        if before is None:
+            accessor = self.accessor(member)
+            if accessor is None:
+                raise self.directory.unknown(member.kind.name, member.value, member.option, member.kind.expects)
+            before = grant_view(None, self.workspace_id, self.handle, member.kind.accessor(accessor), None, None)
+        return dict(before, workspace_role_id=role.id, workspace_role_name=role.name)
 
     def keeps(self, before, role):
         """True when the grant provably has ``role`` without the role list: the same role id, or
         the role a team's listing names."""
-        if before is None:
-            return False
-        role_id = before["workspace_role_id"]
-        return role_id == role if is_uuid(role) else self.known_roles.get(role_id) == role
+        role_id = None if before is None else before["workspace_role_id"]
+        return role_id is not None and (role_id == role if is_uuid(role) else self.known_roles.get(role_id) == role)
 
     def prime(self, missing):
         """Many members without a grant: list the service accounts and users once (teams are
         looked up one by one)."""
-        if self.narrow:
-            return
-        kinds = {member.kind.name for member in missing}
-        if "service_account" in kinds:
-            self.directory.bots()
-        if "user" in kinds:
-            self.directory.users()
-
-    def names(self, kind):
-        """The names of the accessors of ``kind``, real and planned (one listing, for an error)."""
-        if kind.name == "user":
-            return [user.email or user.handle for user in self.directory.users()]
-        listed = self.directory.bots() if kind.name == "service_account" else self.api.teams()
-        planned = self.module.planned(kind.name)
-        return [item.name for item in listed if item.name not in planned] + [
-            name for name, view in planned.items() if view is not None]
+        for name in ("service_account", "user") if not self.narrow else ():
+            if any(member.kind.name == name for member in missing):
+                self.directory.everyone(name)
 
     # -- writing
 

@@ -55,13 +55,6 @@ def user_filter(value):
     return {"handles": [value]}
 
 
-def required(found, what, value, option):
-    """``found``, or an error naming ``option`` when it is None (no such object)."""
-    if found is None:
-        raise PrefectError(f"{option}: no {what} {value!r} in this account")
-    return found
-
-
 def one(found, what, value, option):
     """The one object in ``found``, None when empty; several are an error naming ``option``."""
     if len(found) > 1:
@@ -78,8 +71,7 @@ class RoleIndex:
         self.by_id = {role.id: role for role in self.roles if role.id is not None}
 
     def name_of(self, role_id):
-        role = self.by_id.get(role_id)
-        return role.name if role is not None else None
+        return getattr(self.by_id.get(role_id), "name", None)
 
     def resolve(self, value, option):
         """The role named ``value`` (case sensitive) or with id ``value``; raise if none or several."""
@@ -93,6 +85,12 @@ class RoleIndex:
             raise PrefectError(f"{option}: no {self.what} with name or id {value!r}{hint(value, names)}; valid names "
                                f"are: {listing(names)}")
         return found[0]
+
+
+# Per accessor kind: its label in messages, the API method listing them all, the fields that a
+# planned one lacks.
+ACCESSORS = {"service_account": ("service account", "bots", {}), "user": ("user", "account_members", {}),
+             "team": ("team", "teams", {"workspaces": [], "memberships": []})}
 
 
 class Directory:
@@ -135,10 +133,8 @@ class Directory:
         workspace an earlier check-mode task plans is found by its handle (its id is None)."""
         if "workspaces" in self._lists:
             return next((ws for ws in self.workspaces() if value in (ws.id, ws.handle)), None)
-        if is_uuid(value):
-            found = [ws for ws in [self.api.workspace(value)] if ws is not None]
-        else:
-            found = [ws for ws in self.api.workspaces(handles=[value]) if ws.handle == value]
+        found = [self.api.workspace(value)] if is_uuid(value) else self.api.workspaces(handles=[value])
+        found = [ws for ws in found if ws is not None and (is_uuid(value) or ws.handle == value)]
         handles = [ws.handle for ws in found] or [value]
         return next(iter(self._with_planned("workspace", found, handles, key="handle")), None)
 
@@ -162,57 +158,64 @@ class Directory:
     def account_roles(self):
         return self._all("account_roles", lambda: RoleIndex(self.api.account_roles(), "account role"))
 
-    # -- service accounts
+    # -- accessors: service accounts, users (account members) and teams
+
+    def everyone(self, kind):
+        """Every accessor of ``kind`` (``service_account``, ``user``, ``team``), with those planned
+        earlier (one listing, read once)."""
+        dummy, read, extra = ACCESSORS[kind]
+        return self._all(kind, lambda: self._with_planned(kind, getattr(self.api, read)(), **extra))
 
     def bots(self):
-        """Every service account, with those planned earlier."""
-        return self._all("bots", lambda: self._with_planned("service_account", self.api.bots()))
+        return self.everyone("service_account")
+
+    def find_accessor(self, kind, value, option=None):
+        """The accessor of ``kind`` that ``value`` names (see ``accessor``), or None: from the list
+        when read, else one narrow request (with the plans); several are an error naming ``option``."""
+        label, dummy, extra = ACCESSORS[kind]
+        if kind in self._lists:
+            found = [item for item in self._lists[kind]
+                     if (user_matches(item, value) if kind == "user" else value in (item.id, item.name))]
+        else:
+            found = self._with_planned(kind, self._narrow(kind, value), [value], **extra)
+        return one(found, label, value, option or kind)
+
+    def _narrow(self, kind, value):
+        """The real accessors of ``kind`` that ``value`` names, found by one filtered request."""
+        api, uuid = self.api, is_uuid(value)
+        if kind == "user":
+            return [user for user in api.account_members(**user_filter(value)) if user_matches(user, value)]
+        if kind == "service_account" and uuid:
+            return [bot for bot in [api.bot(value)] if bot is not None]
+        found = (api.bots if kind == "service_account" else api.teams)(**{"ids" if uuid else "names": [value]})
+        return [item for item in found if value == (item.id if uuid else item.name)]
 
     def find_bot(self, value, option="service_account"):
-        """The service account with name or id ``value``, or None (one request, none when listed)."""
-        if "bots" in self._lists:
-            found = [bot for bot in self.bots() if value in (bot.id, bot.name)]
-        elif is_uuid(value):
-            found = [bot for bot in [self.api.bot(value)] if bot is not None]
-        else:
-            found = [bot for bot in self.api.bots(names=[value]) if bot.name == value]
-            found = self._with_planned("service_account", found, [value])
-        return one(found, "service account", value, option)
+        return self.find_accessor("service_account", value, option)
 
-    def bot(self, value, option="service_account"):
-        what = "service account with " + ("id" if is_uuid(value) else "name")
-        return required(self.find_bot(value, option), what, value, option)
+    def accessor(self, kind, value, option, expects=""):
+        """The service account (name or id), user (e-mail in any case, handle or id) or team (name
+        or id) ``value``, real or planned; else the error ``unknown``."""
+        found = self.find_accessor(kind, value, option)
+        if found is None:
+            raise self.unknown(kind, value, option, expects)
+        return found
 
-    # -- users (account members)
-
-    def users(self):
-        return self._all("users", self.api.account_members)
-
-    def find_user(self, value, option="user"):
-        """The account member with user id, e-mail address (any case) or handle ``value``, or None."""
-        if "users" in self._lists:
-            found = [user for user in self.users() if user_matches(user, value)]
-        else:
-            found = [user for user in self.api.account_members(**user_filter(value)) if user_matches(user, value)]
-        return one(found, "user", value, option)
+    def unknown(self, kind, value, option, expects=""):
+        """The error for an accessor that is neither real nor planned: naming ``option``, with the
+        closest name (one listing) and then ``expects``."""
+        names = [(item.email or item.handle) if kind == "user" else item.name for item in self.everyone(kind)]
+        return PrefectError(f"{option}: no {ACCESSORS[kind][0]} {value!r} in this account{hint(value, names)}{expects}")
 
     def user(self, value, option="user"):
-        return required(self.find_user(value, option), "user with e-mail, handle or id", value, option)
+        return self.accessor("user", value, option)
 
-    # -- teams
-
-    def find_team(self, value, option="team"):
-        """The team (``Team``, with its members and workspaces) with id or name ``value``, or None.
-        One request; two teams with one name are an error."""
-        if is_uuid(value):
-            found = [team for team in self.api.teams(ids=[value]) if team.id == value]
-        else:
-            found = [team for team in self.api.teams(names=[value]) if team.name == value]
-            found = self._with_planned("team", found, [value], workspaces=[], memberships=[])
-        return one(found, "team", value, option)
-
-    def team(self, value, option="team"):
-        return required(self.find_team(value, option), "team", value, option)
+    def actors(self, values, kind, option):
+        """The accessors of ``kind`` that ``values`` name, each required: one narrow request for
+        one, one read of the whole list for several."""
+        if len(values) > 1:
+            self.everyone(kind)
+        return [self.accessor(kind, value, option) for value in values]
 
     # -- workspace grants, by accessor kind (``kind``: an ``_access.AccessKind``)
 
@@ -229,24 +232,9 @@ class Directory:
         without a filter, such as teams, is listed). None for a planned workspace (id None)."""
         if workspace_id is None:
             return None
-        if ("grants", workspace_id, kind.name) in self._lists or not kind.narrow:
-            found = self.grants(workspace_id, kind)
-        else:
-            found = kind.read(self.api, workspace_id, value)
+        listed = ("grants", workspace_id, kind.name) in self._lists or kind.filters is None
+        found = self.grants(workspace_id, kind) if listed else kind.read(self.api, workspace_id, value)
         return one([grant for grant in found if kind.matches(grant, value)], kind.label, value, option)
-
-    def find_accessor(self, kind, value, option="accessor"):
-        """The service account, user or team ``value`` (by ``kind.name``), or None."""
-        find = {"service_account": self.find_bot, "user": self.find_user, "team": self.find_team}[kind.name]
-        return find(value, option)
-
-    def actors(self, values, kind, option):
-        """The service accounts (``kind`` "service_account") or users ("user") named by ``values``,
-        each required: one narrow request for one, one read of the whole list for several."""
-        if len(values) > 1:
-            (self.bots if kind == "service_account" else self.users)()
-        find = self.bot if kind == "service_account" else self.user
-        return [find(value, option) for value in values]
 
     # -- invitations
 

@@ -44,7 +44,7 @@ from ._base import StateModule
 from ._errors import PrefectError
 from ._lookup import Directory
 from ._models import ReplaceObjectAccess
-from ._values import check_names, hint, is_uuid
+from ._values import check_names, is_uuid
 
 Entry = namedtuple("Entry", "type id name")
 Ref = namedtuple("Ref", "type path label")
@@ -52,40 +52,30 @@ EVERYONE = Entry("everyone", "*", None)
 ACTOR_TYPES = {"service_accounts": "service_account", "users": "user", "teams": "team"}
 
 
-# One object type: ``option`` names the object in a task, in the ``form`` given; ``lookup(api,
-# workspace id, value)`` -> the API path of the object or None; ``listing(api, workspace id)`` ->
-# (path, label) of every object.
-ObjectType = namedtuple("ObjectType", "name label levels form lookup listing")
-
-
-def _by_name(value, read, path):
-    """The path of an object named ``a/b`` (read by its two names) or by id."""
-    if is_uuid(value):
-        return f"{path}/{value}"
-    first, _sep, second = value.partition("/")
-    found = read(first, second) if first and second else None
-    return None if found is None else f"{path}/{found.id}"
+# One object type: ``form`` is how a task names one; the API path of an object is ``path/key``
+# (key: its id, a work pool's name); ``by_name(workspace id, a, b)`` the API method that reads the
+# object named ``a/b`` (None: the key is the name); ``listing(api, workspace id)`` -> (key, label) of
+# every object.
+ObjectType = namedtuple("ObjectType", "name label levels form path by_name listing")
 
 
 def _deployments(api, workspace_id):
-    """(path, ``flow/deployment``) of every deployment: the listing names only the flow's id, so the
+    """(id, ``flow/deployment``) of every deployment: the listing names only the flow's id, so the
     flows are listed too (one more request)."""
     found = api.deployments(workspace_id)
     flows = {flow.id: flow.name for flow in api.flows(workspace_id, sorted({d.flow_id for d in found}))} if found else {}
-    return [(f"deployments/{d.id}", f"{flows.get(d.flow_id, d.flow_id)}/{d.name}") for d in found]
+    return [(d.id, f"{flows.get(d.flow_id, d.flow_id)}/{d.name}") for d in found]
 
 
 TYPES = {kind.name: kind for kind in (
     ObjectType("deployment", "deployment", ("manage", "run", "view"), "flow_name/deployment_name or a deployment id",
-               lambda api, ws, value: _by_name(value, lambda a, b: api.deployment_by_name(ws, a, b), "deployments"),
-               _deployments),
+               "deployments", "deployment_by_name", _deployments),
     ObjectType("block", "block document", ("manage", "view"), "block_type_slug/block_name or a block document id",
-               lambda api, ws, value: _by_name(value, lambda a, b: api.block_document_by_name(ws, a, b), "block_documents"),
-               lambda api, ws: [(f"block_documents/{b.id}", f"{b.block_type.slug}/{b.name}" if b.block_type else b.id)
+               "block_documents", "block_document_by_name",
+               lambda api, ws: [(b.id, f"{b.block_type.slug}/{b.name}" if b.block_type else b.id)
                                 for b in api.block_documents(ws)]),
-    ObjectType("work_pool", "work pool", ("manage", "run", "view"), "a work pool name",
-               lambda api, ws, value: f"work_pools/{quote(value, safe='')}",  # the ACL read proves it exists
-               lambda api, ws: [(f"work_pools/{quote(p.name, safe='')}", p.name) for p in api.work_pools(ws)]),
+    ObjectType("work_pool", "work pool", ("manage", "run", "view"), "a work pool name", "work_pools", None,
+               lambda api, ws: [(p.name, p.name) for p in api.work_pools(ws)]),
 )}
 
 
@@ -132,17 +122,20 @@ def empty_levels(acl, levels):
 
 
 def acl_view(ref, acl):
-    view = {"object_type": ref.type, "object": ref.label}
-    view.update({level: [dict(entry._asdict()) for entry in entries] for level, entries in acl.items()})
-    return view
+    return {"object_type": ref.type, "object": ref.label,
+            **{level: [dict(entry._asdict()) for entry in entries] for level, entries in acl.items()}}
 
 
 def acl_diff(view):
     if view is None:
         return None
-    levels = TYPES[view["object_type"]].levels
-    return dict({"object": f"{TYPES[view['object_type']].label} {view['object']}"},
-                **{level: [label(Entry(**entry)) for entry in view[level]] for level in levels})
+    kind = TYPES[view["object_type"]]
+    levels = {level: [label(Entry(**entry)) for entry in view[level]] for level in kind.levels}
+    return {"object": f"{kind.label} {view['object']}", **levels}
+
+
+def _ref(type_name, key, name):
+    return Ref(type_name, f"{TYPES[type_name].path}/{quote(key, safe='')}", name)
 
 
 class ObjectAcls:
@@ -154,13 +147,16 @@ class ObjectAcls:
 
     def find(self, type_name, value, option):
         kind = TYPES[type_name]
-        path = kind.lookup(self.api, self.workspace_id, value)
-        if path is None and not is_uuid(value) and "/" not in value and type_name != "work_pool":
+        if kind.by_name is None or is_uuid(value):  # a work pool: the ACL read proves it exists
+            return _ref(type_name, value, value)
+        if "/" not in value:
             raise PrefectError(f"{option} must be {kind.form}, got {value!r}")
-        return None if path is None else Ref(type_name, path, value)
+        first, _sep, second = value.partition("/")
+        found = getattr(self.api, kind.by_name)(self.workspace_id, first, second) if first and second else None
+        return None if found is None else _ref(type_name, found.id, value)
 
     def refs(self, type_name):
-        return [Ref(type_name, path, name) for path, name in TYPES[type_name].listing(self.api, self.workspace_id)]
+        return [_ref(type_name, key, name) for key, name in TYPES[type_name].listing(self.api, self.workspace_id)]
 
     def read(self, ref):
         """The object's ACL, or None when the object does not exist (the GET answers 404)."""
@@ -170,31 +166,18 @@ class ObjectAcls:
         return {level: _sorted(_entry(actor) for actor in getattr(found, f"{level}_actors")) for level in TYPES[ref.type].levels}
 
     def write(self, ref, acl):
-        ids = {}
-        for level, entries in acl.items():
-            ids[f"{level}_actor_ids"] = [entry.id for entry in entries if entry.type != "team"]
-            ids[f"{level}_team_ids"] = [entry.id for entry in entries if entry.type == "team"]
+        ids = {f"{level}_{field}_ids": [entry.id for entry in entries if (entry.type == "team") == (field == "team")]
+               for level, entries in acl.items() for field in ("actor", "team")}  # teams apart from the actors
         self.api.set_object_access(self.workspace_id, ref.path, ReplaceObjectAccess(**ids))
 
     def actor(self, actor_type, value, option, known=None):
-        for entries in (known or {}).values():
-            for entry in entries:
-                if entry.type == actor_type and (value == entry.id or (
-                        value.lower() == (entry.name or "").lower() if actor_type == "user" else value == entry.name)):
-                    return entry
-        directory = self.directory
-        find, names = {
-            "service_account": (directory.find_bot, lambda: [bot.name for bot in directory.bots()]),
-            "user": (directory.find_user, lambda: [user.email for user in directory.users() if user.email]),
-            "team": (directory.find_team, lambda: [team.name for team in self.api.teams()]),
-        }[actor_type]
-        found = find(value, option)
-        if found is None:
-            what = actor_type.replace("_", " ")
-            raise PrefectError(f"{option}: no {what} {value!r} in this account{hint(value, names())}")
-        if actor_type == "team":
-            return Entry("team", found.id, found.name)
-        return Entry(actor_type, getattr(found, "actor_id", None), found.email if actor_type == "user" else found.name)
+        fold = str.lower if actor_type == "user" else str  # e-mail addresses in any case
+        for entry in (entry for entries in (known or {}).values() for entry in entries):
+            if entry.type == actor_type and (value == entry.id or fold(value) == fold(entry.name or "")):
+                return entry
+        found = self.directory.accessor(actor_type, value, option)
+        actor_id = found.id if actor_type == "team" else getattr(found, "actor_id", None)  # a planned one has none
+        return Entry(actor_type, actor_id, found.email if actor_type == "user" else found.name)
 
 
 def _level_spec():
@@ -207,23 +190,23 @@ class ObjectAccessModule(StateModule):
     """The ACL of one object of ``type_name`` (``deployment_access``, ``block_access``,
     ``work_pool_access``): a subclass sets ``type_name`` and gets its options."""
 
-    type_name = None
+    type_name = kind = None  # kind: TYPES[type_name]
     result_key = "object_access"
     diff_view = staticmethod(acl_diff)
     acls = ref = acl = after_acl = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        levels = TYPES[cls.type_name].levels
+        cls.kind = TYPES[cls.type_name]
         cls.argument_spec = dict(
             workspace=dict(type="str", required=True), **{cls.type_name: dict(type="str", required=True)},
             append=dict(type="bool", default=False), allow_empty=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
-            **{level: _level_spec() for level in levels})
-        cls.present_only = levels + ("append", "allow_empty")
+            **{level: _level_spec() for level in cls.kind.levels})
+        cls.present_only = cls.kind.levels + ("append", "allow_empty")
 
     def validate(self):
-        levels = TYPES[self.type_name].levels
+        levels = self.kind.levels
         if self.params["state"] == "present" and all(self.params[level] is None for level in levels):
             raise ValueError(f"state=present needs at least one of the levels {', '.join(levels)}")
         for level in levels:
@@ -231,7 +214,7 @@ class ObjectAccessModule(StateModule):
                 self.params[level][field] = check_names(self.params[level][field], f"{level}.{field}")
 
     def read(self):
-        params, kind = self.params, TYPES[self.type_name]
+        params, kind = self.params, self.kind
         self.acls = ObjectAcls(self, params["workspace"])
         self.ref = self.acls.find(self.type_name, params[self.type_name], self.type_name)
         self.acl = None if self.ref is None else self.acls.read(self.ref)
@@ -245,7 +228,7 @@ class ObjectAccessModule(StateModule):
 
     def plan(self, before):
         params, wanted = self.params, {}
-        for level in TYPES[self.type_name].levels:
+        for level in self.kind.levels:
             if params[level] is not None:
                 wanted[level] = [EVERYONE] if params[level]["everyone"] else []
                 wanted[level] += [self.acls.actor(actor_type, value, f"{level}.{field}[{index}]", self.acl)
@@ -255,7 +238,7 @@ class ObjectAccessModule(StateModule):
         empty = empty_levels(after, wanted)
         if empty and not params["allow_empty"]:
             raise PrefectError(f"{', '.join(empty)}: this would leave nobody at the {' and '.join(empty)} level of the "
-                               f"{TYPES[self.type_name].label}; name an actor, set everyone: true, or set "
+                               f"{self.kind.label}; name an actor, set everyone: true, or set "
                                f"allow_empty: true if that is meant")
         return self.changed_to(before, after)
 

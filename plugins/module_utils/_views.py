@@ -22,14 +22,11 @@ def member_view(actor):
     return team_member_view(actor.actor_id, "user", full, actor.email)
 
 
-def sort_members(members):
-    return sorted(members, key=lambda m: (m["type"], (m["email"] or m["name"] or "").lower(), m["actor_id"] or ""))
-
-
 def team_view(team_id, name, description, members, workspaces):
-    """The returned form of a team; ``members`` are ``team_member_view`` dicts."""
-    return {"id": team_id, "name": name, "description": description, "members": sort_members(members),
-            "workspaces": workspaces}
+    """The returned form of a team; ``members`` are ``team_member_view`` dicts (sorted by type and
+    e-mail address or name)."""
+    members = sorted(members, key=lambda m: (m["type"], (m["email"] or m["name"] or "").lower(), m["actor_id"] or ""))
+    return {"id": team_id, "name": name, "description": description, "members": members, "workspaces": workspaces}
 
 
 def team_detail_view(team):
@@ -39,18 +36,12 @@ def team_detail_view(team):
     return team_view(team.id, team.name, team.description or "", members, workspaces)
 
 
-def member_label(member):
-    """How a team member is named in diffs: ``user:alice@example.com``, ``service_account:ci``."""
-    if member["type"] == "user":
-        return f"user:{member['email'] or member['name']}"
-    return f"{member['type']}:{member['name']}"
-
-
 def team_diff(view):
+    """The diff form of a team: its members as ``user:alice@example.com``, ``service_account:ci``."""
     if view is None:
         return None
-    return {"name": view["name"], "description": view["description"],
-            "members": sorted(member_label(member) for member in view["members"])}
+    members = [f"{m['type']}:{(m['email'] if m['type'] == 'user' else None) or m['name']}" for m in view["members"]]
+    return {"name": view["name"], "description": view["description"], "members": sorted(members)}
 
 
 # Workspaces and workspace grants -------------------------------------------------------------
@@ -143,9 +134,8 @@ def account_member_diff(view):
     """The diff form of ``{"account_member": ..., "invitation": ...}`` (one of them set), or None."""
     if view is None:
         return None
-    if view["account_member"] is not None:
-        member = view["account_member"]
+    member, invitation = view["account_member"], view["invitation"]
+    if member is not None:
         return {"user": member["email"] or member["handle"], "account_role": member["account_role_name"],
                 "status": "member", "active": member["active"]}
-    invitation = view["invitation"]
     return {"user": invitation["email"], "account_role": invitation["account_role_name"], "status": "invited"}

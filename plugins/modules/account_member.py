@@ -248,7 +248,7 @@ class AccountMember(StateModule):
     def read(self):
         params = self.params
         user, self.directory = params["user"], Directory(self)
-        self.member = self.directory.find_user(user, "user")
+        self.member = self.directory.find_accessor("user", user)
         if self.member is not None:
             return {"account_member": account_member_view(self.member), "invitation": None}
         wanted = None

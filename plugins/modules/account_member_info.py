@@ -126,9 +126,9 @@ class AccountMemberInfo(PrefectModule):
         user, role = self.params["user"], self.params["account_role"]
         directory = Directory(self)
         if user is not None:
-            members = [member for member in [directory.find_user(user)] if member is not None]
+            members = [member for member in [directory.find_accessor("user", user)] if member is not None]
         else:
-            members = directory.users()
+            members = directory.everyone("user")
         views = [account_member_view(member) for member in members if role in (None, member.account_role_name)]
         self.result["account_members"] = sort_account_members(views)
 

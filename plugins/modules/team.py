@@ -220,7 +220,7 @@ class Team(StateModule):
         params = self.params
         self.directory = Directory(self)
         if params["id"] is None:  # by name: with the teams that earlier check-mode tasks planned
-            self.team = self.directory.find_team(params["name"], "name")
+            self.team = self.directory.find_accessor("team", params["name"], "name")
         else:
             self.team = self.api.team_detail(params["id"])
             if self.team is None and params["state"] == "present":
@@ -232,7 +232,7 @@ class Team(StateModule):
         name = params["name"] or before["name"]
         description = params["description"] if params["description"] is not None else (before or {}).get("description", "")
         if before is not None and name != before["name"]:
-            other = self.directory.find_team(name, "name")
+            other = self.directory.find_accessor("team", name, "name")
             if other is not None and other.id != before["id"]:
                 raise PrefectError(f"name: another team is named {name!r} (id {other.id}); choose another name")
         wanted = {}
@@ -267,7 +267,7 @@ class Team(StateModule):
 
     def member_id(self, member):
         """The user id or bot id (what ``PUT teams/{id}/members`` takes) of a current member, or None."""
-        items = self.directory.users() if member["type"] == "user" else self.directory.bots()
+        items = self.directory.everyone("user" if member["type"] == "user" else "service_account")
         return next((getattr(i, "user_id", None) or i.id for i in items if i.actor_id == member["actor_id"]), None)
 
 

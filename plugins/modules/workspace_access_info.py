@@ -157,9 +157,7 @@ class WorkspaceAccessInfo(PrefectModule):
         accessor = None
         if params["accessor"] is not None:
             kinds = [KINDS[params["accessor_type"] or "service_account"]]
-            found = directory.find_accessor(kinds[0], params["accessor"])
-            if found is None:
-                raise kinds[0].unknown(params["accessor"], "accessor")
+            found = directory.accessor(kinds[0].name, params["accessor"], "accessor", kinds[0].expects)
             accessor = kinds[0].accessor(found)
         if params["workspace"] is not None:
             workspaces = [directory.workspace(params["workspace"])]

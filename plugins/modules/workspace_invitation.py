@@ -204,7 +204,7 @@ class WorkspaceInvitation(StateModule):
         wanted = self.wanted and self.wanted.id
         if before is not None and wanted in (None, before["workspace_role_id"]):
             return before
-        if before is None and self.directory.find_user(self.params["email"], "email") is not None:
+        if before is None and self.directory.find_accessor("user", self.params["email"], "email") is not None:
             return None  # an account member (who accepted, or a member anyway) needs no invitation
         default = self.roles.by_id.get(self.workspace.default_workspace_role_id) or self.roles.resolve(FALLBACK_ROLE, "workspace")
         if wanted not in (None, default.id):

@@ -67,9 +67,9 @@ def test_absent_again_is_no_change(run_module):
 
 def test_unknown_service_account_fails_before_any_write(run_module):
     result = run_module(Team, {"name": "platform", "service_accounts": ["cj"]},
-                        [NO_TEAMS, Call("POST", "bots/filter", [])])
+                        [NO_TEAMS, Call("POST", "bots/filter", []), Call("POST", "bots/filter", [])])
     assert result["failed"] and result["changed"] is False
-    assert result["msg"] == "service_accounts: no service account with name 'cj' in this account"
+    assert result["msg"] == "service_accounts: no service account 'cj' in this account"
 
 
 def test_a_team_planned_earlier_in_check_mode_is_found(run_module):

@@ -100,8 +100,8 @@ def test_two_keys_with_the_name_are_refused(run_module):
 
 
 def test_unknown_users_fail_before_any_write(run_module):
-    result = run(run_module, [Call("POST", "account_memberships/filter", [])], user="nobody@example.com")
-    assert result["failed"] and result["msg"] == "user: no user with e-mail, handle or id 'nobody@example.com' in this account"
+    result = run(run_module, [Call("POST", "account_memberships/filter", [])] * 2, user="nobody@example.com")
+    assert result["failed"] and result["msg"] == "user: no user 'nobody@example.com' in this account"
     result = run(run_module, [Call("GET", f"users/{ALICE}/api_keys", {"detail": "User not found."}, status=404)], user=ALICE)
     assert result["failed"] and "knows no user '" + ALICE in result["msg"]
     result = run(run_module, [Call("GET", f"users/{ALICE}/api_keys", {"detail": "no"}, status=403)], user=ALICE)

@@ -48,7 +48,7 @@ def test_an_accessor_planned_by_an_earlier_check_mode_task_has_no_grant(run_modu
 
 def test_errors_are_one_line(run_module):
     result = run_module(WorkspaceAccessInfo, {"accessor_type": "team", "accessor": "ghosts"},
-                        [Call("POST", "teams/filter", [])])
+                        [Call("POST", "teams/filter", [])] * 2)
     assert result["msg"] == "accessor: no team 'ghosts' in this account (accessor_type=team expects a team name or id)"
     result = run_module(WorkspaceAccessInfo, {"workspace": "nope"},
                         [Call("POST", "workspaces/filter", []), Call("POST", "workspaces/filter", [WORKSPACE])])
