@@ -120,13 +120,6 @@ def make_diff(before, after):
     return {"before": scrub(before) if before else {}, "after": scrub(after) if after else {}}
 
 
-def _kind(value):
-    for kind, name in _KINDS.items():
-        if isinstance(value, kind):
-            return name
-    return None
-
-
 class TaskFailed(Exception):
     """The task fails with the one-line ``msg``; ``result`` is what it reports beside it."""
 
@@ -211,7 +204,7 @@ class PrefectModule:
 
     def execute(self):
         """Check the options, converge, and return the result; raise TaskFailed on failure."""
-        for name, dummy in missing_libraries():
+        for name in missing_libraries():
             self.fail(f"this module needs the Python library {name} where it runs (the controller, or the host "
                       f"of a delegated or async task): install it with 'python3 -m pip install -r requirements.txt' "
                       f"(see the collection's README)")
@@ -359,7 +352,7 @@ class PrefectModule:
             if kind not in ("str", "int", "float", "path"):
                 continue
             for given in [name] + list(option.get("aliases") or ()):
-                found = _kind(raw.get(given))
+                found = next((what for cls, what in _KINDS.items() if isinstance(raw.get(given), cls)), None)
                 if found is not None:
                     wanted = {"int": "an integer", "float": "a number"}.get(kind, "a string")
                     quote = "; quote it if it is meant as text" if found == "a boolean" and kind == "str" else ""
@@ -520,8 +513,7 @@ class BatchModule(PrefectModule):  # pylint: disable=abstract-method  # converge
         request), after giving the task deadline WRITE_BUDGET seconds per request; return the
         operations applied. On a PrefectError, fail with ``fail_partway``."""
         planned = batches(operations, next_batch)
-        extra = WRITE_BUDGET * len(planned)
-        self.deadline.extend(extra)
+        self.deadline.extend(WRITE_BUDGET * len(planned))
         applied = []
         for batch in planned:
             try:
@@ -538,8 +530,7 @@ class BatchModule(PrefectModule):  # pylint: disable=abstract-method  # converge
         server detail). The result keeps what it has, with ``applied`` and ``not_applied`` (views;
         the failed operation first) and ``changed`` when something was applied. A lost response
         (``PrefectResponseLost``) means the failed operation was applied."""
-        failed = pending[0]
-        done, not_done = list(applied), list(pending)
+        failed, done, not_done = pending[0], list(applied), list(pending)
         if isinstance(exc, PrefectResponseLost):
             done, not_done, sent = done + not_done[:1], not_done[1:], 0
         self.result.update(applied=[op.view() for op in done], not_applied=[op.view() for op in not_done],
