@@ -40,6 +40,9 @@ DETAIL_LIMIT = 300  # characters of a server's error text that are shown
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _READ_SIZE = 64 * 1024
 _CANNOT_REACH = "cannot reach the API; check api_url, the network and any proxy"
+# The detail of a refusal: the server's text is not shown, since the status says what failed and an
+# echo of the request could only carry the key.
+_REFUSED = {401: "the API key was refused", 403: "the API key has no permission for this request"}
 # httpx 1.0 is a rewrite whose public API shares almost nothing with 0.x (no MockTransport, no
 # exception classes, no timeout, verify or proxy options): the client has one wire for each. Which
 # one is told by a feature of the installed httpx, not by its version string, since pre-releases
@@ -181,15 +184,10 @@ class _LegacyWire:
 
 def _proxy_for(url):
     """The proxy variable that applies to ``url`` (as httpx 0.x would read it), or None."""
-    found = urllib.request.getproxies_environment()
-    host = urlsplit(url).hostname or ""
-    if not found or urllib.request.proxy_bypass_environment(host, found):
+    found, url = urllib.request.getproxies_environment(), urlsplit(url)
+    if not found or urllib.request.proxy_bypass_environment(url.hostname or "", found):
         return None
-    scheme = urlsplit(url).scheme.lower()
-    for name in (scheme, "all"):
-        if found.get(name):
-            return f"{name.upper()}_PROXY"
-    return None
+    return next((f"{name.upper()}_PROXY" for name in (url.scheme, "all") if found.get(name)), None)
 
 
 def _ssl_context(verify):
@@ -413,12 +411,7 @@ class PrefectClient:
                 raise self.unexpected(f"HTTP {status} with a body that is not JSON") from None
             self.applied += self._last[2]
             return data
-        if status in (401, 403):
-            # The server's text is not shown: the status says what failed, and an echo of the
-            # request could only carry the key.
-            detail = "the API key was refused" if status == 401 else "the API key has no permission for this request"
-        else:
-            detail = self._detail(response)
+        detail = _REFUSED[status] if status in _REFUSED else self._detail(response)
         error = {404: PrefectNotFound, 409: PrefectConflict}.get(status, PrefectAPIError)
         raise error(method, shown, status, detail, attempts, maybe_applied)
 
