@@ -273,9 +273,7 @@ class PrefectModule:
             self.result["changed"] = self.client.applied > 0 or isinstance(exc, PrefectResponseLost)
         details = {}
         if isinstance(exc, (PrefectAPIError, PrefectTransportError, PrefectResponseError)):
-            details = {"method": exc.method, "path": exc.path}
-        if isinstance(exc, PrefectAPIError):
-            details["status"] = exc.status
+            details = {name: getattr(exc, name) for name in ("method", "path", "status") if hasattr(exc, name)}
         self.fail(str(exc), **details)
 
     def warn(self, msg):

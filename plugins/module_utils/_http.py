@@ -351,10 +351,8 @@ class PrefectClient:
         if write and self.check_mode:
             raise PrefectCheckModeWrite(f"refusing to send {method} {shown} in check mode (this is a bug in prefect.cloud)")
         payload = _json_body(body)
-        content, headers = None, None
-        if payload is not None:
-            content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            headers = {"Content-Type": "application/json"}
+        content = None if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = None if payload is None else {"Content-Type": "application/json"}
         sends = 0
         while True:
             left = self.deadline.left()

@@ -27,7 +27,6 @@ try:
 except ImportError:
     _register_secret = None
 
-HAS_SECRETS_API = _register_secret is not None
 MASK = "********"
 # The shortest run of a secret's characters that is redacted (a secret shorter than this, such as
 # a short proxy password, is redacted whole).  8 characters of a key are 48 bits of it, more than
