@@ -14,6 +14,7 @@ the API base, exactly as in the OpenAPI document minus its ``/api`` prefix (trai
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import ssl
@@ -167,11 +168,8 @@ class _LegacyWire:
     def send(self, method, path, content, headers, timeout):
         request = self._http.build_request(method, path, content=content, headers=headers, timeout=timeout)
         try:
-            response = self._http.send(request, stream=True)
-            try:
+            with contextlib.closing(self._http.send(request, stream=True)) as response:
                 body = _read_bounded(response.status_code, response.headers, response.iter_bytes(_READ_SIZE))
-            finally:
-                response.close()
         except httpx.DecodingError as exc:
             raise _Unreadable(f"a body that cannot be decoded ({exc})") from None
         except httpx.TransportError as exc:
