@@ -81,7 +81,8 @@ def _proxies(environ):
 def proxy_problem(environ):
     """Return a one-line error for a proxy variable httpx could not use, else None (never the value)."""
     for variable, value, url in _proxies(environ):
-        if url is None or url.scheme not in _PROXY_SCHEMES or not url.hostname or any(c.isspace() for c in value):
+        scheme = value.split("://", 1)[0].lower()
+        if url is None or scheme not in _PROXY_SCHEMES or not url.hostname or any(c.isspace() for c in value):
             return (f"the environment variable {variable} is not a proxy URL such as http://proxy.example.com:3128 "
                     f"(schemes: {', '.join(_PROXY_SCHEMES)}); fix or unset it")
     return None
