@@ -153,12 +153,13 @@ _Answer = namedtuple("_Answer", "status_code headers content reason_phrase")
 
 class _LegacyWire:
     """httpx 0.x: an ``httpx.Client`` with the base URL, ``verify``, the CA bundle and proxies of
-    the environment (as httpx reads them), one keep-alive connection and no redirects followed."""
+    the environment (as httpx reads them), one keep-alive connection and no redirects followed;
+    the timeout is given to every send."""
 
-    def __init__(self, api_url, headers, timeout, verify, transport):
+    def __init__(self, api_url, headers, verify, transport):
         try:
             self._http = httpx.Client(
-                base_url=api_url, headers=headers, timeout=timeout, verify=verify, follow_redirects=False,
+                base_url=api_url, headers=headers, verify=verify, follow_redirects=False,
                 trust_env=True, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 transport=transport)
         except ImportError:  # httpx needs the optional socksio package for a socks5:// proxy
@@ -240,8 +241,7 @@ class _Wire:
     the timeout as httpx.timeout(), ``verify`` as an SSL context. httpx 1.0 has no proxy support:
     a proxy variable that applies to api_url is refused rather than silently bypassed."""
 
-    def __init__(self, api_url, headers, timeout, verify, transport):
-        del timeout  # given to every send
+    def __init__(self, api_url, headers, verify, transport):
         self._base = api_url
         self._headers = headers
         httpx.URL(api_url)  # raises ValueError (httpx's InvalidURL) for a URL httpx cannot use
@@ -312,7 +312,7 @@ class PrefectClient:
         headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json", "User-Agent": USER_AGENT}
         wire = _LegacyWire if _LEGACY else _Wire
         try:
-            self._wire = wire(api_url.rstrip("/") + "/", headers, timeout, validate_certs, transport)
+            self._wire = wire(api_url.rstrip("/") + "/", headers, validate_certs, transport)
         except (ValueError, OSError, getattr(httpx, "InvalidURL", ValueError)) as exc:  # a URL or environment httpx cannot use
             raise PrefectError(f"cannot set up the HTTP client for api_url: {self._redact(str(exc))}") from None
 
