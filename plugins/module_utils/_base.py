@@ -29,7 +29,7 @@ from ._errors import PrefectAPIError, PrefectError, PrefectResponseError, Prefec
 from ._http import PrefectClient
 from ._retry import Deadline, RetryPolicy
 from ._secrets import mark_secret
-from ._values import MAX_TEXT, invisible, is_uuid, shown
+from ._values import is_uuid, shown, text_problem
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 3600.0
@@ -62,40 +62,36 @@ def check_url(value, option):
     return None
 
 
-def proxy_problem(environ):
-    """Return a one-line error for a proxy variable httpx could not use, else None (never the value)."""
+def _proxies(environ):
+    """(variable, value, split URL or None when it cannot be split) of each proxy variable set, a
+    bare host:port read as http://host:port as httpx reads it."""
     for name in PROXY_VARIABLES:
         for variable in (name, name.lower()):
             value = environ.get(variable)
-            if not value:
-                continue
-            if "://" not in value:
-                value = "http://" + value  # as httpx reads a bare host:port
-            scheme = value.split("://", 1)[0].lower()
-            try:
-                url = urlsplit(value)
-                url.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
-                valid = scheme in _PROXY_SCHEMES and url.hostname and not any(c.isspace() for c in value)
-            except ValueError:
-                valid = False
-            if not valid:
-                return (f"the environment variable {variable} is not a proxy URL such as http://proxy.example.com:3128 "
-                        f"(schemes: {', '.join(_PROXY_SCHEMES)}); fix or unset it")
+            if value:
+                value = value if "://" in value else "http://" + value
+                try:
+                    url = urlsplit(value)
+                    url.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
+                except ValueError:
+                    url = None
+                yield variable, value, url
+
+
+def proxy_problem(environ):
+    """Return a one-line error for a proxy variable httpx could not use, else None (never the value)."""
+    for variable, value, url in _proxies(environ):
+        scheme = value.split("://", 1)[0].lower()
+        if url is None or scheme not in _PROXY_SCHEMES or not url.hostname or any(c.isspace() for c in value):
+            return (f"the environment variable {variable} is not a proxy URL such as http://proxy.example.com:3128 "
+                    f"(schemes: {', '.join(_PROXY_SCHEMES)}); fix or unset it")
     return None
 
 
 def proxy_secrets(environ):
-    """The user names and passwords in the proxy variables, never to be shown."""
-    found = []
-    for name in PROXY_VARIABLES:
-        for value in (environ.get(name), environ.get(name.lower())):
-            if value:
-                try:
-                    url = urlsplit(value if "://" in value else "http://" + value)
-                except ValueError:
-                    continue
-                found.extend(part for part in (url.username, url.password) if part and len(part) > 3)
-    return found
+    """The user names and passwords (over 3 characters) in the proxy variables, never to be shown."""
+    return [part for dummy, dummy2, url in _proxies(environ) if url is not None
+            for part in (url.username, url.password) if part and len(part) > 3]
 
 
 def ca_problem(environ):
@@ -123,13 +119,6 @@ def scrub(value):
 def make_diff(before, after):
     """``{"before": ..., "after": ...}`` without keys; None (the object is absent) becomes ``{}``."""
     return {"before": scrub(before) if before else {}, "after": scrub(after) if after else {}}
-
-
-def _kind(value):
-    for kind, name in _KINDS.items():
-        if isinstance(value, kind):
-            return name
-    return None
 
 
 class TaskFailed(Exception):
@@ -216,7 +205,7 @@ class PrefectModule:
 
     def execute(self):
         """Check the options, converge, and return the result; raise TaskFailed on failure."""
-        for name, dummy in missing_libraries():
+        for name in missing_libraries():
             self.fail(f"this module needs the Python library {name} where it runs (the controller, or the host "
                       f"of a delegated or async task): install it with 'python3 -m pip install -r requirements.txt' "
                       f"(see the collection's README)")
@@ -285,9 +274,7 @@ class PrefectModule:
             self.result["changed"] = self.client.applied > 0 or isinstance(exc, PrefectResponseLost)
         details = {}
         if isinstance(exc, (PrefectAPIError, PrefectTransportError, PrefectResponseError)):
-            details = {"method": exc.method, "path": exc.path}
-        if isinstance(exc, PrefectAPIError):
-            details["status"] = exc.status
+            details = {name: getattr(exc, name) for name in ("method", "path", "status") if hasattr(exc, name)}
         self.fail(str(exc), **details)
 
     def warn(self, msg):
@@ -315,8 +302,9 @@ class PrefectModule:
     def planned(self, kind):
         """{name: view or None (deleted)} of the objects of ``kind`` that earlier tasks of this
         check-mode play planned to create or delete in this account; empty in a real run."""
-        if not self.check_mode:
-            return {}
+        return self._recorded(kind) if self.check_mode else {}
+
+    def _recorded(self, kind):
         recorded = (self.runner.planned or {}).get(self.params["account_id"]) or {}
         return dict(recorded.get(kind) or {})
 
@@ -329,17 +317,14 @@ class PrefectModule:
         A real run (a play that mixes check-mode and real tasks) makes the object what it is: the
         plan an earlier check-mode task recorded for it is dropped, so that it does not stand for
         the real object in the check-mode tasks after it."""
-        if self.runner.planned is None:
-            return
-        if not self.check_mode and name not in ((self.runner.planned.get(self.params["account_id"]) or {}).get(kind) or {}):
+        if self.runner.planned is None or not self.check_mode and name not in self._recorded(kind):
             return
         facts = self.result.setdefault("ansible_facts", {})
-        everything = facts.get(PLANNED_FACT) or {key: dict(value) for key, value in (self.runner.planned or {}).items()}
+        everything = facts.setdefault(PLANNED_FACT, {key: dict(value) for key, value in self.runner.planned.items()})
         account = everything.setdefault(self.params["account_id"], {})
         account[kind] = dict(account.get(kind) or {}, **{name: view})
         if not self.check_mode:
             del account[kind][name]
-        facts[PLANNED_FACT] = everything
 
     # -- option checks
 
@@ -348,9 +333,10 @@ class PrefectModule:
 
         A list, a dictionary or a boolean (YAML ``yes``/``no``) given for a string or a number
         would otherwise become text like ``['a', 'b']`` or ``True``, or the number 1. Every text
-        option must not be empty or longer than MAX_TEXT, and must not contain control
-        characters (such as the line break a file lookup leaves at the end). Suboptions of a list
-        of dictionaries are checked the same way (named like ``workspace_access[0].workspace``).
+        option is checked by ``text_problem`` (not empty, at most MAX_TEXT characters, and, unless
+        it is a no_log option, no control characters such as the line break a file lookup leaves
+        at the end). Suboptions of a list of dictionaries are checked the same way (named like
+        ``workspace_access[0].workspace``).
         """
         raw = self.runner.raw_params if raw is None else raw
         values = self.params if values is None else values
@@ -365,7 +351,7 @@ class PrefectModule:
             if kind not in ("str", "int", "float", "path"):
                 continue
             for given in [name] + list(option.get("aliases") or ()):
-                found = _kind(raw.get(given))
+                found = next((what for cls, what in _KINDS.items() if isinstance(raw.get(given), cls)), None)
                 if found is not None:
                     wanted = {"int": "an integer", "float": "a number"}.get(kind, "a string")
                     quote = "; quote it if it is meant as text" if found == "a boolean" and kind == "str" else ""
@@ -373,17 +359,11 @@ class PrefectModule:
             value, label = values.get(name), prefix + name
             if kind not in ("str", "path") or value is None:
                 continue
-            if not value.strip():
-                self.fail(f"{label} must not be empty" + (f" (set it or {ENV_VARIABLES[name]})" if label in ENV_VARIABLES else ""))
-            if len(value) > MAX_TEXT:
-                self.fail(f"{label} must be at most {MAX_TEXT} characters, got {len(value)}")
-            if option.get("no_log"):
-                continue  # never shown; the connection key is checked below
-            char = invisible(value)
-            if char is not None:
-                self.fail(f"{label} must not contain control or invisible format characters such as a line break or "
-                          f"U+202E, got U+{ord(char):04X} in {shown(value)}")
-            if is_uuid(value):
+            problem = text_problem(value, label, secret=option.get("no_log"))
+            if problem is not None:
+                env = f" (set it or {ENV_VARIABLES[name]})" if label in ENV_VARIABLES and not value.strip() else ""
+                self.fail(problem + env)
+            if is_uuid(value) and not option.get("no_log"):
                 values[name] = value.lower()  # the API writes ids in lower case
 
     def _validate_connection(self):
@@ -532,8 +512,7 @@ class BatchModule(PrefectModule):  # pylint: disable=abstract-method  # converge
         request), after giving the task deadline WRITE_BUDGET seconds per request; return the
         operations applied. On a PrefectError, fail with ``fail_partway``."""
         planned = batches(operations, next_batch)
-        extra = WRITE_BUDGET * len(planned)
-        self.deadline.extend(extra)
+        self.deadline.extend(WRITE_BUDGET * len(planned))
         applied = []
         for batch in planned:
             try:
@@ -550,8 +529,7 @@ class BatchModule(PrefectModule):  # pylint: disable=abstract-method  # converge
         server detail). The result keeps what it has, with ``applied`` and ``not_applied`` (views;
         the failed operation first) and ``changed`` when something was applied. A lost response
         (``PrefectResponseLost``) means the failed operation was applied."""
-        failed = pending[0]
-        done, not_done = list(applied), list(pending)
+        failed, done, not_done = pending[0], list(applied), list(pending)
         if isinstance(exc, PrefectResponseLost):
             done, not_done, sent = done + not_done[:1], not_done[1:], 0
         self.result.update(applied=[op.view() for op in done], not_applied=[op.view() for op in not_done],

@@ -4,32 +4,27 @@
 """Guarded imports of httpx and pydantic (PRIVATE to this collection).
 
 ansible-test's import sanity test loads every module without these libraries installed, so
-nothing here may fail at import time. Modules report a missing library through
-``missing_required_lib`` when they start (``PrefectModule``).
+nothing here may fail at import time. Modules report a missing library when they start
+(``PrefectModule.execute``).
 """
 
 from __future__ import annotations
 
-import traceback
+import importlib
 
-try:
-    import httpx  # noqa: F401 pylint: disable=unused-import  # used through this module by _http
-except ImportError:
-    httpx = None
-    HTTPX_IMPORT_ERROR = traceback.format_exc()
-else:
-    HTTPX_IMPORT_ERROR = None
 
-try:
-    import pydantic  # noqa: F401 pylint: disable=unused-import  # used through this module by _models
-except ImportError:
-    pydantic = None
-    PYDANTIC_IMPORT_ERROR = traceback.format_exc()
-else:
-    PYDANTIC_IMPORT_ERROR = None
+def _load(name):
+    """The library ``name``, or None when it cannot be imported."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+httpx = _load("httpx")  # used through this module by _http
+pydantic = _load("pydantic")  # used through this module by _models
 
 
 def missing_libraries():
-    """Return (library, traceback) pairs for every required library that failed to import."""
-    found = (("httpx", HTTPX_IMPORT_ERROR), ("pydantic", PYDANTIC_IMPORT_ERROR))
-    return [(name, error) for name, error in found if error is not None]
+    """The names of the required libraries that failed to import."""
+    return [name for name, library in (("httpx", httpx), ("pydantic", pydantic)) if library is None]

@@ -14,11 +14,13 @@ the API base, exactly as in the OpenAPI document minus its ``/api`` prefix (trai
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import ssl
 import time
 import urllib.request
+from collections import namedtuple
 from urllib.parse import urlsplit
 
 from ._deps import httpx
@@ -39,6 +41,9 @@ DETAIL_LIMIT = 300  # characters of a server's error text that are shown
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _READ_SIZE = 64 * 1024
 _CANNOT_REACH = "cannot reach the API; check api_url, the network and any proxy"
+# The detail of a refusal: the server's text is not shown, since the status says what failed and an
+# echo of the request could only carry the key.
+_REFUSED = {401: "the API key was refused", 403: "the API key has no permission for this request"}
 # httpx 1.0 is a rewrite whose public API shares almost nothing with 0.x (no MockTransport, no
 # exception classes, no timeout, verify or proxy options): the client has one wire for each. Which
 # one is told by a feature of the installed httpx, not by its version string, since pre-releases
@@ -57,17 +62,9 @@ class _Failure(Exception):
         self.reason, self.sent, self.fatal, self.hint, self.timed_out = reason, sent, fatal, hint, timed_out
 
 
-class _Undecodable(Exception):
-    """A body that does not match its Content-Encoding (a proxy's)."""
-
-
-class _TooLarge(Exception):
-    """An answer longer than the bound: not read further."""
-
-    def __init__(self, status, declared=None):
-        super().__init__(status)
-        self.status = status
-        self.declared = declared
+class _Unreadable(Exception):
+    """An answer that is not read: larger than the bound, or a body that does not match its
+    Content-Encoding (a proxy's). The text says which."""
 
 
 class ConnectionFailed(OSError):
@@ -83,13 +80,12 @@ def _certificate_failure(exc):
     return cause
 
 
-def _reason(exc):
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def _named(name, exc):
-    """``name: what exc says`` (its text, else its class's name)."""
-    return f"{name}: {exc}" if str(exc) else f"{name}: {type(exc).__name__}"
+def _reason(exc, name=None):
+    """``name: what exc says``; when it says nothing, ``name: its class's name``, or without a
+    ``name`` (which defaults to that class's name) the name alone."""
+    said = str(exc) or (type(exc).__name__ if name else "")
+    name = name or type(exc).__name__
+    return f"{name}: {said}" if said else name
 
 
 def _failure(exc):
@@ -102,7 +98,7 @@ def _failure(exc):
     if isinstance(exc, ConnectionFailed):
         cause = exc.__cause__ or exc
         timed_out = isinstance(cause, TimeoutError)
-        return _Failure(_named("ConnectTimeout" if timed_out else "ConnectError", cause), False, False, _CANNOT_REACH,
+        return _Failure(_reason(cause, "ConnectTimeout" if timed_out else "ConnectError"), False, False, _CANNOT_REACH,
                         timed_out)
     if _LEGACY:
         reason = _reason(exc)
@@ -118,8 +114,8 @@ def _failure(exc):
     # the connection was opened, the request may have been sent. They are named as httpx 0.x
     # names them, so that a message reads the same whichever httpx is installed.
     if isinstance(exc, TimeoutError):
-        return _Failure(_named("ReadTimeout", exc), True, False, None, True)
-    return _Failure(_named("RemoteProtocolError" if isinstance(exc, httpx.ProtocolError) else "ReadError", exc),
+        return _Failure(_reason(exc, "ReadTimeout"), True, False, None, True)
+    return _Failure(_reason(exc, "RemoteProtocolError" if isinstance(exc, httpx.ProtocolError) else "ReadError"),
                     True, False, None)
 
 
@@ -132,55 +128,38 @@ def _size(value):
     return f"{value} bytes"
 
 
-def _declared_length(headers):
-    try:
-        value = int(headers.get("content-length") or "")
-    except ValueError:
-        return None
-    return value if value >= 0 else None
-
-
 def _read_bounded(status, headers, chunks):
     """The body from the iterable ``chunks``, refused past MAX_RESPONSE_BYTES (bound read at call time)."""
     bound = MAX_RESPONSE_BYTES
-    declared = _declared_length(headers)
-    if declared is not None and declared > bound:
-        raise _TooLarge(status, declared)
+    too_large = f"HTTP {status} with an answer larger than {_size(bound)}"
+    try:
+        declared = int(headers.get("content-length") or "")
+    except ValueError:
+        declared = -1
+    if declared > bound:
+        raise _Unreadable(f"{too_large} (it declares {_size(declared)}), the most the client reads; not read")
     parts, size = [], 0
     for chunk in chunks:
         size += len(chunk)
         if size > bound:
-            raise _TooLarge(status)
+            raise _Unreadable(f"{too_large}, the most the client reads; not read")
         parts.append(chunk)
     return b"".join(parts)
 
 
-class _Answer:
-    """An HTTP answer read in full: status, headers (case-insensitive ``get``), body bytes."""
-
-    def __init__(self, status_code, headers, content, reason_phrase=""):
-        self.status_code = status_code
-        self.headers = headers
-        self.content = content
-        self.reason_phrase = reason_phrase
-
-    @property
-    def text(self):
-        return self.content.decode("utf-8", "replace")
-
-    def json(self):
-        """The body as JSON data; ValueError when it is not JSON."""
-        return json.loads(self.content)
+# An HTTP answer read in full: status, headers (case-insensitive ``get``), body bytes, reason phrase.
+_Answer = namedtuple("_Answer", "status_code headers content reason_phrase")
 
 
 class _LegacyWire:
     """httpx 0.x: an ``httpx.Client`` with the base URL, ``verify``, the CA bundle and proxies of
-    the environment (as httpx reads them), one keep-alive connection and no redirects followed."""
+    the environment (as httpx reads them), one keep-alive connection and no redirects followed;
+    the timeout is given to every send."""
 
-    def __init__(self, api_url, headers, timeout, verify, transport):
+    def __init__(self, api_url, headers, verify, transport):
         try:
             self._http = httpx.Client(
-                base_url=api_url, headers=headers, timeout=timeout, verify=verify, follow_redirects=False,
+                base_url=api_url, headers=headers, verify=verify, follow_redirects=False,
                 trust_env=True, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 transport=transport)
         except ImportError:  # httpx needs the optional socksio package for a socks5:// proxy
@@ -190,13 +169,10 @@ class _LegacyWire:
     def send(self, method, path, content, headers, timeout):
         request = self._http.build_request(method, path, content=content, headers=headers, timeout=timeout)
         try:
-            response = self._http.send(request, stream=True)
-            try:
+            with contextlib.closing(self._http.send(request, stream=True)) as response:
                 body = _read_bounded(response.status_code, response.headers, response.iter_bytes(_READ_SIZE))
-            finally:
-                response.close()
         except httpx.DecodingError as exc:
-            raise _Undecodable(str(exc)) from None
+            raise _Unreadable(f"a body that cannot be decoded ({exc})") from None
         except httpx.TransportError as exc:
             raise _failure(exc) from None
         return _Answer(response.status_code, response.headers, body, response.reason_phrase)
@@ -207,15 +183,10 @@ class _LegacyWire:
 
 def _proxy_for(url):
     """The proxy variable that applies to ``url`` (as httpx 0.x would read it), or None."""
-    found = urllib.request.getproxies_environment()
-    host = urlsplit(url).hostname or ""
-    if not found or urllib.request.proxy_bypass_environment(host, found):
+    found, url = urllib.request.getproxies_environment(), urlsplit(url)
+    if not found or urllib.request.proxy_bypass_environment(url.hostname or "", found):
         return None
-    scheme = urlsplit(url).scheme.lower()
-    for name in (scheme, "all"):
-        if found.get(name):
-            return f"{name.upper()}_PROXY"
-    return None
+    return next((f"{name.upper()}_PROXY" for name in (url.scheme, "all") if found.get(name)), None)
 
 
 def _ssl_context(verify):
@@ -231,6 +202,14 @@ def _ssl_context(verify):
     return None
 
 
+def _opened(connect, *args):
+    """``connect(*args)``, its OSError raised as ConnectionFailed."""
+    try:
+        return connect(*args)
+    except OSError as exc:
+        raise ConnectionFailed(str(exc)) from exc
+
+
 def _network_backend(context):
     """An httpx 1.0 network backend (with the SSL context, if not None) that tells a failure to
     connect (nothing was sent) from the failures after it, by raising ConnectionFailed."""
@@ -238,16 +217,10 @@ def _network_backend(context):
     class Backend(httpx.NetworkBackend):  # pylint: disable=no-member  # httpx 1.0
 
         def connect(self, host, port):
-            try:
-                return super().connect(host, port)
-            except OSError as exc:
-                raise ConnectionFailed(str(exc)) from exc
+            return _opened(super().connect, host, port)
 
         def connect_tls(self, host, port, hostname=""):
-            try:
-                return super().connect_tls(host, port, hostname)
-            except OSError as exc:
-                raise ConnectionFailed(str(exc)) from exc
+            return _opened(super().connect_tls, host, port, hostname)
 
     return Backend() if context is None else Backend(ssl_ctx=context)
 
@@ -268,8 +241,7 @@ class _Wire:
     the timeout as httpx.timeout(), ``verify`` as an SSL context. httpx 1.0 has no proxy support:
     a proxy variable that applies to api_url is refused rather than silently bypassed."""
 
-    def __init__(self, api_url, headers, timeout, verify, transport):
-        del timeout  # given to every send
+    def __init__(self, api_url, headers, verify, transport):
         self._base = api_url
         self._headers = headers
         httpx.URL(api_url)  # raises ValueError (httpx's InvalidURL) for a URL httpx cannot use
@@ -340,7 +312,7 @@ class PrefectClient:
         headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json", "User-Agent": USER_AGENT}
         wire = _LegacyWire if _LEGACY else _Wire
         try:
-            self._wire = wire(api_url.rstrip("/") + "/", headers, timeout, validate_certs, transport)
+            self._wire = wire(api_url.rstrip("/") + "/", headers, validate_certs, transport)
         except (ValueError, OSError, getattr(httpx, "InvalidURL", ValueError)) as exc:  # a URL or environment httpx cannot use
             raise PrefectError(f"cannot set up the HTTP client for api_url: {self._redact(str(exc))}") from None
 
@@ -377,10 +349,8 @@ class PrefectClient:
         if write and self.check_mode:
             raise PrefectCheckModeWrite(f"refusing to send {method} {shown} in check mode (this is a bug in prefect.cloud)")
         payload = _json_body(body)
-        content, headers = None, None
-        if payload is not None:
-            content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            headers = {"Content-Type": "application/json"}
+        content = None if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = None if payload is None else {"Content-Type": "application/json"}
         sends = 0
         while True:
             left = self.deadline.left()
@@ -394,14 +364,8 @@ class PrefectClient:
             self.last_timeout = min(self.timeout, left)
             try:
                 response = self._wire.send(method, path.lstrip("/"), content, headers, self.last_timeout)
-            except _TooLarge as exc:
-                declared = f" (it declares {_size(exc.declared)})" if exc.declared is not None else ""
-                raise PrefectResponseError(
-                    method, shown, f"HTTP {exc.status} with an answer larger than {_size(MAX_RESPONSE_BYTES)}{declared}, "
-                    f"the most the client reads; not read", maybe_applied=write) from None
-            except _Undecodable as exc:
-                raise PrefectResponseError(method, shown, self._redact(f"a body that cannot be decoded ({exc})"),
-                                           maybe_applied=write) from None
+            except _Unreadable as exc:
+                raise PrefectResponseError(method, shown, self._redact(str(exc)), maybe_applied=write) from None
             except _Failure as exc:
                 if not exc.fatal and (idempotent or not exc.sent) and self._wait(sends):
                     continue
@@ -438,22 +402,14 @@ class PrefectClient:
         status = response.status_code
         if 200 <= status < 300:
             try:
-                data = response.json() if status != 204 and response.content else None
+                data = json.loads(response.content) if status != 204 and response.content else None
             except ValueError:
                 raise self.unexpected(f"HTTP {status} with a body that is not JSON") from None
             self.applied += self._last[2]
             return data
-        if status in (401, 403):
-            # The server's text is not shown: the status says what failed, and an echo of the
-            # request could only carry the key.
-            detail = "the API key was refused" if status == 401 else "the API key has no permission for this request"
-        else:
-            detail = self._detail(response)
-        if status == 404:
-            raise PrefectNotFound(method, shown, status, detail, attempts)
-        if status == 409:
-            raise PrefectConflict(method, shown, status, detail, attempts)
-        raise PrefectAPIError(method, shown, status, detail, attempts, maybe_applied)
+        detail = _REFUSED[status] if status in _REFUSED else self._detail(response)
+        error = {404: PrefectNotFound, 409: PrefectConflict}.get(status, PrefectAPIError)
+        raise error(method, shown, status, detail, attempts, maybe_applied)
 
     def unexpected(self, problem):
         """The error for an answer to the last request that is not what the API documents; a
@@ -463,7 +419,7 @@ class PrefectClient:
 
     def _detail(self, response):
         try:
-            data = response.json()
+            data = json.loads(response.content)
         except ValueError:
             data = None
         if isinstance(data, dict) and "detail" in data:
@@ -471,7 +427,7 @@ class PrefectClient:
         elif 300 <= response.status_code < 400:
             detail = f"unexpected redirect to {response.headers.get('location', '?')}"
         else:
-            detail = response.text or response.reason_phrase
+            detail = response.content.decode("utf-8", "replace") or response.reason_phrase
         if isinstance(detail, list):
             return [self._redact_item(item) for item in detail]
         return self._redact(" ".join(str(detail).split()), DETAIL_LIMIT)

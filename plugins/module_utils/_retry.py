@@ -95,9 +95,7 @@ class RetryPolicy:
 
 def parse_retry_after(value, now=None):
     """Parse a ``Retry-After`` header (delta-seconds or HTTP-date) into seconds, or None."""
-    if value is None:
-        return None
-    value = str(value).strip()
+    value = "" if value is None else str(value).strip()
     if not value:
         return None
     try:

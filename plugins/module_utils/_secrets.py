@@ -27,14 +27,11 @@ try:
 except ImportError:
     _register_secret = None
 
-HAS_SECRETS_API = _register_secret is not None
 MASK = "********"
 # The shortest run of a secret's characters that is redacted (a secret shorter than this, such as
 # a short proxy password, is redacted whole).  8 characters of a key are 48 bits of it, more than
 # anything useful; 7 and fewer are left, which keeps ordinary words and ids readable.
 MIN_RUN = 8
-# Kept for the callers and tests of the former rule (a prefix of a secret left at a cut).
-MIN_PARTIAL = 4
 # At most this many characters of a text are read when only ``limit`` of them are shown; the
 # masks shorten the text, never by more than this factor in practice.
 SCAN_FACTOR = 16
@@ -69,13 +66,13 @@ def _read(text):
     """The text as read: a list of (folded character, start, end) of its spans; skipped spans omitted."""
     read = []
     for match in _TOKEN.finditer(text):
-        if match.group("skip") is not None:
+        name = match.lastgroup  # the one group of the alternative that matched
+        if name == "skip":
             continue
-        if match.group("char") is not None:
-            char = match.group("char")
+        if name == "char":
+            char = match.group(name)
         else:
-            code = next(int(match.group(name), 10 if name == "dec" else 16)
-                        for name in ("pct", "u", "x", "dec", "hex") if match.group(name) is not None)
+            code = int(match.group(name), 10 if name == "dec" else 16)
             char = chr(code) if code <= 0x10FFFF else "\ufffd"
         read.append((_fold(char), match.start(), match.end()))
     return read
@@ -132,18 +129,12 @@ def redact(text, secrets, limit=None):
         text = text[:max(limit, 1) * SCAN_FACTOR]
     read = _read(text)
     covered = _covered(read, _windows(secrets))
-    parts, position, index = [], 0, 0
-    while index < len(read):
-        if not covered[index]:
-            index += 1
-            continue
-        start = read[index][1]
-        while index < len(read) and covered[index]:
-            end = read[index][2]
-            index += 1
-        parts.append(text[position:start])
-        parts.append(MASK)
-        position = end
+    parts, position = [], 0
+    for index, (dummy, start, end) in enumerate(read):
+        if covered[index]:
+            if not index or not covered[index - 1]:  # a run starts: the text before it, and one MASK
+                parts += [text[position:start], MASK]
+            position = end
     parts.append(text[position:])
     shown = "".join(parts)
     if limit is None or len(shown) <= limit:

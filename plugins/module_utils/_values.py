@@ -68,13 +68,14 @@ def listing(names, limit=_LISTED):
     return text or "none"
 
 
-def text_problem(value, label):
-    """The one-line problem of a text value (empty, too long, invisible characters), or None."""
+def text_problem(value, label, secret=False):
+    """The one-line problem of a text value (empty, too long, invisible characters), or None. A
+    ``secret`` is never shown, so it is not checked for invisible characters."""
     if not value.strip():
         return f"{label} must not be empty"
     if len(value) > MAX_TEXT:
         return f"{label} must be at most {MAX_TEXT} characters, got {len(value)}"
-    char = invisible(value)
+    char = None if secret else invisible(value)
     if char is not None:
         return (f"{label} must not contain control or invisible format characters such as a line break or "
                 f"U+202E, got U+{ord(char):04X} in {shown(value)}")

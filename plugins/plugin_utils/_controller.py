@@ -103,16 +103,16 @@ class ControllerAction(ActionBase):
         spec = module_class.spec()
         runner = ControllerRunner(self, args, task_vars)
         validation = ArgumentSpecValidator(spec, **module_class.module_kwargs).validate(args)
-        secrets = sorted({str(validation.validated_parameters.get(name)) for name, option in spec.items()
-                          if option.get("no_log") and validation.validated_parameters.get(name)}, key=len, reverse=True)
-        invocation = {"module_args": {name: (_NO_LOG_PLACEHOLDER if spec.get(name, {}).get("no_log") and value else value)
-                                      for name, value in validation.validated_parameters.items()}}
+        params = validation.validated_parameters
+        hidden = {name for name, value in params.items() if value and spec.get(name, {}).get("no_log")}
+        secrets = sorted({str(params[name]) for name in hidden}, key=len, reverse=True)
+        invocation = {"module_args": {name: _NO_LOG_PLACEHOLDER if name in hidden else value for name, value in params.items()}}
         if validation.error_messages:
             msg = validation.errors.msg
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = f"Unsupported parameters for ({self._task.action}) module: {msg}"
             return hide({"failed": True, "msg": msg, "invocation": invocation}, secrets)
-        runner.params = validation.validated_parameters
+        runner.params = params
         try:
             outcome = module_class(runner).execute()
         except TaskFailed as failed:

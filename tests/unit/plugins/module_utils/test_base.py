@@ -18,9 +18,10 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible_collections.prefect.cloud.plugins.module_utils import _base
 from ansible_collections.prefect.cloud.plugins.module_utils._argspec import ENV_VARIABLES, env_fallback
 from ansible_collections.prefect.cloud.plugins.module_utils._base import (
-    PrefectModule, ca_problem, check_url, invisible, is_uuid, proxy_problem, proxy_secrets,
+    PrefectModule, ca_problem, check_url, is_uuid, proxy_problem, proxy_secrets,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectAPIError, PrefectResponseLost
+from ansible_collections.prefect.cloud.plugins.module_utils._values import invisible
 
 try:
     from ansible.module_utils.testing import patch_module_args

@@ -14,10 +14,13 @@ import urllib.parse
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._secrets import MASK, MIN_PARTIAL, MIN_RUN, mark_secret, redact
+from ansible_collections.prefect.cloud.plugins.module_utils._secrets import MASK, MIN_RUN, mark_secret, redact
 
 KEY = "pnu_" + "a1B2c3D4e5" * 3 + "f6G7H8"  # 40 characters
 OTHER = "pnb_" + "Zy9Xw8Vu7T" * 3 + "s6R5Q4"
+# No 4 characters of a key in a row may be left in a shown text (the rule before MIN_RUN, kept as
+# the tests' stricter check of what a cut leaves).
+MIN_PARTIAL = 4
 
 
 def windows(secret, size=MIN_PARTIAL):
