@@ -396,7 +396,9 @@ class PrefectCloud:
         sending it again: ``PrefectResponseLost`` if it exists, else ``PrefectOutcomeUnknown``."""
         return self._sent_once(self.client.account_path("workspaces/"), WorkspaceCreate(name=name, handle=handle, description=description),
                                lambda data: validated(self.client, Workspace, data), f"the creation of workspace {handle!r}",
-                               lambda: next((ws for ws in self.workspaces(handles=[handle]) if ws.handle == handle), None))
+                               lambda: next((ws for ws in self.workspaces(handles=[handle]) if ws.handle == handle), None),
+                               lost=f"the workspace {shown(handle)} was created, but the response was lost; run the task "
+                                    "again: it finds the workspace and converges on it")
 
     def update_workspace(self, workspace_id, name, handle, description, default_workspace_role_id):
         """PATCH every field, unchanged ones with their current value: whether the API keeps a field

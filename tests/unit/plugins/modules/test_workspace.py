@@ -75,6 +75,15 @@ def test_create_with_a_default_role_is_a_create_and_a_patch(run_module, check_mo
         assert "ansible_facts" not in result
 
 
+def test_create_whose_answer_is_lost_is_read_back_and_names_the_workspace_not_a_key(run_module):
+    create = Call("POST", "workspaces/", {"detail": "bad gateway"}, status=502)
+    result = run_module(Workspace, {"handle": "data-prod", "name": "Data", "retries": 0},
+                        [find(), create, find(workspace())])
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"] == (f"POST /api/accounts/{ACCOUNT}/workspaces/: the workspace 'data-prod' was created, but the "
+                             "response was lost; run the task again: it finds the workspace and converges on it")
+
+
 def test_create_without_name_is_named_by_its_handle_and_sends_one_write(run_module):
     create = Call("POST", "workspaces/", workspace(name="data-prod"), status=201,
                   body={"name": "data-prod", "handle": "data-prod", "description": ""})
