@@ -18,7 +18,7 @@ anything is written, in check mode exactly as in a real run:
    What to do when a create or a rotation may have been applied is decided in ``_api``
    (``PrefectResponseLost``, ``PrefectOutcomeUnknown``), never here.
 
-A new key goes to ``module.store_key(name, key)``: a file (``write_key_file``) or the result.
+A new key goes where ``Keys`` says: a file (``write_key_file``) or the result.
 """
 
 from __future__ import annotations
@@ -216,19 +216,18 @@ def write_key_file(path, key):
 
 
 def check_key_destination(path, directory=False):
-    """A one-line problem with ``api_key_dest`` (a file) or ``api_keys_dest`` (a directory), or None.
-    Missing directories are created (mode 0700) when a key is written."""
+    """Raise ValueError for an ``api_key_dest`` (a file) or ``api_keys_dest`` (a directory) that
+    cannot be written. Missing directories are created (mode 0700) when a key is written."""
     option = "api_keys_dest" if directory else "api_key_dest"
     if directory and os.path.exists(path) and not os.path.isdir(path):
-        return f"{option} {shown(path)} exists and is not a directory"
+        raise ValueError(f"{option} {shown(path)} exists and is not a directory")
     if not directory and os.path.isdir(path):
-        return f"{option} {shown(path)} is a directory; name the file to write the key to"
+        raise ValueError(f"{option} {shown(path)} is a directory; name the file to write the key to")
     parent = os.path.dirname(os.path.abspath(path))
     while not os.path.exists(parent):
         parent = os.path.dirname(parent)
     if not os.path.isdir(parent):
-        return f"{option} {shown(path)} is below {shown(parent)}, which is not a directory"
-    return None
+        raise ValueError(f"{option} {shown(path)} is below {shown(parent)}, which is not a directory")
 
 
 # The planner ---------------------------------------------------------------------------------
@@ -242,10 +241,12 @@ class Planner:
     ``entry["grants_label"]`` names its ``workspace_access`` (``workspace_access`` or
     ``service_accounts[3].workspace_access``). ``wide``: list everything once (a fleet).
     ``purge``: the ``service_accounts`` purge options (prefix, accounts, access), or None.
+    ``keys`` (``Keys``) keeps the new keys.
     """
 
-    def __init__(self, module, entries, wide=False, purge=None):
+    def __init__(self, module, entries, keys, wide=False, purge=None):
         self.module = module
+        self.keys = keys
         self.api = module.api
         self.directory = Directory(module)
         self.entries = entries
@@ -551,7 +552,7 @@ class Planner:
             self.account_of(op).update(account_result(exc.found))
             raise
         self.account_of(op).update(account_result(rotated))
-        self.module.store_key(op.name, key)
+        self.keys.store(op.name, key)
 
     def create(self, op):
         data = op.data
@@ -584,7 +585,7 @@ class Planner:
                 self.rotate(Operation("rotate", op.name, bot=bot, expiration=entry["expiration"], grace=None))
             return
         self.created(op, bot)
-        self.module.store_key(op.name, key)
+        self.keys.store(op.name, key)
 
     def created(self, op, bot):
         """Record a new account: its returned form, and the account of its pending grants."""
@@ -621,39 +622,56 @@ class Planner:
 
 
 class Keys:
-    """Where the new keys of a task go: files (``dest``, a file for one account or a directory
-    for many), the result (``returned``), or nowhere with one warning naming both options."""
+    """Where the new keys of a task go: files (``dest``, a file for one key or a directory for
+    many, named in ``api_key_file`` / ``api_key_files``), the result (``returned``: ``api_key`` /
+    ``api_keys``), or nowhere with one warning naming both options. ``rotatable``: the warning
+    says that a rotation gives a new key (a user key cannot be rotated)."""
 
-    def __init__(self, module, dest, returned, single):
+    def __init__(self, module, dest, returned, single, rotatable=True):
+        """Raise ValueError for a ``dest`` that cannot be written."""
+        if dest is not None:
+            check_key_destination(dest, directory=not single)
         self.module = module
         self.dest = dest
         self.returned = returned
         self.single = single
+        self.rotatable = rotatable
         self.warned = False
 
     def path(self, name):
-        """The file that gets ``name``'s new key, or None."""
-        if self.dest is None:
-            return None
+        """The file that gets ``name``'s new key (with ``dest``)."""
         return self.dest if self.single else key_file(self.dest, name)
 
-    def files(self, names):
-        """{name: file} of the accounts that get a new key; fails before any write for an
-        unsafe name. Without a destination and ``returned``, warns once that the keys are dropped."""
+    def expect(self, names):
+        """The accounts ``names`` get a new key: fail before any write for a name that is no safe
+        file name, warn once when the keys are not kept, and name the files in check mode."""
         if names and self.dest is None and not self.returned:
-            option, returned = ("api_key_dest", "api_key") if self.single else ("api_keys_dest", "api_keys")
-            self.module.warn(f"this task creates or rotates an API key and neither {option} nor return_api_key is set, "
-                             f"so the new key is not kept; set {option} to write it to a file (mode 0600) or "
-                             f"return_api_key: true to get it in {returned}, and rotate (rotate: true) to get a key")
+            option, field = ("api_key_dest", "api_key") if self.single else ("api_keys_dest", "api_keys")
+            verb, later = ("creates or rotates", ", and rotate (rotate: true) to get a key") if self.rotatable else ("creates", "")
+            self.module.warn(f"this task {verb} an API key and neither {option} nor return_api_key is set, so the new "
+                             f"key is not kept; set {option} to write it to a file (mode 0600) or return_api_key: true "
+                             f"to get it in {field}{later}")
         try:
-            return {name: self.path(name) for name in names if self.dest is not None}
+            files = {name: self.path(name) for name in names} if self.dest is not None else {}
         except ValueError as exc:
             raise PrefectError(str(exc)) from None
+        if not self.single:
+            self.module.result.update(api_keys={}, api_key_files={})
+        for name in files if self.module.check_mode else ():
+            self.record(name)
+
+    def record(self, name):
+        """Name the file of ``name``'s new key in the result."""
+        if self.single:
+            self.module.result["api_key_file"] = self.path(name)
+        else:
+            self.module.result["api_key_files"][name] = self.path(name)
 
     def store(self, name, key):
         """Keep the new ``key`` of ``name`` where the options say."""
         if self.dest is not None:
             write_key_file(self.path(name), key)
+            self.record(name)
         elif self.returned and self.single:
             self.module.return_key(key)
         elif self.returned:
