@@ -359,7 +359,7 @@ class ServiceAccounts(BatchModule):
         for index, given in enumerate(params["service_accounts"]):
             label = f"service_accounts[{index}]"
             entry = dict(given, label=label + ".", grants_label=label + ".workspace_access")
-            check_entry(entry, now, entry["label"])
+            check_entry(entry, now)
             if entry["name"] in seen:
                 raise ValueError(f"{label}.name {shown(entry['name'])} is listed more than once (also "
                                  f"service_accounts[{seen[entry['name']]}]); give each service account once")
@@ -374,7 +374,7 @@ class ServiceAccounts(BatchModule):
 
     def converge(self):
         params = self.params
-        self.planner = planner = Planner(self, self.entries, self.keys, wide=True, purge={
+        self.planner = planner = Planner(self, self.entries, self.keys, purge={
             "prefix": params["purge_prefix"], "accounts": params["purge_service_accounts"],
             "access": params["purge_workspace_access"]})
         planner.read()
