@@ -172,7 +172,7 @@ import datetime
 from ansible_collections.prefect.cloud.plugins.module_utils._accounts import NEW_KEY, Keys, parse_expiration
 from ansible_collections.prefect.cloud.plugins.module_utils._api import rfc3339
 from ansible_collections.prefect.cloud.plugins.module_utils._base import StateModule
-from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError, PrefectResponseLost
+from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
 from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
 from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, shown
 
@@ -237,13 +237,7 @@ class UserAPIKey(StateModule):
         if after is None:
             self.api.delete_user_api_key(self.user_id, before["id"])
             return None
-        try:
-            created, key = self.api.create_user_api_key(self.user_id, after["name"], self.expiration)
-        except PrefectResponseLost as exc:
-            exc.args = (f"{exc.method} {exc.path}: the API key {shown(after['name'])} was created, but the response "
-                        "with the key was lost; a key cannot be read back: delete it (state: absent) and run the task "
-                        "again to get a new one",)
-            raise
+        created, key = self.api.create_user_api_key(self.user_id, after["name"], self.expiration)
         self.keys.store(after["name"], key)
         return key_view(created, self.user_id)
 
