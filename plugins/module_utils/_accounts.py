@@ -18,7 +18,7 @@ anything is written, in check mode exactly as in a real run:
    What to do when a create or a rotation may have been applied is decided in ``_api``
    (``PrefectResponseLost``, ``PrefectOutcomeUnknown``), never here.
 
-A new key goes to ``module.store_key(name, key)``: a file (``write_key_file``) or the result.
+A new key goes where ``Keys`` says: a file (``write_key_file``) or the result.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ._api import rfc3339
 from ._base import Operation
 from ._errors import PrefectConflict, PrefectError, PrefectNotFound, PrefectResponseLost
 from ._http import PAGE_SIZE
-from ._lookup import Directory
+from ._lookup import Directory, Planned
 from ._secrets import mark_secret
 from ._values import is_uuid, shown
 
@@ -93,9 +93,9 @@ def parse_expiration(value, now):
     return parsed
 
 
-def check_entry(entry, now, label=""):
+def check_entry(entry, now):
     """Check the options of one account that need no request and set ``entry["expiration"]``.
-    Raise ValueError with the one-line message, prefixed with ``label`` (``service_accounts[3].``).
+    Raise ValueError with the one-line message, prefixed with ``entry["label"]``.
     With ``state=absent`` the options of the present account are ignored."""
     entry["expiration"] = None
     if entry["state"] == "absent":
@@ -113,25 +113,7 @@ def check_entry(entry, now, label=""):
             raise ValueError(f"workspace_access lists the workspace {shown(twice[0])} more than once; give each "
                              "workspace once")
     except ValueError as exc:
-        raise ValueError(f"{label}{exc}") from None
-
-
-def rotation_expiration(entry, bot, now):
-    """The expiration of the new key of a rotation: the option's when set, else the active key's
-    when it is in the future (or never). Raise ValueError for an expired active key."""
-    if entry.get("api_key_expiration") is not None:
-        return entry["expiration"]
-    current = bot.api_key.expiration
-    if current is not None and current <= now:
-        raise ValueError(f"rotate: the active key of {shown(bot.name)} expired at {rfc3339(current)}, so its "
-                         "expiration cannot be kept; set api_key_expiration to a future time or never")
-    return current
-
-
-def is_caller(me, bot):
-    """True when ``bot`` is the identity of the calling key (``GET /me/`` answers a bot key with
-    the bot's actor id; the bot id is accepted too)."""
-    return me is not None and me.id is not None and me.id in (bot.id, bot.actor_id)
+        raise ValueError(f"{entry['label']}{exc}") from None
 
 
 # Views (never a key) ---------------------------------------------------------------------------
@@ -139,33 +121,14 @@ def is_caller(me, bot):
 
 def account_result(bot):
     """The returned form of a service account (never a key); a planned one has no key yet."""
-    if bot.id is None:
-        return {"id": None, "actor_id": None, "name": bot.name, "account_role": bot.account_role_name, "created": None,
-                "updated": None, "api_key": predicted_key(None)}
-    data = bot.to_result()
-    key = data["api_key"]
-    return {
-        "id": data["id"],
-        "actor_id": data["actor_id"],
-        "name": data["name"],
-        "account_role": data["account_role_name"],
-        "created": data["created"],
-        "updated": data["updated"],
-        "api_key": {name: key.get(name) for name in ("id", "name", "created", "expiration", "masked_key")},
-    }
+    data = bot.to_result() if bot.id is not None else {"api_key": predicted_key(None)}
+    return {"id": bot.id, "actor_id": bot.actor_id, "name": bot.name, "account_role": bot.account_role_name,
+            "created": data.get("created"), "updated": data.get("updated"),
+            "api_key": {name: data["api_key"].get(name) for name in ("id", "name", "created", "expiration", "masked_key")}}
 
 
 def predicted_key(expiration):
     return {"id": None, "name": None, "created": None, "expiration": rfc3339(expiration), "masked_key": None}
-
-
-def diff_view(name, role, key_id, expiration):
-    return {"name": name, "account_role": role, "api_key_id": key_id, "api_key_expiration": rfc3339(expiration)}
-
-
-def bot_diff(bot):
-    key = getattr(bot, "api_key", None)
-    return diff_view(bot.name, bot.account_role_name, key and key.id, key and key.expiration)
 
 
 def with_rotating_keys(diff, revoked, rotating, operations):
@@ -182,16 +145,6 @@ def with_rotating_keys(diff, revoked, rotating, operations):
 
 
 # Key files ---------------------------------------------------------------------------------
-
-
-def key_file(directory, name):
-    """The file of ``name``'s key in ``directory`` (``api_keys_dest``); ValueError for a name that
-    is no safe file name."""
-    if not _FILE_NAME.match(name) or name.startswith("..") or name in (".", ".."):
-        raise ValueError(f"api_keys_dest: the service account name {shown(name)} is not a safe file name (letters, "
-                         "digits, '.', '_' and '-', not starting with '.' or '-'); rename the account or use "
-                         "return_api_key: true")
-    return os.path.join(directory, name + ".key")
 
 
 def write_key_file(path, key):
@@ -216,19 +169,18 @@ def write_key_file(path, key):
 
 
 def check_key_destination(path, directory=False):
-    """A one-line problem with ``api_key_dest`` (a file) or ``api_keys_dest`` (a directory), or None.
-    Missing directories are created (mode 0700) when a key is written."""
+    """Raise ValueError for an ``api_key_dest`` (a file) or ``api_keys_dest`` (a directory) that
+    cannot be written. Missing directories are created (mode 0700) when a key is written."""
     option = "api_keys_dest" if directory else "api_key_dest"
     if directory and os.path.exists(path) and not os.path.isdir(path):
-        return f"{option} {shown(path)} exists and is not a directory"
+        raise ValueError(f"{option} {shown(path)} exists and is not a directory")
     if not directory and os.path.isdir(path):
-        return f"{option} {shown(path)} is a directory; name the file to write the key to"
+        raise ValueError(f"{option} {shown(path)} is a directory; name the file to write the key to")
     parent = os.path.dirname(os.path.abspath(path))
     while not os.path.exists(parent):
         parent = os.path.dirname(parent)
     if not os.path.isdir(parent):
-        return f"{option} {shown(path)} is below {shown(parent)}, which is not a directory"
-    return None
+        raise ValueError(f"{option} {shown(path)} is below {shown(parent)}, which is not a directory")
 
 
 # The planner ---------------------------------------------------------------------------------
@@ -240,17 +192,19 @@ class Planner:
     An entry is a dict of the options of ``service_account`` (``id`` only there), checked by
     ``check_entry``; ``entry["label"]`` prefixes its messages (``service_accounts[3].``) and
     ``entry["grants_label"]`` names its ``workspace_access`` (``workspace_access`` or
-    ``service_accounts[3].workspace_access``). ``wide``: list everything once (a fleet).
-    ``purge``: the ``service_accounts`` purge options (prefix, accounts, access), or None.
+    ``service_accounts[3].workspace_access``). ``keys`` (``Keys``) keeps the new keys.
+    ``purge``: the ``service_accounts`` purge options (prefix, accounts, access); given, the
+    planner reads wide (lists everything once, a fleet).
     """
 
-    def __init__(self, module, entries, wide=False, purge=None):
+    def __init__(self, module, entries, keys, purge=None):
         self.module = module
         self.api = module.api
         self.directory = Directory(module)
         self.entries = entries
-        self.wide = wide
+        self.keys = keys
         self.purge = purge
+        self.wide = purge is not None
         self.now = datetime.datetime.now(datetime.timezone.utc)
         self.me = None
         self.bots = {}  # wanted name -> Bot (or Planned) as read, then as created
@@ -259,7 +213,6 @@ class Planner:
         self.planned_workspaces = set()  # the handles standing for the ids of planned workspaces
         self.operations = []
         self.removed = {"service_accounts": [], "workspace_access": []}
-        self.results = None  # result name -> returned form, when a write needs it
 
     # -- reading
 
@@ -293,40 +246,40 @@ class Planner:
         return self.directory.find_bot(entry["name"], entry["label"] + "name")
 
     def read_grants(self, entry):
-        """Resolve the entry's workspaces and roles, and read the account's grant in each (a fleet
-        reads each workspace's grants once). A workspace id of an existing account is trusted as
-        it is when a single account is read: the grant read proves it."""
+        """Resolve the entry's workspaces and roles, and read the account's grants in each: a fleet
+        reads every grant of each workspace once, a single account its own (when it exists). A
+        workspace id of an existing account is trusted as it is when a single account is read: the
+        grant read proves it. A workspace an earlier check-mode task plans (no id yet) is keyed by
+        its handle and has no grant yet."""
         bot, label = entry["bot"], entry["grants_label"]
+        exists = bot is not None and bot.id is not None
         entry["grants"], seen = [], {}
         if self.wide and entry["workspace_access"]:
             self.directory.workspaces()
         for position, grant in enumerate(entry["workspace_access"] or ()):
             option = f"{label}[{position}]" if self.wide else label
             value = grant["workspace"]
-            exists = bot is not None and bot.id is not None
             if is_uuid(value) and exists and not self.wide:
                 workspace_id, handle = value, None
             else:
                 found = self.directory.workspace(value, f"{option}.workspace")
-                # A workspace an earlier check-mode task plans (no id yet) is keyed by its handle.
                 workspace_id, handle = found.id or found.handle, found.handle
                 if found.id is None:
                     self.planned_workspaces.add(workspace_id)
-                    self.grants.setdefault(workspace_id, {})  # it has no grant yet: nothing to read
             if workspace_id in seen:
                 raise PrefectError(f"{entry['label']}workspace_access lists one workspace twice, as {shown(seen[workspace_id])} "
                                    f"and {shown(value)}; give each workspace once")
             seen[workspace_id] = value
             self.handles.setdefault(workspace_id, handle)
-            if self.wide and workspace_id not in self.grants:
-                self.grants[workspace_id] = {access.bot_id: access for access in self.api.bot_accesses(workspace_id)}
-            elif not self.wide and exists and workspace_id not in self.planned_workspaces:
+            if workspace_id in self.planned_workspaces:
+                self.grants[workspace_id] = {}
+            elif workspace_id not in self.grants and (self.wide or exists):
                 try:
-                    found = self.api.bot_accesses(workspace_id, bot_ids=[bot.id])
+                    found = self.api.bot_accesses(workspace_id, bot_ids=None if self.wide else [bot.id])
                 except PrefectNotFound:
                     self.directory.workspace(value, f"{option}.workspace")  # fails listing the valid handles
                     raise
-                self.grants.setdefault(workspace_id, {}).update((access.bot_id, access) for access in found)
+                self.grants[workspace_id] = {access.bot_id: access for access in found}
             role = self.directory.workspace_roles().resolve(grant["workspace_role"], f"{option}.workspace_role")
             entry["grants"].append((workspace_id, role))
 
@@ -336,10 +289,8 @@ class Planner:
         name, bot = entry.get("account_role"), entry["bot"]
         if entry["state"] == "absent" or name is None or (bot is not None and bot.account_role_name == name):
             return None
-        if self.wide:
-            found = [role for role in self.directory.account_roles().roles if role.name == name]
-        else:
-            found = [role for role in self.api.account_roles(names=[name]) if role.name == name]
+        roles = self.directory.account_roles().roles if self.wide else self.api.account_roles(names=[name])
+        found = [role for role in roles if role.name == name]
         if len(found) == 1:
             return found[0]
         if found:
@@ -353,15 +304,8 @@ class Planner:
         """Build the operations, each entry's returned form (``entry["result"]``) and ``removed``."""
         for entry in self.entries:
             self.plan_entry(entry)
-        if self.purge is not None and self.purge["accounts"]:
-            named = {entry["name"] for entry in self.entries}
-            for bot in self.directory.bots():
-                if bot.name.startswith(self.purge["prefix"]) and bot.name not in named and not is_caller(self.me, bot):
-                    self.bots[bot.name] = bot
-                    self.operations.append(Operation("delete", bot.name, bot=bot, purged=True))
-                    self.removed["service_accounts"].append(bot.name)
-                    self.module.record_plan("service_account", bot.name, None)
-        self.plan_revokes()
+        if self.wide:
+            self.plan_purge()
         self.operations.sort(key=lambda op: ORDER.index(op.kind))
 
     def plan_entry(self, entry):
@@ -375,13 +319,12 @@ class Planner:
         role = entry["role"]
         result = entry["result"] = {"state": "present"}
         if bot is None:
-            role_name = role.name if role is not None else "Member"
-            self.operations.append(Operation("create", name, entry=entry, role=role_name,
-                                             role_id=role.id if role is not None else None))
-            result.update(id=None, actor_id=None, name=name, account_role=role_name, created=None, updated=None,
-                          api_key=predicted_key(entry["expiration"]))
-            self.module.record_plan("service_account", name, {"name": name, "actor_id": None,
-                                                              "account_role_name": role_name})
+            role_name, role_id = (role.name, role.id) if role is not None else ("Member", None)
+            planned = {"name": name, "actor_id": None, "account_role_name": role_name}
+            self.operations.append(Operation("create", name, entry=entry, role=role_name, role_id=role_id,
+                                             expiration=entry["expiration"], new_key=True))
+            result.update(account_result(Planned(**planned)), api_key=predicted_key(entry["expiration"]))
+            self.module.record_plan("service_account", name, planned)
         else:
             result.update(account_result(bot))
             patch = {}
@@ -395,20 +338,20 @@ class Planner:
         result["workspace_access"] = self.plan_grants(entry, bot, result["name"])
 
     def plan_rotation(self, entry, bot, result):
-        if bot.id is None:  # planned by an earlier check-mode task: its key is not known yet
-            if not entry["rotate"]:
-                return
-            expiration = entry["expiration"]
-        else:
-            manage = entry.get("api_key_expiration") is not None
-            if not (entry["rotate"] or (manage and entry["expiration"] != bot.api_key.expiration)):
-                return
-            try:
-                expiration = rotation_expiration(entry, bot, self.now)
-            except ValueError as exc:
-                raise PrefectError(f"{entry['label']}{exc}") from None
+        """A rotation when ``rotate`` asks for it or ``api_key_expiration`` differs from the active
+        key's (not known yet for an account an earlier check-mode task plans). The new key expires
+        when the option says, else when the active key does (an error when that is past)."""
+        given = entry.get("api_key_expiration") is not None
+        key = None if bot.id is None else bot.api_key
+        if not (entry["rotate"] or (key is not None and given and entry["expiration"] != key.expiration)):
+            return
+        expiration = entry["expiration"] if given or key is None else key.expiration
+        if not given and expiration is not None and expiration <= self.now:
+            raise PrefectError(f"{entry['label']}rotate: the active key of {shown(bot.name)} expired at "
+                               f"{rfc3339(expiration)}, so its expiration cannot be kept; set api_key_expiration to a "
+                               "future time or never")
         grace = entry["old_key_expires_in_seconds"]
-        self.operations.append(Operation("rotate", result["name"], bot=bot, expiration=expiration, grace=grace))
+        self.operations.append(Operation("rotate", result["name"], entry=entry, bot=bot, expiration=expiration, grace=grace))
         result["api_key"] = predicted_key(expiration)
         if grace:
             result["old_key_expires_at"] = rfc3339(self.now + datetime.timedelta(seconds=grace))
@@ -416,48 +359,52 @@ class Planner:
     def plan_grants(self, entry, bot, name):
         """The entry's grants as returned (predicted), and a ``grant`` operation for each that differs."""
         grants = []
+        bot_id, actor_id = (bot.id, bot.actor_id) if bot is not None else (None, None)
         for workspace_id, role in entry["grants"]:
-            current = self.grants.get(workspace_id, {}).get(bot.id) if bot is not None and bot.id else None
+            current = self.grants.get(workspace_id, {}).get(bot_id)
             grant = {"id": current.id if current is not None else None,
                      "workspace_id": None if workspace_id in self.planned_workspaces else workspace_id,
                      "workspace_handle": self.handles[workspace_id], "accessor_type": "service_account",
-                     "accessor_id": bot.id if bot is not None else None, "accessor_name": name,
-                     "actor_id": bot.actor_id if bot is not None else None,
+                     "accessor_id": bot_id, "accessor_name": name, "actor_id": actor_id,
                      "workspace_role_id": role.id, "workspace_role_name": role.name}
             grants.append(grant)
             if current is None or current.workspace_role_id != role.id:
                 self.operations.append(Operation("grant", name, self.handles[workspace_id] or workspace_id,
-                                                 workspace_id=workspace_id, role=role.name, role_id=role.id, result=grant))
+                                                 workspace_id=workspace_id, role=role.name, result=grant))
         return grants
 
     def purgeable(self, bot):
-        """True when ``purge_workspace_access`` may remove this account's grants."""
-        if is_caller(self.me, bot):
+        """True when a purge option may remove this account or its grants: it has the
+        ``purge_prefix`` (when given) and is not the identity of the calling key (``GET /me/``
+        answers a bot key with the bot's actor id; the bot id is accepted too)."""
+        if self.me is not None and self.me.id is not None and self.me.id in (bot.id, bot.actor_id):
             return False
         return self.purge["prefix"] is None or bot.name.startswith(self.purge["prefix"])
 
-    def plan_revokes(self):
-        """The grants to remove in the workspaces a fleet names: with ``purge_workspace_access``,
-        those of accounts that the list does not grant there; and, whatever the options, those of
-        every account this run deletes, before it is deleted (whether the API removes a deleted
-        account's grants with it is UNCONFIRMED, so the safe reading is not to rely on it)."""
-        if not self.wide or not self.grants:
-            return
-        granted = {(workspace_id, entry["name"]) for entry in self.entries if entry["state"] == "present"
-                   for workspace_id, dummy in entry["grants"]}
+    def plan_purge(self):
+        """A fleet's removals: with ``purge_service_accounts``, the accounts of ``purge_prefix`` that
+        the list does not name; then in the workspaces it names, the grants of every account this
+        run deletes, before it is deleted (whether the API removes a deleted account's grants with
+        it is UNCONFIRMED, so the safe reading is not to rely on it), and with
+        ``purge_workspace_access`` those of accounts that the list does not grant there."""
+        named = {entry["name"] for entry in self.entries}
+        for bot in self.directory.bots() if self.purge["accounts"] else ():
+            if bot.name not in named and self.purgeable(bot):
+                self.bots[bot.name] = bot
+                self.operations.append(Operation("delete", bot.name, bot=bot, purged=True))
+                self.removed["service_accounts"].append(bot.name)
+                self.module.record_plan("service_account", bot.name, None)
+        granted = {(workspace_id, entry["name"]) for entry in self.entries for workspace_id, dummy in entry["grants"]}
         deleted = {op.name for op in self.operations if op.kind == "delete"}
-        purge = self.purge["access"]
-        by_id = {bot.id: bot for bot in self.directory.bots() if bot.id is not None}
-        roles = self.directory.workspace_roles()
+        by_id = {bot.id: bot for bot in self.directory.bots()}
         for workspace_id, accesses in self.grants.items():
             for access in accesses.values():
                 bot = by_id.get(access.bot_id)
-                if bot is None:
-                    continue
-                if bot.name not in deleted and not (purge and (workspace_id, bot.name) not in granted and self.purgeable(bot)):
+                if bot is None or not (bot.name in deleted or self.purge["access"] and (workspace_id, bot.name) not in granted
+                                       and self.purgeable(bot)):
                     continue
                 removed = {"workspace": self.handles[workspace_id], "service_account": bot.name,
-                           "workspace_role": roles.name_of(access.workspace_role_id)}
+                           "workspace_role": self.directory.workspace_roles().name_of(access.workspace_role_id)}
                 self.bots.setdefault(bot.name, bot)
                 self.operations.append(Operation("revoke", bot.name, self.handles[workspace_id], workspace_id=workspace_id,
                                                  access_id=access.id, removed=removed))
@@ -466,47 +413,41 @@ class Planner:
     # -- the diff
 
     def view(self, bot, grants=True):
-        """The diff form of an existing account, with its grants in the workspaces read."""
-        view = bot_diff(bot)
+        """The diff form of an account (a planned one has no key yet), with its grants in the
+        workspaces read."""
+        key = getattr(bot, "api_key", None)
+        view = {"name": bot.name, "account_role": bot.account_role_name, "api_key_id": key and key.id,
+                "api_key_expiration": rfc3339(key and key.expiration)}
         if grants:
-            roles = self.directory.workspace_roles() if self.grants else None
             view["workspace_access"] = sorted(
                 ({"workspace": self.handles[workspace_id] or workspace_id,
-                  "workspace_role": roles.name_of(accesses[bot.id].workspace_role_id)}
-                 for workspace_id, accesses in self.grants.items() if bot.id is not None and bot.id in accesses),
+                  "workspace_role": self.directory.workspace_roles().name_of(accesses[bot.id].workspace_role_id)}
+                 for workspace_id, accesses in self.grants.items() if bot.id in accesses),
                 key=lambda grant: grant["workspace"])
         return view
 
     def diff(self, name, grants=True):
-        """(before, after) of the account ``name`` (None when absent), after the operations on it."""
+        """(before, after) of the account ``name`` (None when absent), after the operations on it.
+        A create that met an account another run created (``conflict``, after the write) converges
+        on it: that account is ``before``."""
         bot = self.bots.get(name)
         before = self.view(bot, grants) if bot is not None else None
-        after = dict(before, workspace_access=list(before["workspace_access"])) if before and grants else \
-            dict(before or {})
-        for op in self.operations:
-            if op.name != name:
-                continue
+        after = dict(before or {})
+        for op in (op for op in self.operations if op.name == name):
             data = op.data
-            if op.kind == "create" and "conflict" in data:  # created by another run: converged on it
-                before = self.view(data["conflict"], grants)
-                after = dict(before, account_role=data["role"])
-                if data.get("rotated"):
-                    after.update(api_key_id=NEW_KEY, api_key_expiration=rfc3339(data["entry"]["expiration"]))
-            elif op.kind == "create":
-                after = diff_view(name, data["role"], NEW_KEY, data["entry"]["expiration"])
-                if grants:
-                    after["workspace_access"] = []
-            elif op.kind == "update":
-                after.update(name=op.name, account_role=data["role"])
-            elif op.kind == "rotate":
+            if op.kind == "delete":
+                return before, None
+            if op.kind in ("create", "update"):
+                after.update(name=name, account_role=data["role"])
+            if op.kind == "rotate" or data.get("new_key"):
                 after.update(api_key_id=NEW_KEY, api_key_expiration=rfc3339(data["expiration"]))
-            elif op.kind in ("grant", "revoke"):
+            if op.kind == "create" and grants:
+                after.setdefault("workspace_access", [])
+            if op.kind in ("grant", "revoke"):
                 kept = [g for g in after["workspace_access"] if g["workspace"] != op.workspace]
                 if op.kind == "grant":
                     kept.append({"workspace": op.workspace, "workspace_role": data["role"]})
                 after["workspace_access"] = sorted(kept, key=lambda g: g["workspace"])
-            else:
-                after = None
         return before, after or None
 
     # -- writing
@@ -523,15 +464,12 @@ class Planner:
         """Send the one request of ``batch``."""
         api, op = self.api, batch[0]
         data = op.data
-        if op.kind == "grant":
-            pairs = [(self.bots[item.name].id, item.data["role_id"]) for item in batch]
-            answered = {access.bot_id: access for access in api.upsert_bot_accesses(data["workspace_id"], pairs)}
-            for item in batch:
-                bot = self.bots[item.name]
-                access = answered.get(bot.id)
-                item.data["result"].update(accessor_id=bot.id, actor_id=bot.actor_id)
-                if access is not None:
-                    item.data["result"]["id"] = access.id
+        if op.kind == "grant":  # each grant's returned form has its account (as read, or as created)
+            grants = [item.data["result"] for item in batch]
+            pairs = [(grant["accessor_id"], grant["workspace_role_id"]) for grant in grants]
+            answered = {access.bot_id: access.id for access in api.upsert_bot_accesses(data["workspace_id"], pairs)}
+            for grant in grants:
+                grant["id"] = answered.get(grant["accessor_id"], grant["id"])
         elif op.kind == "update":
             api.update_bot(data["bot"].id, **data["patch"])
         elif op.kind == "rotate":
@@ -548,16 +486,15 @@ class Planner:
         try:
             rotated, key = self.api.rotate_bot_key(data["bot"], data["expiration"], data["grace"])
         except PrefectResponseLost as exc:
-            self.account_of(op).update(account_result(exc.found))
+            data["entry"]["result"].update(account_result(exc.found))
             raise
-        self.account_of(op).update(account_result(rotated))
-        self.module.store_key(op.name, key)
+        data["entry"]["result"].update(account_result(rotated))
+        self.keys.store(op.name, key)
 
     def create(self, op):
-        data = op.data
-        entry = data["entry"]
+        data, entry = op.data, op.data["entry"]
         try:
-            bot, key = self.api.create_bot(op.name, data["role_id"], entry["expiration"])
+            bot, key = self.api.create_bot(op.name, data["role_id"], data["expiration"])
         except PrefectResponseLost as exc:
             self.created(op, exc.found)
             raise
@@ -571,25 +508,24 @@ class Planner:
                 f"service account {shown(op.name)} was created by another run at the same time ({conflict.method} "
                 f"{conflict.path} answered HTTP {conflict.status}); this run did not receive its API key: rotate the "
                 "key (rotate: true) if you need it")
-            data.update(conflict=bot, unchanged=True)
-            if data["role_id"] is None:
-                data["role"] = bot.account_role_name
-            elif bot.account_role_name != data["role"]:
+            update = data["role_id"] is not None and bot.account_role_name != data["role"]
+            rotate = entry.get("api_key_expiration") is not None and data["expiration"] != bot.api_key.expiration
+            data.update(conflict=bot, unchanged=not (update or rotate), new_key=rotate,
+                        role=data["role"] if data["role_id"] is not None else bot.account_role_name)
+            if update:
                 self.api.update_bot(bot.id, account_role_id=data["role_id"])
-                data["unchanged"] = False
             self.created(op, bot)
-            self.account_of(op)["account_role"] = data["role"]
-            if entry.get("api_key_expiration") is not None and entry["expiration"] != bot.api_key.expiration:
-                data.update(unchanged=False, rotated=True)
-                self.rotate(Operation("rotate", op.name, bot=bot, expiration=entry["expiration"], grace=None))
+            entry["result"]["account_role"] = data["role"]
+            if rotate:
+                self.rotate(Operation("rotate", op.name, entry=entry, bot=bot, expiration=data["expiration"], grace=None))
             return
         self.created(op, bot)
-        self.module.store_key(op.name, key)
+        self.keys.store(op.name, key)
 
     def created(self, op, bot):
         """Record a new account: its returned form, and the account of its pending grants."""
         self.bots[op.name] = bot
-        self.account_of(op).update(account_result(bot))
+        op.data["entry"]["result"].update(account_result(bot))
         for grant in op.data["entry"]["result"]["workspace_access"]:
             grant.update(accessor_id=bot.id, actor_id=bot.actor_id)
 
@@ -611,49 +547,62 @@ class Planner:
         rotating = [key.id for key in keys.rotating_keys]
         return [key_id for key_id in wanted if key_id in rotating], rotating
 
-    def account_of(self, op):
-        """The returned form of the entry of ``op``."""
-        if op.data.get("entry") is not None:
-            return op.data["entry"]["result"]
-        if self.results is None:
-            self.results = {entry["result"].get("name"): entry["result"] for entry in self.entries}
-        return self.results[op.name]
-
 
 class Keys:
-    """Where the new keys of a task go: files (``dest``, a file for one account or a directory
-    for many), the result (``returned``), or nowhere with one warning naming both options."""
+    """Where the new keys of a task go: files (``dest``, a file for one key or a directory for
+    many, named in ``api_key_file`` / ``api_key_files``), the result (``returned``: ``api_key`` /
+    ``api_keys``), or nowhere with one warning naming both options. ``rotatable``: the warning
+    says that a rotation gives a new key (a user key cannot be rotated)."""
 
-    def __init__(self, module, dest, returned, single):
+    def __init__(self, module, dest, returned, single, rotatable=True):
+        """Raise ValueError for a ``dest`` that cannot be written."""
+        if dest is not None:
+            check_key_destination(dest, directory=not single)
         self.module = module
         self.dest = dest
         self.returned = returned
         self.single = single
+        self.rotatable = rotatable
         self.warned = False
 
     def path(self, name):
-        """The file that gets ``name``'s new key, or None."""
-        if self.dest is None:
-            return None
-        return self.dest if self.single else key_file(self.dest, name)
+        """The file that gets ``name``'s new key (with ``dest``): ``dest``, or ``name.key`` in the
+        directory ``dest``; an error for a name that is no safe file name."""
+        if self.single:
+            return self.dest
+        if not _FILE_NAME.match(name):
+            raise PrefectError(f"api_keys_dest: the service account name {shown(name)} is not a safe file name "
+                               "(letters, digits, '.', '_' and '-', not starting with '.' or '-'); rename the account "
+                               "or use return_api_key: true")
+        return os.path.join(self.dest, name + ".key")
 
-    def files(self, names):
-        """{name: file} of the accounts that get a new key; fails before any write for an
-        unsafe name. Without a destination and ``returned``, warns once that the keys are dropped."""
+    def expect(self, names):
+        """The accounts ``names`` get a new key: fail before any write for a name that is no safe
+        file name, warn once when the keys are not kept, and name the files in check mode."""
         if names and self.dest is None and not self.returned:
-            option, returned = ("api_key_dest", "api_key") if self.single else ("api_keys_dest", "api_keys")
-            self.module.warn(f"this task creates or rotates an API key and neither {option} nor return_api_key is set, "
-                             f"so the new key is not kept; set {option} to write it to a file (mode 0600) or "
-                             f"return_api_key: true to get it in {returned}, and rotate (rotate: true) to get a key")
-        try:
-            return {name: self.path(name) for name in names if self.dest is not None}
-        except ValueError as exc:
-            raise PrefectError(str(exc)) from None
+            option, field = ("api_key_dest", "api_key") if self.single else ("api_keys_dest", "api_keys")
+            verb, later = ("creates or rotates", ", and rotate (rotate: true) to get a key") if self.rotatable else ("creates", "")
+            self.module.warn(f"this task {verb} an API key and neither {option} nor return_api_key is set, so the new "
+                             f"key is not kept; set {option} to write it to a file (mode 0600) or return_api_key: true "
+                             f"to get it in {field}{later}")
+        files = {name: self.path(name) for name in names} if self.dest is not None else {}
+        if not self.single:
+            self.module.result.update(api_keys={}, api_key_files={})
+        for name in files if self.module.check_mode else ():
+            self.record(name)
+
+    def record(self, name):
+        """Name the file of ``name``'s new key in the result."""
+        if self.single:
+            self.module.result["api_key_file"] = self.path(name)
+        else:
+            self.module.result["api_key_files"][name] = self.path(name)
 
     def store(self, name, key):
         """Keep the new ``key`` of ``name`` where the options say."""
         if self.dest is not None:
             write_key_file(self.path(name), key)
+            self.record(name)
         elif self.returned and self.single:
             self.module.return_key(key)
         elif self.returned:

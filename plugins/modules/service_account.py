@@ -368,7 +368,7 @@ old_key_expires_at:
 import datetime
 
 from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
-    Keys, Planner, account_options, check_entry, check_key_destination, with_rotating_keys,
+    Keys, Planner, account_options, check_entry, with_rotating_keys,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._base import PrefectModule
 from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, shown
@@ -387,15 +387,11 @@ class ServiceAccount(PrefectModule):
     uuid_options = {"id": "a service account"}
     present_only = ("account_role", "api_key_expiration", "rotate", "old_key_expires_in_seconds", "workspace_access",
                     "api_key_dest", "return_api_key", "revoke_api_key_ids")
-    wrote_key = False
 
     def validate(self):
         self.entry = dict(self.params, label="", grants_label="workspace_access")
         check_entry(self.entry, datetime.datetime.now(datetime.timezone.utc))
-        if self.params["api_key_dest"] is not None:
-            problem = check_key_destination(self.params["api_key_dest"])
-            if problem:
-                raise ValueError(problem)
+        self.keys = Keys(self, self.params["api_key_dest"], self.params["return_api_key"], single=True)
         for position, key_id in enumerate(self.params["revoke_api_key_ids"] or ()):
             if not is_uuid(key_id):
                 raise ValueError(f"revoke_api_key_ids[{position}] must be the UUID of an API key (api_key_id in the "
@@ -403,8 +399,7 @@ class ServiceAccount(PrefectModule):
 
     def converge(self):
         """One entry through the planner of ``service_accounts``, with narrow reads."""
-        planner = Planner(self, [self.entry])
-        self.keys = Keys(self, self.params["api_key_dest"], self.params["return_api_key"], single=True)
+        planner = Planner(self, [self.entry], self.keys)
         planner.read()
         planner.plan()
         operations, name = planner.operations, self.entry["result"]["name"]
@@ -414,19 +409,19 @@ class ServiceAccount(PrefectModule):
         self.set_changed(bool(operations) or bool(revoked))
         self.set_diff(*with_rotating_keys(planner.diff(name, self.params["workspace_access"] is not None), revoked,
                                           rotating, operations))
-        files = self.keys.files([op.name for op in operations if op.kind in ("create", "rotate")])
+        self.keys.expect([op.name for op in operations if op.kind in ("create", "rotate")])
         try:
             for op in [] if self.check_mode else operations:
                 planner.write([op])
             for key_id in [] if self.check_mode else revoked:
                 self.api.delete_bot_key(self.entry["bot"].id, key_id)
         finally:
-            self.report(files.get(name))
+            self.report()
         if any("conflict" in op.data for op in operations):  # created by another run at the same moment (HTTP 409)
             self.result["changed"] = not all(op.data.get("unchanged") for op in operations)
             self.set_diff(*planner.diff(name, self.params["workspace_access"] is not None))
 
-    def report(self, key_file):
+    def report(self):
         """The result from the entry's returned form (also after a failed write)."""
         result = dict(self.entry["result"])
         grants, expires = result.pop("workspace_access", None), result.pop("old_key_expires_at", None)
@@ -436,12 +431,6 @@ class ServiceAccount(PrefectModule):
             self.result["workspace_access"] = grants
         if expires:
             self.result["old_key_expires_at"] = expires
-        if key_file and (self.check_mode or self.wrote_key):
-            self.result["api_key_file"] = key_file
-
-    def store_key(self, name, key):
-        self.keys.store(name, key)
-        self.wrote_key = True
 
 
 def main():

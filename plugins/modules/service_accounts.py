@@ -331,7 +331,7 @@ not_applied:
 import datetime
 
 from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
-    Keys, Planner, account_options, check_entry, check_key_destination,
+    Keys, Planner, account_options, check_entry,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._base import BatchModule
 from ansible_collections.prefect.cloud.plugins.module_utils._values import shown
@@ -359,7 +359,7 @@ class ServiceAccounts(BatchModule):
         for index, given in enumerate(params["service_accounts"]):
             label = f"service_accounts[{index}]"
             entry = dict(given, label=label + ".", grants_label=label + ".workspace_access")
-            check_entry(entry, now, entry["label"])
+            check_entry(entry, now)
             if entry["name"] in seen:
                 raise ValueError(f"{label}.name {shown(entry['name'])} is listed more than once (also "
                                  f"service_accounts[{seen[entry['name']]}]); give each service account once")
@@ -370,17 +370,13 @@ class ServiceAccounts(BatchModule):
             raise ValueError("service_accounts is empty and a purge option is set, which would remove every service "
                              "account (with purge_prefix) or grant it manages; set allow_empty_purge: true if that is "
                              "what you want")
-        if params["api_keys_dest"] is not None:
-            problem = check_key_destination(params["api_keys_dest"], directory=True)
-            if problem:
-                raise ValueError(problem)
+        self.keys = Keys(self, params["api_keys_dest"], params["return_api_key"], single=False)
 
     def converge(self):
         params = self.params
-        self.planner = planner = Planner(self, self.entries, wide=True, purge={
+        self.planner = planner = Planner(self, self.entries, self.keys, purge={
             "prefix": params["purge_prefix"], "accounts": params["purge_service_accounts"],
             "access": params["purge_workspace_access"]})
-        self.keys = Keys(self, params["api_keys_dest"], params["return_api_key"], single=False)
         planner.read()
         planner.plan()
         operations = planner.operations
@@ -390,18 +386,12 @@ class ServiceAccounts(BatchModule):
         before = {name: diff[0] for name, diff in diffs.items() if diff[0] is not None}
         after = {name: diff[1] for name, diff in diffs.items() if diff[1] is not None}
         self.set_diff({"service_accounts": before} if before else None, {"service_accounts": after} if after else None)
-        files = self.keys.files([op.name for op in operations if op.kind in ("create", "rotate")])
-        self.result.update(service_accounts=[entry["result"] for entry in self.entries], removed=planner.removed,
-                           api_keys={}, api_key_files=files if self.check_mode else {})
+        self.keys.expect([op.name for op in operations if op.kind in ("create", "rotate")])
+        self.result.update(service_accounts=[entry["result"] for entry in self.entries], removed=planner.removed)
         if not self.check_mode and operations:
             applied = self.write_all(operations, planner.next_batch, planner.write)
             if all(op.data.get("unchanged") for op in applied):
                 self.result["changed"] = False
-
-    def store_key(self, name, key):
-        self.keys.store(name, key)
-        if self.keys.dest is not None:
-            self.result["api_key_files"][name] = self.keys.path(name)
 
     def on_partway(self, applied):
         """``removed`` lists only the removals that were applied before the failure."""

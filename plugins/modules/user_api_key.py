@@ -169,12 +169,10 @@ api_key_file:
 
 import datetime
 
-from ansible_collections.prefect.cloud.plugins.module_utils._accounts import (
-    NEW_KEY, check_key_destination, parse_expiration, write_key_file,
-)
+from ansible_collections.prefect.cloud.plugins.module_utils._accounts import NEW_KEY, Keys, parse_expiration
 from ansible_collections.prefect.cloud.plugins.module_utils._api import rfc3339
 from ansible_collections.prefect.cloud.plugins.module_utils._base import StateModule
-from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError, PrefectResponseLost
+from ansible_collections.prefect.cloud.plugins.module_utils._errors import PrefectError
 from ansible_collections.prefect.cloud.plugins.module_utils._lookup import Directory
 from ansible_collections.prefect.cloud.plugins.module_utils._values import is_uuid, shown
 
@@ -197,15 +195,12 @@ class UserAPIKey(StateModule):
     module_kwargs = dict(mutually_exclusive=[("api_key_dest", "return_api_key")])
     present_only = ("api_key_expiration", "api_key_dest", "return_api_key")
     result_key = "user_api_key"
-    user_id = expiration = current = None  # per run: set by validate() and read()
+    user_id = expiration = current = keys = None  # per run: set by validate() and read()
 
     def validate(self):
         if self.params["api_key_expiration"] is not None:
             self.expiration = parse_expiration(self.params["api_key_expiration"], datetime.datetime.now(datetime.timezone.utc))
-        if self.params["api_key_dest"] is not None:
-            problem = check_key_destination(self.params["api_key_dest"])
-            if problem:
-                raise ValueError(problem)
+        self.keys = Keys(self, self.params["api_key_dest"], self.params["return_api_key"], single=True, rotatable=False)
 
     def read(self):
         user, name = self.params["user"], self.params["name"]
@@ -234,12 +229,7 @@ class UserAPIKey(StateModule):
                     f"{before['expiration'] or 'never'}, and an API key cannot be changed; delete it (state: absent) "
                     "and create it again, or use another name")
             return before
-        dest = self.params["api_key_dest"]
-        if dest is None and not self.params["return_api_key"]:
-            self.warn("this task creates an API key and neither api_key_dest nor return_api_key is set, so the new "
-                      "key is not kept; set api_key_dest to write it to a file (mode 0600) or return_api_key: true")
-        if dest is not None and self.check_mode:
-            self.result["api_key_file"] = dest
+        self.keys.expect([self.params["name"]])
         return {"id": None, "name": self.params["name"], "user_id": self.user_id, "created": None,
                 "expiration": rfc3339(self.expiration), "masked_key": None}
 
@@ -247,18 +237,8 @@ class UserAPIKey(StateModule):
         if after is None:
             self.api.delete_user_api_key(self.user_id, before["id"])
             return None
-        try:
-            created, key = self.api.create_user_api_key(self.user_id, after["name"], self.expiration)
-        except PrefectResponseLost as exc:
-            exc.args = (f"{exc.method} {exc.path}: the API key {shown(after['name'])} was created, but the response "
-                        "with the key was lost; a key cannot be read back: delete it (state: absent) and run the task "
-                        "again to get a new one",)
-            raise
-        if self.params["api_key_dest"] is not None:
-            write_key_file(self.params["api_key_dest"], key)
-            self.result["api_key_file"] = self.params["api_key_dest"]
-        elif self.params["return_api_key"]:
-            self.return_key(key)
+        created, key = self.api.create_user_api_key(self.user_id, after["name"], self.expiration)
+        self.keys.store(after["name"], key)
         return key_view(created, self.user_id)
 
     def diff_view(self, view):

@@ -445,6 +445,29 @@ def test_concurrent_create_conflict_without_change(run, monkeypatch):
     assert result["diff"]["before"] == result["diff"]["after"]
 
 
+def test_concurrent_create_conflict_with_another_expiration_rotates(run, monkeypatch):
+    """The account another run created converges like an existing one: role, key expiration, grants."""
+    first = run({"name": "bot", "api_key_expiration": "2090-01-01T00:00:00Z"})[0]
+    miss_first_lookup(monkeypatch)
+    result, log = run({"name": "bot", "account_role": "Admin", "api_key_expiration": "2091-01-01T00:00:00Z",
+                       "workspace_access": [{"workspace": "ws", "workspace_role": "Runner"}]})
+    assert [(e["method"], e["path"].rsplit("/", 1)[-1], e["status"]) for e in writes(log)] == [
+        ("POST", "", 409), ("PATCH", first["service_account"]["id"], 204), ("POST", "rotate_api_key", 201),
+        ("POST", "", 200)]
+    assert result["changed"] and result["api_key"].startswith("pnb_")
+    assert result["diff"] == {
+        "before": {"name": "bot", "account_role": "Member", "api_key_id": first["service_account"]["api_key"]["id"],
+                   "api_key_expiration": "2090-01-01T00:00:00Z", "workspace_access": []},
+        "after": {"name": "bot", "account_role": "Admin", "api_key_id": "(new key)",
+                  "api_key_expiration": "2091-01-01T00:00:00Z",
+                  "workspace_access": [{"workspace": "ws", "workspace_role": "Runner"}]}}
+    account = result["service_account"]
+    assert account["id"] == first["service_account"]["id"] and account["account_role"] == "Admin"
+    assert account["api_key"]["expiration"] == "2091-01-01T00:00:00Z"
+    assert account["api_key"]["id"] != first["service_account"]["api_key"]["id"]
+    assert result["workspace_access"][0]["accessor_id"] == account["id"] and result["workspace_access"][0]["id"]
+
+
 def test_lost_rotate_response(run, emulator):
     run({"name": "bot"})
     set_faults(emulator, {"method": "POST", "path": ".*/rotate_api_key$", "drop_response": True})
