@@ -34,7 +34,7 @@ if pydantic is not None:
 
     Id = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
     BotKey = Annotated[str, StringConstraints(pattern=BOT_KEY_PATTERN)]
-else:  # the module fails with missing_required_lib before any model is used
+else:  # the task fails naming the missing library before any model is used
     BaseModel, ConfigDict, Id, BotKey = object, dict, str, str
 
 
