@@ -264,16 +264,15 @@ class Planner:
             else:
                 found = self.directory.workspace(value, f"{option}.workspace")
                 workspace_id, handle = found.id or found.handle, found.handle
-                if found.id is None:
+                if found.id is None:  # planned by an earlier check-mode task: no grant yet
                     self.planned_workspaces.add(workspace_id)
+                    self.grants[workspace_id] = {}
             if workspace_id in seen:
                 raise PrefectError(f"{entry['label']}workspace_access lists one workspace twice, as {shown(seen[workspace_id])} "
                                    f"and {shown(value)}; give each workspace once")
             seen[workspace_id] = value
             self.handles.setdefault(workspace_id, handle)
-            if workspace_id in self.planned_workspaces:
-                self.grants[workspace_id] = {}
-            elif workspace_id not in self.grants and (self.wide or exists):
+            if workspace_id not in self.grants and (self.wide or exists):
                 try:
                     found = self.api.bot_accesses(workspace_id, bot_ids=None if self.wide else [bot.id])
                 except PrefectNotFound:
@@ -319,10 +318,9 @@ class Planner:
         role = entry["role"]
         result = entry["result"] = {"state": "present"}
         if bot is None:
-            role_name, role_id = (role.name, role.id) if role is not None else ("Member", None)
-            planned = {"name": name, "actor_id": None, "account_role_name": role_name}
-            self.operations.append(Operation("create", name, entry=entry, role=role_name, role_id=role_id,
-                                             expiration=entry["expiration"], new_key=True))
+            planned = {"name": name, "actor_id": None, "account_role_name": role.name if role is not None else "Member"}
+            self.operations.append(Operation("create", name, entry=entry, role=planned["account_role_name"],
+                                             role_id=role and role.id, expiration=entry["expiration"], new_key=True))
             result.update(account_result(Planned(**planned)), api_key=predicted_key(entry["expiration"]))
             self.module.record_plan("service_account", name, planned)
         else:
@@ -434,19 +432,18 @@ class Planner:
         before = self.view(bot, grants) if bot is not None else None
         after = dict(before or {})
         for op in (op for op in self.operations if op.name == name):
-            data = op.data
             if op.kind == "delete":
                 return before, None
             if op.kind in ("create", "update"):
-                after.update(name=name, account_role=data["role"])
-            if op.kind == "rotate" or data.get("new_key"):
-                after.update(api_key_id=NEW_KEY, api_key_expiration=rfc3339(data["expiration"]))
+                after.update(name=name, account_role=op.data["role"])
+            if op.kind == "rotate" or op.data.get("new_key"):
+                after.update(api_key_id=NEW_KEY, api_key_expiration=rfc3339(op.data["expiration"]))
             if op.kind == "create" and grants:
                 after.setdefault("workspace_access", [])
             if op.kind in ("grant", "revoke"):
                 kept = [g for g in after["workspace_access"] if g["workspace"] != op.workspace]
                 if op.kind == "grant":
-                    kept.append({"workspace": op.workspace, "workspace_role": data["role"]})
+                    kept.append({"workspace": op.workspace, "workspace_role": op.data["role"]})
                 after["workspace_access"] = sorted(kept, key=lambda g: g["workspace"])
         return before, after or None
 
@@ -470,12 +467,10 @@ class Planner:
             answered = {access.bot_id: access.id for access in api.upsert_bot_accesses(data["workspace_id"], pairs)}
             for grant in grants:
                 grant["id"] = answered.get(grant["accessor_id"], grant["id"])
+        elif op.kind in ("rotate", "create"):
+            getattr(self, op.kind)(op)
         elif op.kind == "update":
             api.update_bot(data["bot"].id, **data["patch"])
-        elif op.kind == "rotate":
-            self.rotate(op)
-        elif op.kind == "create":
-            self.create(op)
         elif op.kind == "revoke":
             api.delete_bot_access(data["workspace_id"], data["access_id"])
         else:
