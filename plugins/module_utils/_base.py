@@ -195,9 +195,7 @@ class PrefectModule:
     @classmethod
     def spec(cls):
         """The whole argument spec: the connection options and the module's own."""
-        spec = auth_argument_spec()
-        spec.update(cls.argument_spec)
-        return spec
+        return dict(auth_argument_spec(), **cls.argument_spec)
 
     @classmethod
     def main(cls):
