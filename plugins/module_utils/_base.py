@@ -45,20 +45,23 @@ _KEY_PREFIXES = ("pnb_", "pnu_")
 
 
 def check_url(value, option):
-    """Return an error message for a URL that is not ``scheme://host[:port][/path]``, else None."""
+    """Return a one-line error for a value that is not ``http[s]://host[:port][/path]``, else None."""
+    example = f"{option} must be an http:// or https:// URL such as https://api.prefect.cloud/api"
     try:
         url = urlsplit(value)
         port = url.port  # raises ValueError for a port that is not a number from 0 to 65535
     except ValueError as exc:
-        return f"{option} is not a valid URL ({exc})"
-    if url.username is not None or url.password is not None:
-        return f"{option} must not contain a user name or password"
-    if url.query or url.fragment or value.rstrip().endswith(("?", "#")):
-        return f"{option} must not have a query or a fragment (?... or #...)"
-    if not url.hostname:
-        return f"{option} has no host name"
-    if port == 0:
-        return f"{option} has port 0"
+        return f"{option} is not a valid URL ({exc}); {example}"
+    for bad, problem in (
+            (url.username is not None or url.password is not None, "must not contain a user name or password"),
+            (url.query or url.fragment or value.rstrip().endswith(("?", "#")),
+             "must not have a query or a fragment (?... or #...)"),
+            (not url.hostname, "has no host name"),
+            (port == 0, "has port 0")):
+        if bad:
+            return f"{option} {problem}; {example}"
+    if url.scheme not in ("http", "https") or any(char.isspace() for char in value):
+        return f"{example}, got {shown(value)}"
     return None
 
 
@@ -192,9 +195,7 @@ class PrefectModule:
     @classmethod
     def spec(cls):
         """The whole argument spec: the connection options and the module's own."""
-        spec = auth_argument_spec()
-        spec.update(cls.argument_spec)
-        return spec
+        return dict(auth_argument_spec(), **cls.argument_spec)
 
     @classmethod
     def main(cls):
@@ -219,9 +220,9 @@ class PrefectModule:
                 self.params[option] = self.argument_spec[option].get("default")
         try:
             self.validate()
+            self.client = self.client_for(self.params["api_key"])
         except (ValueError, PrefectError) as exc:
             self.fail(str(exc))
-        self.client = self.client_for(self.params["api_key"])
         for warning in self.client.warnings:
             self.warn(warning)
         self.api = PrefectCloud(self.client)
@@ -240,25 +241,22 @@ class PrefectModule:
         raise NotImplementedError
 
     def client_for(self, api_key):
-        """A client of the task's API with ``api_key``, sharing the task's deadline."""
+        """A client of the task's API with ``api_key``, sharing the task's deadline; raises
+        PrefectError for a URL or environment the HTTP client cannot use."""
         params = self.params
         if self.deadline is None:
             self.deadline = Deadline.for_timeout(params["timeout"])
-        try:
-            return PrefectClient(
-                api_url=params["api_url"],
-                api_key=api_key,
-                account_id=params["account_id"],
-                timeout=params["timeout"],
-                validate_certs=params["validate_certs"],
-                retry=RetryPolicy(retries=params["retries"]),
-                deadline=self.deadline,
-                check_mode=self.check_mode,
-                secrets=[params["api_key"]] + proxy_secrets(os.environ),
-            )
-        except PrefectError as exc:
-            self.fail(str(exc))
-        return None
+        return PrefectClient(
+            api_url=params["api_url"],
+            api_key=api_key,
+            account_id=params["account_id"],
+            timeout=params["timeout"],
+            validate_certs=params["validate_certs"],
+            retry=RetryPolicy(retries=params["retries"]),
+            deadline=self.deadline,
+            check_mode=self.check_mode,
+            secrets=[params["api_key"]] + proxy_secrets(os.environ),
+        )
 
     # -- the result
 
@@ -372,13 +370,9 @@ class PrefectModule:
             if params[option] is None:
                 self.fail(f"{option} is required: set the option (for example in module_defaults of "
                           f"group/prefect.cloud.cloud) or the environment variable {ENV_VARIABLES[option]}")
-        api_url = params["api_url"] or ""
-        example = "an http:// or https:// URL such as https://api.prefect.cloud/api"
-        problem = check_url(api_url, "api_url")
+        problem = check_url(params["api_url"] or "", "api_url")
         if problem is not None:
-            self.fail(f"{problem}; api_url must be {example} (set api_url or PREFECT_CLOUD_API_URL)")
-        if urlsplit(api_url).scheme not in ("http", "https") or any(char.isspace() for char in api_url):
-            self.fail(f"api_url must be {example}, got {shown(api_url)} (set api_url or PREFECT_CLOUD_API_URL)")
+            self.fail(f"{problem} (set api_url or {ENV_VARIABLES['api_url']})")
         problem = proxy_problem(os.environ) or ca_problem(os.environ)
         if problem is not None:
             self.fail(problem)

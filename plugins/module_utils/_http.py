@@ -55,11 +55,13 @@ class _Failure(Exception):
     """A request that got no HTTP answer, as either httpx raised it.
 
     ``sent``: the request may have reached the server. ``fatal``: sending again cannot help.
+    ``hint``: what to check; for a request not sent, by default that the API cannot be reached.
     """
 
-    def __init__(self, reason, sent, fatal, hint=None, timed_out=False):
+    def __init__(self, reason, sent, fatal=False, hint=None, timed_out=False):
         super().__init__(reason)
-        self.reason, self.sent, self.fatal, self.hint, self.timed_out = reason, sent, fatal, hint, timed_out
+        self.reason, self.sent, self.fatal, self.timed_out = reason, sent, fatal, timed_out
+        self.hint = hint or (None if sent else _CANNOT_REACH)
 
 
 class _Unreadable(Exception):
@@ -93,30 +95,28 @@ def _failure(exc):
     cert = _certificate_failure(exc)
     if cert is not None:
         reason = f"TLS certificate verification failed: {getattr(cert, 'verify_message', None) or cert}"
-        return _Failure(reason, False, True,
-                        "check validate_certs, SSL_CERT_FILE or SSL_CERT_DIR; a certificate failure is not retried")
+        return _Failure(reason, False, fatal=True,
+                        hint="check validate_certs, SSL_CERT_FILE or SSL_CERT_DIR; a certificate failure is not retried")
     if isinstance(exc, ConnectionFailed):
         cause = exc.__cause__ or exc
         timed_out = isinstance(cause, TimeoutError)
-        return _Failure(_reason(cause, "ConnectTimeout" if timed_out else "ConnectError"), False, False, _CANNOT_REACH,
-                        timed_out)
+        return _Failure(_reason(cause, "ConnectTimeout" if timed_out else "ConnectError"), False, timed_out=timed_out)
     if _LEGACY:
         reason = _reason(exc)
         timed_out = isinstance(exc, httpx.TimeoutException)
         if isinstance(exc, httpx.ProxyError):
-            return _Failure(reason, False, True, "the proxy refused the connection; check HTTPS_PROXY, HTTP_PROXY and NO_PROXY")
+            return _Failure(reason, False, fatal=True, hint="the proxy refused the connection; check HTTPS_PROXY, HTTP_PROXY and NO_PROXY")
         if isinstance(exc, httpx.UnsupportedProtocol):
-            return _Failure(reason, False, True, _CANNOT_REACH)
+            return _Failure(reason, False, fatal=True)
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
-            return _Failure(reason, False, False, _CANNOT_REACH, timed_out)
-        return _Failure(reason, True, False, None, timed_out)
+            return _Failure(reason, False, timed_out=timed_out)
+        return _Failure(reason, True, timed_out=timed_out)
     # httpx 1.0 raises the socket's own errors (and ProtocolError for a malformed answer): after
     # the connection was opened, the request may have been sent. They are named as httpx 0.x
     # names them, so that a message reads the same whichever httpx is installed.
     if isinstance(exc, TimeoutError):
-        return _Failure(_reason(exc, "ReadTimeout"), True, False, None, True)
-    return _Failure(_reason(exc, "RemoteProtocolError" if isinstance(exc, httpx.ProtocolError) else "ReadError"),
-                    True, False, None)
+        return _Failure(_reason(exc, "ReadTimeout"), True, timed_out=True)
+    return _Failure(_reason(exc, "RemoteProtocolError" if isinstance(exc, httpx.ProtocolError) else "ReadError"), True)
 
 
 def _size(value):

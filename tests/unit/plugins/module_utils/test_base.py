@@ -72,12 +72,13 @@ def test_good_api_urls(url):
     "https://api.prefect.cloud:99999/api", "https://api.prefect.cloud:abc/api", "http://[::1/api", "http://::1]/api",
     "https://api.prefect.cloud/api?x=1", "https://api.prefect.cloud/api?", "https://api.prefect.cloud/api#frag",
     f"https://user:{PASSWORD}@api.prefect.cloud/api", "https://user@api.prefect.cloud/api", "https:///api",
-    "https://api.prefect.cloud:0/api",
+    "https://api.prefect.cloud:0/api", "ftp://api.prefect.cloud/api", "https://api.prefect .cloud/api",
 ], ids=["port-99999", "port-abc", "ipv6-open", "ipv6-close", "query", "empty-query", "fragment", "user-password",
-        "user", "no-host", "port-0"])
+        "user", "no-host", "port-0", "ftp", "blank"])
 def test_bad_api_urls_are_one_line_naming_api_url(url):
     message = check_url(url, "api_url")
     assert message is not None and message.startswith("api_url ")
+    assert "api_url must be an http:// or https:// URL" in message
     assert "\n" not in message and PASSWORD not in message
 
 
