@@ -70,16 +70,21 @@ def _given(**fields):
     return {name: value for name, value in fields.items() if value is not None}
 
 
+def _route(client, route, keys):
+    """The account's ``route`` with its ``{}`` filled with ``keys`` (ids, names), each one path segment."""
+    return client.account_path(route.format(*(quote(key, safe="") for key in keys)))
+
+
 def _reader(model, route):
     """The method ``(self, *keys)`` that GETs the account's ``route`` (its ``{}`` filled with
     ``keys``) as ``model``: None when the API answers 404 (no such object)."""
-    return lambda self, *keys: self._get(model, self.client.account_path(route.format(*keys)))
+    return lambda self, *keys: self._get(model, _route(self.client, route, keys))
 
 
 def _remover(route):
     """The method ``(self, *keys)`` that DELETEs the account's ``route`` (its ``{}`` filled with
     ``keys``): False when the API answers 404 (already gone)."""
-    return lambda self, *keys: self._delete(self.client.account_path(route.format(*keys)))
+    return lambda self, *keys: self._delete(_route(self.client, route, keys))
 
 
 class PrefectCloud:
@@ -356,15 +361,13 @@ class PrefectCloud:
 
     # Object access: deployments, block documents, work pools ----------------------------------
 
-    def deployment_by_name(self, workspace_id, flow_name, name):
-        return self._get(Deployment, self._ws(workspace_id, f"deployments/name/{quote(flow_name, safe='')}/{quote(name, safe='')}"))
+    deployment_by_name = _reader(Deployment, "workspaces/{}/deployments/name/{}/{}")  # (workspace id, flow, name)
+    block_document_by_name = _reader(BlockDocument, "workspaces/{}/block_types/slug/{}/block_documents/name/{}")
 
-    def block_document_by_name(self, workspace_id, slug, name):
-        return self._get(BlockDocument, self._ws(workspace_id, f"block_types/slug/{quote(slug, safe='')}/block_documents/name/{quote(name, safe='')}"))
-
-    # The ACL of the object at (workspace id, path: ``deployments/{id}``, ``block_documents/{id}``,
-    # ``work_pools/{name}``), or None when there is no such object.
-    object_access = _reader(ObjectAccess, "workspaces/{}/{}/access")
+    def object_access(self, workspace_id, path):
+        """The ACL of the object at ``path`` (``deployments/{id}``, ``block_documents/{id}``,
+        ``work_pools/{name}``), or None when there is no such object."""
+        return self._get(ObjectAccess, self._ws(workspace_id, f"{path}/access"))
 
     def set_object_access(self, workspace_id, path, access_control):
         """PUT the whole ACL (a ``ReplaceObjectAccess``) of the object at ``path`` (204)."""
