@@ -329,18 +329,17 @@ class Invitation(_Response):
     expiration: Optional[datetime.datetime] = None
 
 
-class WorkspaceRoleCreate(_Body):
-    name: str
-    description: str = ""
-    scopes: List[str] = []
-    inherited_role_id: Optional[Id] = None
-
-
 class WorkspaceRoleUpdate(_Body):
     name: Optional[str] = None
     description: Optional[str] = None
     scopes: Optional[List[str]] = None  # not nullable in the OAS: only ever set to a list
     inherited_role_id: Optional[Id] = None
+
+
+class WorkspaceRoleCreate(WorkspaceRoleUpdate):
+    """The fields of ``WorkspaceRoleUpdate``, the name required; ``create_workspace_role`` sends every field."""
+
+    name: str
 
 
 class TeamCreate(_Body):
