@@ -3,7 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Prefect Cloud operations used by the modules (PRIVATE to this collection).
 
-One method per API operation, named after it, taking and returning models from ``_models``.
+One method per API operation, named after it, taking and returning models from ``_models``; a
+plain GET or DELETE of one account route is a ``_reader`` / ``_remover`` line (its keys, ids or
+names, each one quoted path segment).
 Routes, bodies and filter keys follow the OpenAPI document; see shared notes in
 ``docs/dev/conventions.md``. Lookups that return nothing return ``None`` or ``[]``; deletes of
 something already gone return ``False``.
