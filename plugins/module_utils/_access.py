@@ -153,13 +153,11 @@ class WorkspaceGrants:
         """The current grant of each member (a view or None); None instead of the list when the
         workspace or a narrow member's team does not exist (for ``state=absent``: no grant)."""
         member = self.members[0] if self.narrow else None
-        entry = None
-        if member is not None and member.kind.name == "team":
-            team = self.accessor(member)
-            if team is not None and team.id is not None:  # not one that an earlier check-mode task plans
-                entry = next((ws for ws in team.workspaces if self.workspace in (ws.workspace_id, ws.workspace_handle)), None)
-            if entry is None and member.role is None:
-                return None  # no such team, or it has no access to that workspace
+        team = None if member is None else self.real_team(member)
+        entry = None if team is None else \
+            next((ws for ws in team.workspaces if self.workspace in (ws.workspace_id, ws.workspace_handle)), None)
+        if entry is None and member is not None and member.kind.name == "team" and member.role is None:
+            return None  # no such team, or it has no access to that workspace
         if entry is not None:
             self.workspace_id = entry.workspace_id
             self.handle = None if is_uuid(self.workspace) else entry.workspace_handle
@@ -190,8 +188,8 @@ class WorkspaceGrants:
     def read_grants(self):
         if self.narrow:
             member = self.members[0]
-            team = self.accessor(member) if member.kind.name == "team" else None
-            if member.kind.name == "team" and (team is None or team.id is None):
+            team = self.real_team(member)
+            if member.kind.name == "team" and team is None:
                 return [None]  # no such team, or one that an earlier check-mode task plans
             access = self.directory.find_grant(self.workspace_id, member.kind, team.id if team else member.value, member.option)
             return [self.view(member.kind, access, team)]
@@ -217,6 +215,12 @@ class WorkspaceGrants:
         role_id = access.workspace_role_id
         name = self.known_roles.get(role_id) or self.directory.workspace_roles().name_of(role_id)
         return grant_view(access.id, self.workspace_id, self.handle, found, role_id, name)
+
+    def real_team(self, member):
+        """The member's team when it is a team that exists (not one that an earlier check-mode task
+        plans), else None; None for the other kinds."""
+        team = self.accessor(member) if member.kind.name == "team" else None
+        return team if team is not None and team.id is not None else None
 
     def accessor(self, member):
         """The member's accessor (looked up once), or None."""

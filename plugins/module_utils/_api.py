@@ -3,7 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Prefect Cloud operations used by the modules (PRIVATE to this collection).
 
-One method per API operation, named after it, taking and returning models from ``_models``.
+One method per API operation, named after it, taking and returning models from ``_models``; a
+plain GET or DELETE of one account route is a ``_reader`` / ``_remover`` line (its keys, ids or
+names, each one quoted path segment).
 Routes, bodies and filter keys follow the OpenAPI document; see shared notes in
 ``docs/dev/conventions.md``. Lookups that return nothing return ``None`` or ``[]``; deletes of
 something already gone return ``False``.
@@ -68,6 +70,23 @@ def like(text):
 def _given(**fields):
     """The fields that are not None (for bodies whose absent fields mean "not set")."""
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def _route(client, route, keys):
+    """The account's ``route`` with its ``{}`` filled with ``keys`` (ids, names), each one path segment."""
+    return client.account_path(route.format(*(quote(key, safe="") for key in keys)))
+
+
+def _reader(model, route):
+    """The method ``(self, *keys)`` that GETs the account's ``route`` (its ``{}`` filled with
+    ``keys``) as ``model``: None when the API answers 404 (no such object)."""
+    return lambda self, *keys: self._get(model, _route(self.client, route, keys))
+
+
+def _remover(route):
+    """The method ``(self, *keys)`` that DELETEs the account's ``route`` (its ``{}`` filled with
+    ``keys``): False when the API answers 404 (already gone)."""
+    return lambda self, *keys: self._delete(_route(self.client, route, keys))
 
 
 class PrefectCloud:
@@ -148,8 +167,7 @@ class PrefectCloud:
             raise PrefectError(f"{len(found)} service accounts are named {name!r}; use its id instead")
         return found[0] if found else None
 
-    def bot(self, bot_id):
-        return self._get(Bot, self.client.account_path(f"bots/{bot_id}"))
+    bot = _reader(Bot, "bots/{}")
 
     def create_bot(self, name, account_role_id=None, api_key_expiration=None):
         """Create a bot; return (Bot, plaintext key). The key is never readable again.
@@ -173,8 +191,7 @@ class PrefectCloud:
         body = BotUpdate(**_given(name=name, account_role_id=account_role_id))
         self.client.request("PATCH", self.client.account_path(f"bots/{bot_id}"), body)
 
-    def delete_bot(self, bot_id):
-        return self._delete(self.client.account_path(f"bots/{bot_id}"))
+    delete_bot = _remover("bots/{}")
 
     def rotate_bot_key(self, bot, api_key_expiration=None, old_key_expires_in_seconds=None):
         """Issue a new active key for ``bot``; return (Bot, plaintext key).
@@ -193,30 +210,26 @@ class PrefectCloud:
         return self._sent_once(self.client.account_path(f"bots/{bot.id}/rotate_api_key"), body, self._with_key,
                                f"the rotation of the API key of service account {bot.name!r}", rotated)
 
-    def bot_keys(self, bot_id):
-        """The active key and the rotating (grace period) keys of a bot, or None if it is gone."""
-        return self._get(BotKeys, self.client.account_path(f"bots/{bot_id}/read_bot_api_keys"))
+    # The active key and the rotating (grace period) keys of a bot, or None if it is gone.
+    bot_keys = _reader(BotKeys, "bots/{}/read_bot_api_keys")
 
     # Roles and workspaces --------------------------------------------------------------------
 
     def account_roles(self, names=None):
         return self._filter(AccountRole, self.client.account_path("account_roles/filter"), account_roles=Criteria(name=match(names)))
 
-    def account_role(self, role_id):
-        return self._get(AccountRole, self.client.account_path(f"account_roles/{role_id}"))
+    account_role = _reader(AccountRole, "account_roles/{}")
 
     def workspace_roles(self, names=None):
         return self._filter(WorkspaceRole, self.client.account_path("workspace_roles/filter"), workspace_roles=Criteria(name=match(names)))
 
-    def workspace_role(self, role_id):
-        return self._get(WorkspaceRole, self.client.account_path(f"workspace_roles/{role_id}"))
+    workspace_role = _reader(WorkspaceRole, "workspace_roles/{}")
 
     def workspaces(self, handles=None, ids=None):
         criteria = Criteria(handle=match(handles), id=match(ids))
         return self._filter(Workspace, self.client.account_path("workspaces/filter"), workspaces=criteria)
 
-    def workspace(self, workspace_id):
-        return self._get(Workspace, self.client.account_path(f"workspaces/{workspace_id}"))
+    workspace = _reader(Workspace, "workspaces/{}")
 
     # Workspace access ------------------------------------------------------------------------
 
@@ -234,8 +247,7 @@ class PrefectCloud:
         data = self.client.request("POST", self._ws(workspace_id, "bot_access/"), body, idempotent=True)  # an upsert
         return self._list(BotAccess, data, "grants")
 
-    def delete_bot_access(self, workspace_id, access_id):
-        return self._delete(self._ws(workspace_id, f"bot_access/{access_id}"))
+    delete_bot_access = _remover("workspaces/{}/bot_access/{}")  # (workspace id, access id)
 
     def user_accesses(self, workspace_id, user_ids=None, handles=None, email=None):
         """Grants of a workspace to users: all, or those of ``user_ids`` / ``handles`` (exact) or
@@ -249,8 +261,7 @@ class PrefectCloud:
         data = self.client.request("POST", self._ws(workspace_id, "user_access/"), body, idempotent=True)  # an upsert
         return self._list(UserAccess, data, "grants")
 
-    def delete_user_access(self, workspace_id, access_id):
-        return self._delete(self._ws(workspace_id, f"user_access/{access_id}"))
+    delete_user_access = _remover("workspaces/{}/user_access/{}")  # (workspace id, access id)
 
     def team_accesses(self, workspace_id):
         """Every team grant of a workspace (the team filter has no criteria, only paging)."""
@@ -265,9 +276,8 @@ class PrefectCloud:
         body = [WorkspaceTeamAccessCreate(team_id=team_id, workspace_role_id=role_id) for team_id, role_id in pairs]
         return self._list(TeamAccess, self.client.request("PUT", self._ws(workspace_id, "team_access/"), body), "grants")
 
-    def delete_team_access(self, workspace_id, team_id):
-        """Delete a team grant; note the path takes the TEAM id, not the access id."""
-        return self._delete(self._ws(workspace_id, f"team_access/{team_id}"))
+    # A team grant is deleted by (workspace id, TEAM id): the path takes the team id, not the access id.
+    delete_team_access = _remover("workspaces/{}/team_access/{}")
 
     # Identity ---------------------------------------------------------------------------------
 
@@ -287,15 +297,13 @@ class PrefectCloud:
         """PATCH the given ``WorkspaceRoleUpdate`` fields (name, description, scopes, inherited_role_id)."""
         self.client.request("PATCH", self.client.account_path(f"workspace_roles/{role_id}"), WorkspaceRoleUpdate(**fields))
 
-    def delete_workspace_role(self, role_id):
-        return self._delete(self.client.account_path(f"workspace_roles/{role_id}"))
+    delete_workspace_role = _remover("workspace_roles/{}")
 
     def teams(self, names=None, ids=None):
         """Teams with their members and workspaces: all, or those with one of ``names`` / ``ids``."""
         return self._filter(Team, self.client.account_path("teams/filter"), teams=Criteria(name=match(names), id=match(ids)))
 
-    def team_detail(self, team_id):
-        return self._get(Team, self.client.account_path(f"teams/{team_id}"))
+    team_detail = _reader(Team, "teams/{}")
 
     def create_team(self, name, description=""):
         data = self.client.request("POST", self.client.account_path("teams/"), TeamCreate(name=name, description=description))
@@ -307,17 +315,15 @@ class PrefectCloud:
         body = TeamUpdate(name=name, description=description, workos_directory_group_id=workos_directory_group_id)
         self.client.request("PUT", self.client.account_path(f"teams/{team_id}"), body)
 
-    def delete_team(self, team_id):
-        return self._delete(self.client.account_path(f"teams/{team_id}"))
+    delete_team = _remover("teams/{}")
 
     def upsert_team_members(self, team_id, members):
         """PUT ``members`` ((member id, member type) pairs: the user id or the bot id, not the actor id)."""
         body = TeamMembersUpsert(members=[TeamMembershipCreate(member_id=member_id, member_type=kind) for member_id, kind in members])
         self.client.request("PUT", self.client.account_path(f"teams/{team_id}/members"), body)
 
-    def remove_team_member(self, team_id, actor_id):
-        """Remove a member by ACTOR id; False when it was not a member."""
-        return self._delete(self.client.account_path(f"teams/{team_id}/members/{actor_id}"))
+    # Remove a member by (team id, ACTOR id); False when it was not a member.
+    remove_team_member = _remover("teams/{}/members/{}")
 
     def account_members(self, user_ids=None, handles=None, email=None):
         """The account's users (``only_users``): all, or by user ids / handles (exact) or by an e-mail
@@ -334,8 +340,7 @@ class PrefectCloud:
         if active is not None:
             self.client.request("PATCH", path + "/active", AccountMembershipSetActive(active=active))
 
-    def delete_account_membership(self, membership_id):
-        return self._delete(self.client.account_path(f"account_memberships/{membership_id}"))
+    delete_account_membership = _remover("account_memberships/{}")
 
     def invitations(self, email_like=None, statuses=None, workspace_id=None):
         """Invitations to the account, or to the workspace ``workspace_id`` (``WorkspaceInvitation``):
@@ -358,11 +363,8 @@ class PrefectCloud:
 
     # Object access: deployments, block documents, work pools ----------------------------------
 
-    def deployment_by_name(self, workspace_id, flow_name, name):
-        return self._get(Deployment, self._ws(workspace_id, f"deployments/name/{quote(flow_name, safe='')}/{quote(name, safe='')}"))
-
-    def block_document_by_name(self, workspace_id, slug, name):
-        return self._get(BlockDocument, self._ws(workspace_id, f"block_types/slug/{quote(slug, safe='')}/block_documents/name/{quote(name, safe='')}"))
+    deployment_by_name = _reader(Deployment, "workspaces/{}/deployments/name/{}/{}")  # (workspace id, flow, name)
+    block_document_by_name = _reader(BlockDocument, "workspaces/{}/block_types/slug/{}/block_documents/name/{}")
 
     def object_access(self, workspace_id, path):
         """The ACL of the object at ``path`` (``deployments/{id}``, ``block_documents/{id}``,
@@ -407,8 +409,7 @@ class PrefectCloud:
                                default_workspace_role_id=default_workspace_role_id)
         self.client.request("PATCH", self.client.account_path(f"workspaces/{workspace_id}"), body)
 
-    def delete_workspace(self, workspace_id):
-        return self._delete(self.client.account_path(f"workspaces/{workspace_id}"))
+    delete_workspace = _remover("workspaces/{}")
 
     def revoke_invitation(self, invitation_id, workspace_id=None):
         """Revoke a pending invitation (to the account, or to the workspace ``workspace_id``); False
@@ -450,6 +451,5 @@ class PrefectCloud:
     def delete_user_api_key(self, user_id, key_id):
         return self._delete(f"users/{user_id}/api_keys/{key_id}")
 
-    def delete_bot_key(self, bot_id, key_id):
-        """Delete one key (a rotating one: the API keeps the active key) of a service account."""
-        return self._delete(self.client.account_path(f"bots/{bot_id}/delete_bot_api_key/{key_id}"))
+    # Delete one key (bot id, key id) of a service account: a rotating one (the API keeps the active key).
+    delete_bot_key = _remover("bots/{}/delete_bot_api_key/{}")

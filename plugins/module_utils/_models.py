@@ -75,6 +75,22 @@ class _Body(BaseModel):
 # Responses ------------------------------------------------------------------------------------
 
 
+class _Named(_Response):
+    """An object with an id and a name (its fields come first)."""
+
+    id: Id
+    name: str
+
+
+class _Person(_Response):
+    """The names a user is known by (``first_name`` and ``last_name`` for display)."""
+
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+    handle: Optional[str] = None
+    email: Optional[str] = None
+
+
 class APIKey(_Response):
     """Metadata of an API key (``APIKeyReadResponse``); never the key itself."""
 
@@ -117,26 +133,20 @@ class BotKeys(_Response):
     rotating_keys: List[APIKey] = []
 
 
-class AccountRole(_Response):
-    id: Id
-    name: str
+class AccountRole(_Named):
     account_id: Optional[Id] = None
     is_system_role: bool = False
     permissions: List[str] = []
 
 
-class WorkspaceRole(_Response):
-    id: Id
-    name: str
+class WorkspaceRole(_Named):
     account_id: Optional[Id] = None  # null for the built-in roles
     description: Optional[str] = ""
     scopes: List[str] = []
     inherited_role_id: Optional[Id] = None
 
 
-class Workspace(_Response):
-    id: Id
-    name: str
+class Workspace(_Named):
     handle: str
     account_id: Id
     description: Optional[str] = ""
@@ -157,13 +167,9 @@ class BotAccess(_Grant):
     bot_name: str
 
 
-class UserAccess(_Grant):
+class UserAccess(_Grant, _Person):
     actor_id: Id
     user_id: Id
-    first_name: Optional[str] = None
-    last_name: Optional[str] = None
-    email: Optional[str] = None
-    handle: Optional[str] = None
 
 
 class TeamAccess(_Grant):
@@ -182,14 +188,11 @@ class TeamWorkspaceAccess(_Response):
     workspace_role_name: str
 
 
-class Me(_Response):
-    """``GET /api/me/`` (``MeReadResponse``)."""
+class Me(_Person):
+    """``GET /api/me/`` (``MeReadResponse``): its handle is always set."""
 
     id: Optional[Id] = None
     handle: str
-    first_name: Optional[str] = None
-    last_name: Optional[str] = None
-    email: Optional[str] = None
 
 
 # Request bodies -------------------------------------------------------------------------------
@@ -295,27 +298,21 @@ class TeamMember(_Response):
     type: str
 
 
-class Team(_Response):
+class Team(_Named):
     """A team with its members and workspaces (``TeamResponse``)."""
 
-    id: Id
-    name: str
     description: Optional[str] = ""
     workos_directory_group_id: Optional[str] = None
     memberships: List[TeamMember] = []
     workspaces: List[TeamWorkspaceAccess] = []
 
 
-class AccountMember(_Response):
+class AccountMember(_Person):
     """A user's account membership (``AccountMembershipsResponse`` with a user id)."""
 
     id: Id
     actor_id: Id
     user_id: Id
-    first_name: Optional[str] = None
-    last_name: Optional[str] = None
-    handle: Optional[str] = None
-    email: Optional[str] = None
     account_role_name: str
     account_role_id: Id
     last_login: Optional[datetime.datetime] = None
@@ -332,18 +329,17 @@ class Invitation(_Response):
     expiration: Optional[datetime.datetime] = None
 
 
-class WorkspaceRoleCreate(_Body):
-    name: str
-    description: str = ""
-    scopes: List[str] = []
-    inherited_role_id: Optional[Id] = None
-
-
 class WorkspaceRoleUpdate(_Body):
     name: Optional[str] = None
     description: Optional[str] = None
     scopes: Optional[List[str]] = None  # not nullable in the OAS: only ever set to a list
     inherited_role_id: Optional[Id] = None
+
+
+class WorkspaceRoleCreate(WorkspaceRoleUpdate):
+    """The fields of ``WorkspaceRoleUpdate``, the name required; ``create_workspace_role`` sends every field."""
+
+    name: str
 
 
 class TeamCreate(_Body):
@@ -402,11 +398,6 @@ class ObjectAccess(_Response):
     view_actors: List[ObjectActor] = []
 
 
-class _Named(_Response):
-    id: Id
-    name: str
-
-
 class WorkPool(_Named):
     """A work pool: its id and name."""
 
@@ -454,10 +445,9 @@ class WorkspaceCreate(_Body):
     description: Optional[str] = ""
 
 
-class WorkspaceUpdate(_Body):
-    name: Optional[str] = None
-    handle: Optional[str] = None
-    description: Optional[str] = None
+class WorkspaceUpdate(WorkspaceCreate):
+    """Every field is sent (``update_workspace``), unchanged ones with their current value."""
+
     default_workspace_role_id: Optional[Id] = None
 
 
